@@ -1,0 +1,30 @@
+# `make run` starts the whole system locally; `make test` runs every test. Both set up .venv on first use.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SERVICES := $(wildcard services/*)
+STAMP := $(VENV)/.linli-installed
+
+.PHONY: run test bench schemas clean
+
+$(STAMP): shared/pyproject.toml devtools/pyproject.toml $(addsuffix /pyproject.toml,$(SERVICES))
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Linli needs Python 3.11+"'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e shared -e devtools $(addprefix -e ,$(SERVICES))
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/linli-dev run $(ARGS)
+
+test: $(STAMP)
+	$(PY) -m pytest $(ARGS)
+
+bench: $(STAMP)
+	$(PY) bench/run_all.py $(ARGS)
+
+schemas: $(STAMP)
+	$(VENV)/bin/linli-dev schemas
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,78 @@
+"""Single-resident create and read latency through the registry API, next to bare PyMongo on the same store.
+
+Run: make bench ARGS=registry_latency   (or .venv/bin/python bench/registry_latency.py [N])
+"""
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+import uuid
+from datetime import date, timedelta
+
+import httpx
+from pymongo import AsyncMongoClient
+
+from common import percentiles, print_table, registry_process, servers
+from linli_registry.domain.id_card import check_character
+from linli_shared.auth import issue_token
+from linli_shared.settings import DEV_JWT_SECRET
+
+COMMUNITY = "130303001001"
+
+
+def id_number(i: int) -> str:
+    first17 = f"130303{date(1940, 1, 1) + timedelta(days=i // 400):%Y%m%d}{i % 400 * 2 + 1:03d}"
+    return first17 + check_character(first17)
+
+
+async def through_api(url: str, n: int) -> tuple[list[float], list[float]]:
+    token = issue_token(DEV_JWT_SECRET, "bench", ["admin"], ["130303"], ["pii:read"])
+    creates, reads = [], []
+    async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"}) as client:
+        for code in ("130303", "130303001", COMMUNITY):
+            (await client.put(f"/v1/orgs/{code}", json={"name": code})).raise_for_status()
+        for i in range(n):
+            started = time.perf_counter()
+            response = await client.post(f"/v1/communities/{COMMUNITY}/residents",
+                                         json={"name": "王小明", "id_number": id_number(i), "phone": "13812345678"})
+            creates.append((time.perf_counter() - started) * 1000)
+            response.raise_for_status()
+            started = time.perf_counter()
+            (await client.get(f"/v1/residents/{response.json()['id']}")).raise_for_status()
+            reads.append((time.perf_counter() - started) * 1000)
+    return creates, reads
+
+
+async def bare_pymongo(mongo_url: str, n: int) -> tuple[list[float], list[float]]:
+    client = AsyncMongoClient(mongo_url)
+    collection = client["bench_bare"]["residents"]
+    creates, reads = [], []
+    for i in range(n):
+        doc = {"_id": str(uuid.uuid4()), "community_code": COMMUNITY, "name": "王小明", "id_tail": str(i),
+               "birth_date": "1950-01-01", "gender": "male", "status": "active", "version": 1}
+        started = time.perf_counter()
+        await collection.insert_one(doc)
+        creates.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        await collection.find_one({"_id": doc["_id"]})
+        reads.append((time.perf_counter() - started) * 1000)
+    await client.close()
+    return creates, reads
+
+
+def main(n: int = 300) -> None:
+    with servers() as (nats, mongo), registry_process(nats, mongo, "bench_registry") as url:
+        api_create, api_read = asyncio.run(through_api(url, n))
+        bare_create, bare_read = asyncio.run(bare_pymongo(mongo.url, n))
+    rows = []
+    for op, api, bare in (("create", api_create, bare_create), ("read", api_read, bare_read)):
+        a, b = percentiles(api), percentiles(bare)
+        rows.append([op, n, a["p50"], a["p95"], b["p50"], b["p95"], round(a["p50"] / b["p50"], 1)])
+    print_table("Registry: one resident through the API (HTTP + auth + validation + transaction + outbox) "
+                "vs bare PyMongo, same SecantusDB, ms",
+                ["op", "n", "api p50", "api p95", "bare p50", "bare p95", "ratio p50"], rows)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 300)

@@ -1,0 +1,105 @@
+"""Statistics time through the API for a community of 3,500 residents and a district of 100 such communities.
+
+The population is written straight into the registry's store in the registry's document shape (loading
+350,000 residents through the API is the import's bench, issue 3); the statistics are then asked for over HTTP.
+Run: .venv/bin/python bench/registry_statistics.py [communities] [residents_per_community]
+"""
+from __future__ import annotations
+
+import random
+import sys
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import httpx
+from pymongo import MongoClient
+
+from common import print_table, registry_process, servers
+from linli_shared.auth import issue_token
+from linli_shared.settings import DEV_JWT_SECRET
+
+DISTRICT, STREETS = "130303", 10
+DB = "bench_statistics"
+
+
+def _community_codes(communities: int) -> list[str]:
+    per_street = -(-communities // STREETS)
+    return [f"{DISTRICT}{1 + i // per_street:03d}{1 + i % per_street:03d}" for i in range(communities)]
+
+
+def _household_docs(rng: random.Random, community: str, residents: int) -> tuple[list[dict], list[dict]]:
+    households, people, today = [], [], date(2026, 11, 1)
+    while len(people) < residents:
+        hid = str(uuid.uuid4())
+        periods = [{"start": "2020-01-01", "end": None, "monthly_amount_cny": 182.0}] if rng.random() < 0.05 else []
+        households.append({"_id": hid, "community_code": community, "address": {"estate": "x"},
+                           "low_income_periods": periods, "version": 1})
+        for _ in range(rng.choice((1, 2, 2, 3, 4))):
+            birth = today - timedelta(days=rng.randrange(0, 95 * 365))
+            people.append({"_id": str(uuid.uuid4()), "community_code": community, "household_id": hid,
+                           "name": "王小明", "gender": rng.choice(("male", "female")), "birth_date": birth.isoformat(),
+                           "employment_status": rng.choice(("employed", "retired", "unemployed", "laid_off", "student")),
+                           "residence_type": "registered", "status": "active", "left_on": None,
+                           "special_care": [], "party_member": rng.random() < 0.1, "version": 1})
+    return households, people
+
+
+def seed(mongo_url: str, communities: int, residents: int) -> None:
+    rng = random.Random(42)
+    with MongoClient(mongo_url) as client:
+        db = client[DB]
+        now = datetime.now(UTC)
+        orgs = [{"_id": DISTRICT, "name": "海港区", "level": "district", "parent": None, "version": 1, "updated_at": now}]
+        orgs += [{"_id": f"{DISTRICT}{s:03d}", "name": f"街道{s}", "level": "street", "parent": DISTRICT, "version": 1,
+                  "updated_at": now} for s in range(1, STREETS + 1)]
+        for code in _community_codes(communities):
+            orgs.append({"_id": code, "name": f"社区{code[-3:]}", "level": "community", "parent": code[:9],
+                         "version": 1, "updated_at": now})
+            households, people = _household_docs(rng, code, residents)
+            db.households.insert_many(households)
+            db.residents.insert_many(people)
+        db.orgs.insert_many(orgs)
+
+
+def timed_get(client: httpx.Client, path: str) -> tuple[float, dict]:
+    started = time.perf_counter()
+    response = client.get(path, timeout=600)
+    response.raise_for_status()
+    return (time.perf_counter() - started) * 1000, response.json()
+
+
+def one_write(client: httpx.Client, community: str) -> None:
+    """Invalidates one community's cached table, as a worker's edit would."""
+    household = client.post(f"/v1/communities/{community}/households", json={"address": {"estate": "x"}})
+    household.raise_for_status()
+
+
+def main(communities: int = 100, residents: int = 3500) -> None:
+    with servers() as (nats, mongo):
+        started = time.perf_counter()
+        seed(mongo.url, communities, residents)
+        print(f"seeded {communities} communities x {residents} residents in {time.perf_counter() - started:.1f}s")
+        with registry_process(nats, mongo, DB) as url:
+            officer = issue_token(DEV_JWT_SECRET, "bench", ["officer"], [DISTRICT])
+            admin = issue_token(DEV_JWT_SECRET, "bench", ["admin"], [DISTRICT])
+            rows = []
+            with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {officer}"}) as client, \
+                    httpx.Client(base_url=url, headers={"Authorization": f"Bearer {admin}"}) as writer:
+                community = _community_codes(communities)[0]
+                for label, path in (("community", f"/v1/orgs/{community}/statistics"),
+                                    (f"district ({communities} communities)", f"/v1/orgs/{DISTRICT}/statistics")):
+                    cold, body = timed_get(client, path)
+                    warm, _ = timed_get(client, path)
+                    one_write(writer, community)
+                    after_write, _ = timed_get(client, path)
+                    rows.append([label, body["statistics"]["residents"], body["statistics"]["elderly_60"],
+                                 round(cold, 1), round(warm, 1), round(after_write, 1)])
+    print_table("Registry statistics through the API, ms (cold = computed from the store; warm = cached; "
+                "after one write = that community recomputed)",
+                ["scope", "residents", "elderly_60", "cold", "warm", "after one write"], rows)
+
+
+if __name__ == "__main__":
+    args = [int(a) for a in sys.argv[1:]]
+    main(*args)

@@ -1,0 +1,1 @@
+pytest_plugins = ["linli_devtools.pytest_plugin"]

@@ -1,0 +1,1 @@
+"""Development tools: the local runner, real test servers and pytest fixtures. Never shipped in an image."""

@@ -1,0 +1,83 @@
+"""A small demo district loaded through the public API: 海港区 › 港城大街街道 › 工农里社区 and 建树里社区."""
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import httpx
+
+
+ORGS = [("130303", "海港区"), ("130303001", "港城大街街道"), ("130303001001", "工农里社区"),
+        ("130303001001-01", "工农里第一网格"), ("130303001001-02", "工农里第二网格"), ("130303001002", "建树里社区")]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = "凤兰玉荣秀英建国志强桂芝淑华德明丽娟文海红梅振华小明春生"
+ESTATES = {"130303001001": "工农里", "130303001002": "建树里"}
+
+
+def _id_number(rng: random.Random, birth: date, gender: str) -> str:
+    from linli_registry.domain.id_card import check_character
+
+    seq = rng.randrange(0, 499) * 2 + (1 if gender == "male" else 2)
+    first17 = f"130303{birth:%Y%m%d}{seq:03d}"
+    return first17 + check_character(first17)
+
+
+def _person(rng: random.Random, age: int, gender: str, today: date) -> dict:
+    birth = today - timedelta(days=age * 365 + rng.randrange(0, 365))
+    return {"name": rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.choice((1, 2)))),
+            "id_number": _id_number(rng, birth, gender), "phone": f"13{rng.randrange(10**8, 10**9)}"}
+
+
+def _household_members(rng: random.Random, today: date) -> list[dict]:
+    kind = rng.choices(["elder_alone", "elder_couple", "family", "young"], weights=[2, 3, 5, 2])[0]
+    if kind == "elder_alone":
+        return [{**_person(rng, rng.randrange(62, 92), rng.choice(["male", "female"]), today), "relation_to_head": "head",
+                 "employment_status": "retired", "health": rng.choice(["fair", "poor", "bedridden"])}]
+    if kind == "elder_couple":
+        age = rng.randrange(60, 85)
+        return [{**_person(rng, age, "male", today), "relation_to_head": "head", "employment_status": "retired"},
+                {**_person(rng, age - 2, "female", today), "relation_to_head": "spouse", "employment_status": "retired"}]
+    head_age = rng.randrange(28, 58)
+    status = rng.choices(["employed", "unemployed", "laid_off"], weights=[6, 2, 1])[0]
+    members = [{**_person(rng, head_age, "male", today), "relation_to_head": "head", "employment_status": status},
+               {**_person(rng, head_age - 3, "female", today), "relation_to_head": "spouse",
+                "employment_status": rng.choice(["employed", "unemployed"])}]
+    if kind == "family":
+        members.append({**_person(rng, rng.randrange(1, 16), rng.choice(["male", "female"]), today),
+                        "relation_to_head": "child", "employment_status": "student"})
+    return members
+
+
+def load_demo(registry_url: str, token: str, households_per_community: int = 40, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    today = date.today()
+    with httpx.Client(base_url=registry_url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+        for code, name in ORGS:
+            client.put(f"/v1/orgs/{code}", json={"name": name}).raise_for_status()
+        existing = client.get("/v1/communities/130303001001/residents", params={"limit": 1}).json()["items"]
+        if existing:
+            print("demo data already loaded", flush=True)
+            return
+        client.post("/v1/orgs/130303001001/staff", json={"name": "刘书记", "role": "admin", "phone": "13900000001"})
+        client.post("/v1/orgs/130303001001/staff", json={"name": "陈社工", "role": "worker", "phone": "13900000002"})
+        count = 0
+        for community, estate in ESTATES.items():
+            for n in range(households_per_community):
+                count += _load_household(client, rng, community, estate, n, today)
+        print(f"demo data loaded: {count} residents in {len(ESTATES)} communities", flush=True)
+
+
+def _load_household(client: httpx.Client, rng: random.Random, community: str, estate: str, n: int, today: date) -> int:
+    grid = f"{community}-0{1 + n % 2}" if community == "130303001001" else None
+    address = {"estate": estate, "building": str(1 + n // 8), "unit": str(1 + n % 4), "room": str(1 + n % 6)}
+    household = client.post(f"/v1/communities/{community}/households", json={"address": address, "grid": grid})
+    household.raise_for_status()
+    household_id = household.json()["id"]
+    if rng.random() < 0.12:
+        client.put(f"/v1/households/{household_id}/low-income", json={"since": "2020-01-01", "monthly_amount_cny": 182})
+    members = _household_members(rng, today)
+    for member in members:
+        response = client.post(f"/v1/communities/{community}/residents", json={**member, "household_id": household_id})
+        if response.status_code != 409:  # a random ID number may repeat; skip that person
+            response.raise_for_status()
+    return len(members)

@@ -1,0 +1,143 @@
+"""`linli-dev`: run the whole system locally (NATS + SecantusDB + every service), mint dev tokens, export schemas."""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from linli_devtools.servers import MongoServer, NatsServer
+from linli_shared.auth import issue_token
+from linli_shared.settings import DEV_JWT_SECRET
+
+# service -> (module with main(), default port); a service runs once its package is installed.
+SERVICES = {"registry": ("linli_registry.main", 8001), "visits": ("linli_visits.main", 8002),
+            "employment": ("linli_employment.main", 8003), "notify": ("linli_notify.main", 8004)}
+DEFAULT_SCOPE = "130303"  # the demo district, 海港区
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("LINLI_DATA_DIR", ".linli-data")).resolve()
+
+
+def dev_token(scope: list[str], roles: list[str], pii: bool, hours: int = 12) -> str:
+    secret = os.environ.get("LINLI_JWT_SECRET", DEV_JWT_SECRET)
+    return issue_token(secret, "dev-admin", roles, scope, ["pii:read"] if pii else [], ttl_seconds=hours * 3600)
+
+
+def installed_services() -> dict[str, tuple[str, int]]:
+    return {name: spec for name, spec in SERVICES.items() if importlib.util.find_spec(spec[0].split(".")[0])}
+
+
+def _service_env(name: str, port: int, nats: NatsServer, mongo: MongoServer) -> dict[str, str]:
+    env = {**os.environ, "LINLI_NATS_URL": nats.url, "LINLI_MONGO_URL": mongo.url}
+    env.setdefault(f"LINLI_{name.upper()}_PORT", str(port))
+    env.setdefault("LINLI_ENVIRONMENT", "development")
+    return env
+
+
+def _wait_ready(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url}: the service exited with {proc.returncode}; see its log lines above")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"{url} was not ready within {timeout}s")
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+def run(args: argparse.Namespace) -> int:
+    root = data_dir()
+    nats = NatsServer(root / "nats", port=int(os.environ.get("LINLI_NATS_PORT", 4222)))
+    mongo = MongoServer(root / "secantus", port=int(os.environ.get("LINLI_MONGO_PORT", 27018)))
+    procs: dict[str, subprocess.Popen] = {}
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        nats.start()
+        mongo.start(timeout=60)
+        urls = {}
+        for name, (module, default_port) in installed_services().items():
+            port = int(os.environ.get(f"LINLI_{name.upper()}_PORT", default_port))
+            procs[name] = subprocess.Popen([sys.executable, "-m", module], env=_service_env(name, port, nats, mongo))
+            urls[name] = f"http://127.0.0.1:{port}"
+        for name, url in urls.items():
+            _wait_ready(url, procs[name])
+        token = dev_token([args.scope], ["admin"], pii=True)
+        if args.demo:
+            from linli_devtools.demo import load_demo
+
+            load_demo(urls["registry"], token)
+        _print_banner(root, nats, mongo, urls, token)
+        while all(p.poll() is None for p in procs.values()):
+            time.sleep(0.5)
+        print("a service exited; stopping everything", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        _stop(procs)
+        mongo.stop()
+        nats.stop()
+        print(f"stopped; data kept in {root}", file=sys.stderr)
+
+
+def _stop(procs: dict[str, subprocess.Popen]) -> None:
+    for proc in procs.values():
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    for proc in procs.values():
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _print_banner(root: Path, nats: NatsServer, mongo: MongoServer, urls: dict[str, str], token: str) -> None:
+    lines = ["", "Linli is running (Ctrl-C stops everything; data stays for next time)",
+             f"  data folder   {root}", f"  NATS          {nats.url}", f"  SecantusDB    {mongo.url}"]
+    lines += [f"  {name:<13} {url}   (API docs: {url}/docs)" for name, url in urls.items()]
+    lines += ["", "Dev admin token (district 130303, pii:read, 12 h):", token, "",
+              f"  curl -H 'Authorization: Bearer <token>' {urls.get('registry', '')}/v1/orgs/130303/statistics", ""]
+    print("\n".join(lines), file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="linli-dev", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run_cmd = sub.add_parser("run", help="start NATS, SecantusDB and every installed service")
+    run_cmd.add_argument("--demo", action="store_true", help="load a small demo community (idempotent)")
+    run_cmd.add_argument("--scope", default=DEFAULT_SCOPE, help="org code the printed dev token covers")
+    token_cmd = sub.add_parser("token", help="print a dev token")
+    token_cmd.add_argument("--scope", nargs="+", default=[DEFAULT_SCOPE])
+    token_cmd.add_argument("--roles", nargs="+", default=["admin"])
+    token_cmd.add_argument("--pii", action="store_true", help="add pii:read")
+    sub.add_parser("schemas", help="write the JSON Schema of every event type under docs/events/")
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return run(args)
+    if args.command == "token":
+        print(dev_token(args.scope, args.roles, args.pii))
+        return 0
+    from linli_devtools.schemas import export_all
+
+    for path in export_all():
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

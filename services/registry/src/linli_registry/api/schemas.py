@@ -1,0 +1,195 @@
+"""Request and response bodies of the registry's HTTP API."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from linli_registry.domain.vocabulary import (
+    BirthdayCalendar, DisabilityCategory, EmploymentStatus, Gender, Health, Housing, IdType, Relation,
+    ResidenceType, ResidentStatus, SpecialCare, StaffRole,
+)
+from linli_registry.events import Address, LifeEventKind
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9\- ]{4,19}$")]
+Ethnicity = Annotated[str, StringConstraints(pattern=r"^\d{2}$")]  # GB/T 3304, 01 = 汉族
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OrgIn(Strict):
+    name: Text
+
+
+class OrgOut(BaseModel):
+    code: str
+    name: str
+    level: str
+    parent: str | None
+    children: list[OrgOut] = []
+
+
+class StaffIn(Strict):
+    name: Text
+    phone: Phone | None = None
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    role: StaffRole
+    wecom_userid: Text | None = None
+
+
+class StaffOut(BaseModel):
+    id: str
+    org_code: str
+    name: str
+    phone: str | None = None
+    email: str | None
+    role: str
+    wecom_userid: str | None
+
+
+class AddressIn(Strict):
+    estate: Text  # 小区
+    building: Text | None = None  # 楼栋
+    unit: Text | None = None  # 单元
+    room: Text | None = None  # 门牌
+
+
+class HouseholdIn(Strict):
+    address: AddressIn
+    housing: Housing | None = None
+    grid: str | None = Field(None, description="grid code, community code + '-' + number")
+
+
+class LowIncomeIn(Strict):
+    since: date
+    monthly_amount_cny: float = Field(gt=0, le=100000)
+
+
+class LowIncomePeriodOut(BaseModel):
+    start: date
+    end: date | None
+    monthly_amount_cny: float
+
+
+class HouseholdOut(BaseModel):
+    id: str
+    community_code: str
+    address: Address
+    housing: str | None
+    grid: str | None
+    low_income: LowIncomePeriodOut | None
+    low_income_history: list[LowIncomePeriodOut]
+    version: int
+
+
+class Disability(Strict):
+    category: DisabilityCategory
+    grade: int = Field(ge=1, le=4)
+
+
+class Volunteer(Strict):
+    skills: list[Text] = []
+
+
+class RetiredCadre(Strict):
+    """老干部 and the 四个必须知道: address and contact, family and health, hobbies, habits."""
+
+    kind: Literal["lixiu", "tuixiu"]  # 离休 / 退休
+    rank: Text | None = None
+    hobbies: str | None = None
+    habits: str | None = None
+    family_and_health: str | None = None
+
+
+class ResidentFields(Strict):
+    """Fields a worker may set on registration and change later."""
+
+    name: Text | None = None
+    ethnicity: Ethnicity | None = None
+    phone: Phone | None = None
+    household_id: str | None = None
+    relation_to_head: Relation | None = None
+    residence_type: ResidenceType | None = None
+    employment_status: EmploymentStatus | None = None
+    health: Health | None = None
+    disability: Disability | None = None
+    party_member: bool | None = None
+    volunteer: Volunteer | None = None
+    retired_cadre: RetiredCadre | None = None
+    special_care: list[SpecialCare] | None = None
+    birthday_calendar: BirthdayCalendar | None = None
+
+
+class ResidentIn(ResidentFields):
+    name: Text
+    id_type: IdType = "id_card"
+    id_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    gender: Gender | None = None
+    birth_date: date | None = None
+
+
+class ResidentPatch(ResidentFields):
+    """Identity fixes go through here too; status changes only through life events."""
+
+    id_type: IdType | None = None
+    id_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None = None
+    gender: Gender | None = None
+    birth_date: date | None = None
+
+
+class ResidentOut(BaseModel):
+    id: str
+    community_code: str
+    household_id: str | None
+    name: str
+    id_type: str
+    id_number: str = Field(description="masked unless the token has pii:read")
+    id_number_masked: bool
+    gender: str
+    birth_date: date
+    age: int
+    ethnicity: str | None = None
+    phone: str | None
+    relation_to_head: str | None = None
+    residence_type: str
+    employment_status: str | None = None
+    health: str | None = None
+    disability: Disability | None = None
+    party_member: bool = False
+    volunteer: Volunteer | None = None
+    retired_cadre: RetiredCadre | None = None
+    special_care: list[str]
+    birthday_calendar: str
+    status: ResidentStatus
+    left_on: date | None
+    groups: list[str]
+    version: int
+
+
+class LifeEventIn(Strict):
+    kind: LifeEventKind
+    date: date
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+
+
+class LifeEventOut(BaseModel):
+    id: str
+    resident_id: str
+    kind: str
+    date: date
+    note: str | None
+    recorded_by: str
+    resident_status: ResidentStatus
+
+
+class StatisticsOut(BaseModel):
+    org_code: str
+    level: str
+    name: str
+    as_of: date
+    statistics: dict[str, int]
+    breakdown: list[StatisticsOut] = []

@@ -1,0 +1,54 @@
+"""What every registry use case needs, built once by the composition root."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from linli_shared.errors import Problem, invalid, not_found
+from linli_shared.outbox import UnitOfWork
+from linli_shared.privacy import PiiVault
+
+from linli_registry.domain.groups import GroupRules
+from linli_registry.domain.orgs import OrgCode, OrgCodeError, parse_org_code
+from linli_registry.storage.indexes import ORGS
+
+
+@dataclass
+class Registry:
+    uow: UnitOfWork
+    db: Any
+    vault: PiiVault
+    rules: GroupRules
+    timezone: ZoneInfo
+
+    def today(self) -> date:
+        return datetime.now(self.timezone).date()
+
+
+def org_code_or_422(code: str) -> OrgCode:
+    try:
+        return parse_org_code(code)
+    except OrgCodeError as exc:
+        raise invalid(OrgCodeError.code, str(exc), ["path", "code"]) from exc
+
+
+async def existing_community(db: Any, code: str, session: Any = None) -> dict[str, Any]:
+    org = org_code_or_422(code)
+    if org.level != "community":
+        raise invalid("org.not_a_community", f"{code} is a {org.level}, not a community (12 digits)", ["path", "code"])
+    doc = await db[ORGS].find_one({"_id": code}, session=session)
+    if doc is None:
+        raise not_found("org.not_found", f"community {code} is not registered; PUT /v1/orgs/{code} first")
+    return doc
+
+
+def parse_if_match(value: str | None) -> int:
+    """`If-Match: "3"` (or W/"3", or 3) names the version the caller last read."""
+    if value is None:
+        raise Problem(428, "precondition.required", "send If-Match with the version (ETag) you last read")
+    raw = value.strip().removeprefix("W/").strip('"')
+    if not raw.isdigit():
+        raise Problem(400, "precondition.invalid", f"If-Match {value!r} is not a version this API returned")
+    return int(raw)

@@ -1,0 +1,220 @@
+"""Resident use cases: register, read, change, record life events. One active registration per person."""
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError
+from pypinyin import Style, lazy_pinyin
+
+from linli_shared.auth import Access, Principal
+from linli_shared.errors import Problem, conflict, invalid, not_found
+from linli_shared.logging import get_logger
+from linli_shared.outbox import Tx
+from linli_shared.privacy import mask_id_number
+
+from linli_registry.api.schemas import LifeEventIn, ResidentIn, ResidentPatch
+from linli_registry.domain.groups import resident_groups
+from linli_registry.domain.id_card import id_tail
+from linli_registry.domain.residents import Identity, IdentityError, household_facts, person_facts, resolve_identity
+from linli_registry.events import (
+    ResidentDeceased, ResidentLifeEventRecorded, ResidentMovedOut, ResidentRegistered, ResidentState, ResidentUpdated,
+)
+from linli_registry.service_layer.context import Registry, existing_community
+from linli_registry.storage.indexes import HOUSEHOLDS, ID_REGISTRATIONS, LIFE_EVENTS, RESIDENTS
+
+log = get_logger()
+IDENTITY_FIELDS = ("id_type", "id_number", "birth_date", "gender")
+_LEAVING = {"moved_out": ResidentMovedOut, "deceased": ResidentDeceased}
+
+
+def _identity_or_422(reg: Registry, id_type: str, number: str, birth: date | None, gender: str | None) -> Identity:
+    try:
+        return resolve_identity(id_type, number, birth, gender, reg.today())
+    except IdentityError as exc:
+        raise invalid(exc.code, exc.message, ["body", exc.field]) from exc
+
+
+def _identity_doc(reg: Registry, identity: Identity) -> dict[str, Any]:
+    """The raw number only encrypted; found again by a keyed hash; shown masked."""
+    return {"id_type": identity.id_type, "id_number_enc": reg.vault.encrypt(identity.id_number),
+            "id_number_hash": reg.vault.keyed_hash(f"{identity.id_type}:{identity.id_number}"),
+            "id_number_masked": mask_id_number(identity.id_number), "id_tail": id_tail(identity.id_number),
+            "birth_date": identity.birth_date.isoformat(), "gender": identity.gender}
+
+
+def _name_doc(name: str) -> dict[str, str]:
+    syllables = lazy_pinyin(name, style=Style.NORMAL, errors="ignore")
+    return {"name": name, "name_pinyin": "".join(syllables).lower(),
+            "name_initials": "".join(s[0] for s in syllables if s).lower()}
+
+
+async def _claim_identity(tx: Tx, id_hash: str, resident_id: str) -> None:
+    try:
+        await tx.db[ID_REGISTRATIONS].insert_one({"_id": id_hash, "resident_id": resident_id}, session=tx.session)
+    except DuplicateKeyError as exc:
+        raise conflict("resident.duplicate", "a resident with this ID number is already registered and active") from exc
+
+
+async def _check_household(tx: Tx, household_id: str | None, community: str) -> dict[str, Any] | None:
+    if household_id is None:
+        return None
+    household = await tx.db[HOUSEHOLDS].find_one({"_id": household_id}, session=tx.session)
+    if household is None:
+        raise invalid("resident.household.not_found", f"household {household_id} does not exist", ["body", "household_id"])
+    if household["community_code"] != community:
+        raise invalid("resident.household.other_community",
+                      f"household {household_id} belongs to community {household['community_code']}, not {community}",
+                      ["body", "household_id"])
+    return household
+
+
+async def groups_of_many(db: Any, docs: list[dict[str, Any]], as_of: date, rules,
+                         session: Any = None) -> dict[str, list[str]]:
+    """Each resident's derived groups, reading their households and housemates in two queries."""
+    household_ids = sorted({d["household_id"] for d in docs if d.get("household_id")})
+    if not household_ids:
+        return {d["_id"]: resident_groups(person_facts(d), [], None, as_of, rules) for d in docs}
+    households = {h["_id"]: household_facts(h) for h in
+                  await db[HOUSEHOLDS].find({"_id": {"$in": household_ids}}, session=session).to_list()}
+    members: dict[str, list] = {}
+    communities = sorted({d["community_code"] for d in docs})
+    housemates = db[RESIDENTS].find({"community_code": {"$in": communities}, "household_id": {"$in": household_ids}},
+                                    session=session)
+    for m in await housemates.to_list():
+        members.setdefault(m["household_id"], []).append(person_facts(m))
+    return {d["_id"]: resident_groups(person_facts(d), members.get(d.get("household_id"), []),
+                                      households.get(d.get("household_id")), as_of, rules) for d in docs}
+
+
+async def groups_of(db: Any, doc: dict[str, Any], as_of: date, rules, session: Any = None) -> list[str]:
+    return (await groups_of_many(db, [doc], as_of, rules, session))[doc["_id"]]
+
+
+async def _emit_state(reg: Registry, tx: Tx, doc: dict[str, Any], event: type[ResidentState], **extra: Any) -> None:
+    household = await tx.db[HOUSEHOLDS].find_one({"_id": doc["household_id"]}, session=tx.session) \
+        if doc.get("household_id") else None
+    state = {key: doc.get(key) for key in ResidentState.model_fields if key in doc}
+    state.update(resident_id=doc["_id"], address=household["address"] if household else None,
+                 grid=household.get("grid") if household else None,
+                 groups=await groups_of(tx.db, doc, reg.today(), reg.rules, tx.session),
+                 special_care=doc.get("special_care") or [], party_member=bool(doc.get("party_member")),
+                 volunteer=bool(doc.get("volunteer")), birthday_calendar=doc.get("birthday_calendar") or "solar")
+    tx.emit(event(**state, **extra), subject=doc["_id"], community=doc["community_code"],
+            aggregate_version=doc["version"])
+
+
+async def register_resident(reg: Registry, principal: Principal, community: str, body: ResidentIn) -> dict:
+    principal.authorize(community, Access.WRITE)
+    identity = _identity_or_422(reg, body.id_type, body.id_number, body.birth_date, body.gender)
+    fields = body.model_dump(exclude=set(IDENTITY_FIELDS) | {"name"})
+    fields.update(residence_type=body.residence_type or "registered", special_care=body.special_care or [],
+                  party_member=bool(body.party_member), birthday_calendar=body.birthday_calendar or "solar")
+
+    async def work(tx: Tx) -> dict[str, Any]:
+        await existing_community(tx.db, community, tx.session)
+        await _check_household(tx, body.household_id, community)
+        now = datetime.now(UTC)
+        doc = {"_id": str(uuid.uuid4()), "community_code": community, "household_id": None, **fields,
+               **_name_doc(body.name), **_identity_doc(reg, identity), "status": "active", "left_on": None,
+               "version": 1, "created_at": now, "updated_at": now, "created_by": principal.sub}
+        await _claim_identity(tx, doc["id_number_hash"], doc["_id"])
+        await tx.db[RESIDENTS].insert_one(doc, session=tx.session)
+        await _emit_state(reg, tx, doc, ResidentRegistered)
+        return doc
+
+    return await reg.uow.run(work)
+
+
+async def load_resident(reg: Registry, principal: Principal, resident_id: str, access: Access) -> dict[str, Any]:
+    doc = await reg.db[RESIDENTS].find_one({"_id": resident_id})
+    if doc is None:
+        raise not_found("resident.not_found", f"resident {resident_id} does not exist")
+    principal.authorize(doc["community_code"], access)
+    return doc
+
+
+def reveal_id_number(reg: Registry, principal: Principal, doc: dict[str, Any]) -> str:
+    if not principal.can_read_pii:
+        return doc["id_number_masked"]
+    log.info("resident.pii_revealed", resident_id=doc["_id"], community=doc["community_code"], sub=principal.sub)
+    return reg.vault.decrypt(doc["id_number_enc"])
+
+
+def _changes(reg: Registry, doc: dict[str, Any], patch: ResidentPatch) -> dict[str, Any]:
+    """The stored fields a patch really changes (an identity fix is re-validated like a registration)."""
+    sent = patch.model_dump(exclude_unset=True)
+    changes = {k: v for k, v in sent.items() if k not in IDENTITY_FIELDS and k != "name"}
+    if "name" in sent:
+        changes.update(_name_doc(sent["name"]))
+    if sent.keys() & set(IDENTITY_FIELDS):
+        id_type = sent.get("id_type") or doc["id_type"]
+        number = sent.get("id_number") or reg.vault.decrypt(doc["id_number_enc"])
+        birth = sent.get("birth_date") or (None if id_type == "id_card" else date.fromisoformat(doc["birth_date"]))
+        gender = sent.get("gender") or (None if id_type == "id_card" else doc["gender"])
+        identity = _identity_doc(reg, _identity_or_422(reg, id_type, number, birth, gender))
+        if identity["id_number_hash"] == doc["id_number_hash"]:
+            identity.pop("id_number_enc")  # same number: keep the stored ciphertext
+        changes.update(identity)
+    return {k: v for k, v in changes.items() if doc.get(k) != v}
+
+
+async def update_resident(reg: Registry, principal: Principal, resident_id: str, patch: ResidentPatch,
+                          if_match: int) -> dict[str, Any]:
+    current = await load_resident(reg, principal, resident_id, Access.WRITE)
+    if current["status"] != "active":
+        raise conflict("resident.inactive", f"resident is {current['status']}; their record is closed")
+    changes = _changes(reg, current, patch)
+
+    async def work(tx: Tx) -> dict[str, Any]:
+        doc = await tx.db[RESIDENTS].find_one({"_id": resident_id}, session=tx.session)
+        if doc["version"] != if_match:
+            raise Problem(412, "version.mismatch",
+                          f"resident is at version {doc['version']}, not {if_match}; re-read and retry")
+        if not changes:
+            return doc
+        if "household_id" in changes:
+            await _check_household(tx, changes["household_id"], doc["community_code"])
+        if "id_number_hash" in changes:
+            await tx.db[ID_REGISTRATIONS].delete_one({"_id": doc["id_number_hash"]}, session=tx.session)
+            await _claim_identity(tx, changes["id_number_hash"], resident_id)
+        doc = {**doc, **changes, "version": doc["version"] + 1, "updated_at": datetime.now(UTC)}
+        await tx.db[RESIDENTS].replace_one({"_id": resident_id}, doc, session=tx.session)
+        public = sorted({"name" if k.startswith("name") else "id_number" if k.startswith("id_") else k for k in changes})
+        await _emit_state(reg, tx, doc, ResidentUpdated, changed=public)
+        return doc
+
+    return await reg.uow.run(work)
+
+
+async def record_life_event(reg: Registry, principal: Principal, resident_id: str, body: LifeEventIn) -> tuple[dict, dict]:
+    current = await load_resident(reg, principal, resident_id, Access.WRITE)
+    if body.date > reg.today():
+        raise invalid("life_event.date.future", f"{body.date} is in the future", ["body", "date"])
+    if body.date.isoformat() < current["birth_date"]:
+        raise invalid("life_event.date.before_birth", f"{body.date} is before the resident was born", ["body", "date"])
+
+    async def work(tx: Tx) -> tuple[dict, dict]:
+        doc = await tx.db[RESIDENTS].find_one({"_id": resident_id}, session=tx.session)
+        if doc["status"] != "active":
+            raise conflict("resident.inactive", f"resident is {doc['status']}; no further life events")
+        event = {"_id": str(uuid.uuid4()), "resident_id": resident_id, "community_code": doc["community_code"],
+                 "kind": body.kind, "date": body.date.isoformat(), "note": body.note,
+                 "recorded_by": principal.sub, "recorded_at": datetime.now(UTC)}
+        await tx.db[LIFE_EVENTS].insert_one(event, session=tx.session)
+        doc = {**doc, "version": doc["version"] + 1, "updated_at": datetime.now(UTC)}
+        tx.emit(ResidentLifeEventRecorded(life_event_id=event["_id"], resident_id=resident_id,
+                                          community_code=doc["community_code"], kind=body.kind, date=body.date,
+                                          note=body.note), subject=resident_id, community=doc["community_code"],
+                aggregate_version=doc["version"])
+        if body.kind in _LEAVING:
+            doc = {**doc, "status": body.kind, "left_on": body.date.isoformat(), "version": doc["version"] + 1}
+            await tx.db[ID_REGISTRATIONS].delete_one({"_id": doc["id_number_hash"]}, session=tx.session)
+            await tx.db[RESIDENTS].replace_one({"_id": resident_id}, doc, session=tx.session)
+            await _emit_state(reg, tx, doc, _LEAVING[body.kind])
+        else:
+            await tx.db[RESIDENTS].replace_one({"_id": resident_id}, doc, session=tx.session)
+        return event, doc
+
+    return await reg.uow.run(work)

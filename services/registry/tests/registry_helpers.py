@@ -1,0 +1,35 @@
+"""Helpers for registry tests: valid ID numbers and quick ways to create households and residents."""
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+import httpx
+
+from linli_registry.domain.id_card import check_character
+
+DISTRICT, STREET, COMMUNITY, OTHER_COMMUNITY = "130303", "130303001", "130303001001", "130303001002"
+_sequence = itertools.count(11)
+
+
+def id_number(birth: date, gender: str = "female", area: str = "130303") -> str:
+    """A valid mainland ID number (GB 11643) for the birth date and gender; unique per call."""
+    seq = next(_sequence) % 499 * 2 + (1 if gender == "male" else 2)
+    first17 = f"{area}{birth:%Y%m%d}{seq:03d}"
+    return first17 + check_character(first17)
+
+
+async def new_household(client: httpx.AsyncClient, community: str = COMMUNITY, **extra) -> str:
+    body = {"address": {"estate": "工农里", "building": "31", "unit": "7", "room": "1"}, **extra}
+    response = await client.post(f"/v1/communities/{community}/households", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+async def new_resident(client: httpx.AsyncClient, birth: date, gender: str = "female",
+                       community: str = COMMUNITY, **fields) -> dict:
+    body = {"name": fields.pop("name", "王小明"), "id_number": fields.pop("id_number", None) or id_number(birth, gender),
+            **fields}
+    response = await client.post(f"/v1/communities/{community}/residents", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()

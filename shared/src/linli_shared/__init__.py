@@ -1,0 +1,1 @@
+"""Linli's common library: one way to do each cross-cutting thing."""

@@ -1,0 +1,369 @@
+"""Durable pull consumers: explicit ack, an inbox for idempotency, bounded retries, then a dead-letter stream.
+
+Each message runs through one Mongo transaction that records `<durable>:<event id>` in `inbox` and
+applies the handler's effect (and its emitted events, via the outbox), so a redelivery is acked and
+skipped. A failure is retried with back-off until `max_deliver`, then dead-lettered with its error;
+nothing is dropped silently.
+"""
+from __future__ import annotations
+
+import asyncio
+import string
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Awaitable, Callable, Iterator, Mapping
+from urllib.parse import quote
+
+import structlog
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import APIError, NotFoundError, ServiceUnavailableError
+from pydantic import ValidationError
+from pymongo.errors import ConnectionFailure, DuplicateKeyError
+
+from linli_shared.bus import Bus
+from linli_shared.events import CloudEvent
+from linli_shared.logging import get_logger
+from linli_shared.metrics import DEAD_LETTERS, EVENTS_HANDLED
+from linli_shared.outbox import Tx, UnitOfWork
+from linli_shared.tracing import bind_trace, trace_id_of
+
+log = get_logger()
+INBOX = "inbox"
+DEAD_LETTER_PREFIX = "linli.deadletter"
+_HEADER_SAFE = "".join(c for c in string.printable if c not in "%\r\n\t\x0b\x0c")
+
+Handler = Callable[[CloudEvent, Tx], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    durable: str  # versioned ("visits-registry-v1"): a durable's config cannot change in place
+    stream: str
+    handlers: Mapping[str, Handler]  # CloudEvent type -> handler
+    max_deliver: int = 5
+    backoff: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0)  # redelivery delay after failure n
+    ack_wait: float = 30.0
+    batch: int = 50
+
+    @property
+    def filter_subjects(self) -> list[str]:
+        return [f"{event_type}.>" for event_type in self.handlers]
+
+    def delay_after(self, deliveries: int) -> float:
+        return self.backoff[min(deliveries - 1, len(self.backoff) - 1)] if self.backoff else 0.0
+
+
+class PermanentError(Exception):
+    """Raised by a handler for input that can never succeed: dead-lettered at once."""
+
+
+class _AlreadyHandled(Exception):
+    pass
+
+
+def dead_letter_subject(service: str, durable: str) -> str:
+    return f"{DEAD_LETTER_PREFIX}.{service}.{durable}"
+
+
+def encode_header(text: str) -> str:
+    """NATS headers carry ASCII only: percent-encode the rest (read back with urllib.parse.unquote)."""
+    return quote(text, safe=_HEADER_SAFE)
+
+
+class ConsumerRunner:
+    fetch_timeout = 1.0  # a long poll; also bounds how long stop() waits for an idle fetch
+    watch_every = 10.0  # seconds of empty fetches before checking the subscription is alive
+
+    def __init__(self, bus: Bus, uow: UnitOfWork, subscription: Subscription, service: str) -> None:
+        self.bus, self.uow, self.subscription, self.service = bus, uow, subscription, service
+        self._sub: JetStreamContext.PullSubscription | None = None
+        self._task: asyncio.Task | None = None
+        self._stopping = asyncio.Event()
+
+    @property
+    def durable(self) -> str:
+        return self.subscription.durable
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def start(self) -> None:
+        if self.running:
+            return
+        self._stopping.clear()
+        try:
+            await self._bind()
+        except Exception as exc:
+            if isinstance(exc, APIError) and not isinstance(exc, (NotFoundError, ServiceUnavailableError)):
+                raise  # a config the server refuses will not fix itself
+            # The stream's producer may create it later, or JetStream is not ready yet: the loop retries.
+            log.warning("consumer.bind_failed", consumer=self.durable, stream=self.subscription.stream,
+                        error=_describe(exc))
+        self._task = asyncio.create_task(self._loop(), name=f"consumer-{self.durable}")
+        log.info("consumer.started", consumer=self.durable, stream=self.subscription.stream,
+                 subjects=self.subscription.filter_subjects)
+
+    async def stop(self) -> None:
+        """Stop fetching, let the in-flight message finish (ack) or release it (nak), then return."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        self._stopping.set()
+        _, pending = await asyncio.wait({task}, timeout=self.subscription.ack_wait)
+        if pending:  # a handler outlived the grace period: cancelling aborts its transaction and naks
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            log.warning("consumer.stop_forced", consumer=self.durable)
+        await self._drop_subscription()
+        try:
+            await self.bus.nc.flush(timeout=2)  # the last ack leaves before the connection drains
+        except Exception:
+            pass
+        log.info("consumer.stopped", consumer=self.durable)
+
+    async def handle(self, event: CloudEvent) -> bool:
+        """Apply one event in one transaction with its inbox entry; False if it was handled before."""
+        handler = self.subscription.handlers.get(event.type)
+        if handler is None:
+            raise LookupError(f"{self.durable} has no handler for {event.type}")
+        with _event_context(event, self.durable):
+            return await self._apply(handler, event)
+
+    async def _apply(self, handler: Handler, event: CloudEvent) -> bool:
+        async def work(tx: Tx) -> None:
+            try:
+                await tx.db[INBOX].insert_one(
+                    {"_id": f"{self.durable}:{event.id}", "type": event.type, "handled_at": datetime.now(UTC)},
+                    session=tx.session)
+            except DuplicateKeyError as exc:  # only the inbox's own key means "handled before"
+                raise _AlreadyHandled from exc
+            await handler(event, tx)
+
+        try:
+            await self.uow.run(work)
+        except _AlreadyHandled:
+            return False
+        return True
+
+    # The loop: fetch, process in stream order, watch the subscription, never die before stop().
+
+    async def _loop(self) -> None:
+        failures = 0
+        quiet_since = time.monotonic()
+        while not self._stopping.is_set():
+            if self._sub is None and not await self._rebind("unbound"):
+                failures += 1
+                await self._pause(_backoff(failures))
+                continue
+            assert self._sub is not None
+            try:
+                msgs = await self._sub.fetch(self.subscription.batch, timeout=self.fetch_timeout)
+            except asyncio.TimeoutError:  # an empty stream: normal
+                if time.monotonic() - quiet_since >= self.watch_every:
+                    quiet_since = time.monotonic()
+                    await self._watch()
+                continue
+            except Exception as exc:
+                failures += 1
+                log.warning("consumer.fetch_failed", consumer=self.durable, error=_describe(exc))
+                await self._watch()
+                await self._pause(_backoff(failures))
+                continue
+            failures, quiet_since = 0, time.monotonic()
+            try:
+                await self._run_batch(msgs)
+            except Exception as exc:  # the bus failed outside a handler; unsettled messages come back
+                failures += 1
+                log.error("consumer.batch_failed", consumer=self.durable, error=_describe(exc))
+                await self._pause(_backoff(failures))
+
+    async def _run_batch(self, msgs: list[Msg]) -> None:
+        for index, msg in enumerate(msgs):
+            if self._stopping.is_set():
+                await _release(msgs[index:])
+                return
+            try:
+                await self._process(msg)
+            except BaseException:
+                await _release(msgs[index:])
+                raise
+
+    async def _process(self, msg: Msg) -> None:
+        deliveries = msg.metadata.num_delivered
+        try:
+            event = CloudEvent.model_validate_json(msg.data)
+        except ValidationError as exc:
+            await self._dead_letter(msg, None, exc, deliveries)
+            return
+        handler = self.subscription.handlers.get(event.type)
+        if handler is None:
+            await msg.ack()
+            log.warning("consumer.unknown_type", consumer=self.durable, event_id=event.id, event_type=event.type)
+            return
+        with _event_context(event, self.durable):
+            started = time.perf_counter()
+            try:
+                fresh = await self._keeping_alive(msg, self._apply(handler, event))
+            except Exception as exc:
+                await self._failed(msg, event, exc, deliveries)
+                return
+            await msg.ack()
+            self._count("handled" if fresh else "duplicate")
+            if fresh:
+                log.info("consumer.handled", event_id=event.id, event_type=event.type, consumer=self.durable,
+                         community=event.community, trace_id=trace_id_of(event.traceparent),
+                         duration_ms=round((time.perf_counter() - started) * 1000, 2))
+            else:
+                log.info("consumer.duplicate_skipped", event_id=event.id, event_type=event.type,
+                         consumer=self.durable, community=event.community)
+
+    async def _keeping_alive(self, msg: Msg, work: Awaitable[bool]) -> bool:
+        """Tell the server every ack_wait/3 that a slow handler is still working, so it is not redelivered."""
+        async def beat() -> None:
+            while True:
+                await asyncio.sleep(self.subscription.ack_wait / 3)
+                try:
+                    await msg.in_progress()
+                except Exception as exc:
+                    log.warning("consumer.in_progress_failed", consumer=self.durable, error=_describe(exc))
+
+        beating = asyncio.create_task(beat())
+        try:
+            return await work
+        finally:
+            beating.cancel()
+            await asyncio.gather(beating, return_exceptions=True)
+
+    async def _failed(self, msg: Msg, event: CloudEvent, exc: Exception, deliveries: int) -> None:
+        # An unreachable store is not the event's fault: retry it however long that takes.
+        transient = isinstance(exc, ConnectionFailure)
+        if not transient and (isinstance(exc, PermanentError) or deliveries >= self.subscription.max_deliver):
+            await self._dead_letter(msg, event, exc, deliveries)
+            return
+        delay = self.subscription.delay_after(deliveries)
+        await msg.nak(delay=delay)
+        self._count("retry")
+        log.warning("consumer.retry_scheduled", event_id=event.id, event_type=event.type, consumer=self.durable,
+                    community=event.community, attempt=deliveries, delay_s=delay, transient=transient,
+                    error=_describe(exc))
+
+    async def _dead_letter(self, msg: Msg, event: CloudEvent | None, exc: Exception, deliveries: int) -> None:
+        """Publish the original bytes with the reason to the DEADLETTER stream, then stop redelivery."""
+        fallback_id = (msg.headers or {}).get("Nats-Msg-Id") or f"seq-{msg.metadata.sequence.stream}"
+        event_id = event.id if event else fallback_id
+        event_type = event.type if event else "malformed"
+        error = _describe(exc)[:1000]
+        headers = {
+            "Linli-Original-Subject": msg.subject,
+            "Linli-Consumer": self.durable,
+            "Linli-Error": encode_header(error),
+            "Linli-Deliveries": str(deliveries),
+            "Linli-Event-Id": event_id,
+            "Linli-Event-Type": event_type,
+            "Nats-Msg-Id": f"dlq:{self.durable}:{event_id}:{deliveries}",
+        }
+        await self.bus.js.publish(self._dead_letter_subject, msg.data,
+                                  headers=headers, timeout=5)
+        await msg.term()
+        self._count("dead_lettered")
+        DEAD_LETTERS.labels(self.service, self.durable).inc()
+        log.error("consumer.dead_lettered", event_id=event_id, event_type=event_type, consumer=self.durable,
+                  community=event.community if event else None, deliveries=deliveries, error=error, exc_info=exc)
+
+    @property
+    def _dead_letter_subject(self) -> str:
+        return dead_letter_subject(self.service, self.durable)
+
+    def _count(self, outcome: str) -> None:
+        EVENTS_HANDLED.labels(self.service, self.durable, outcome).inc()
+
+    # Binding and self-watch (nats.py #504: a pull subscription can go silent after a server restart).
+
+    def _config(self) -> ConsumerConfig:
+        # max_deliver stays unlimited on the server: the runner counts deliveries and dead-letters at
+        # `subscription.max_deliver`; a server-side limit would drop a message without a trace when its
+        # last delivery is never settled (a crash, a failed dead-letter publish, a store outage).
+        return ConsumerConfig(name=self.durable, durable_name=self.durable, ack_policy=AckPolicy.EXPLICIT,
+                              deliver_policy=DeliverPolicy.ALL, filter_subjects=self.subscription.filter_subjects,
+                              ack_wait=self.subscription.ack_wait, max_deliver=-1,
+                              description=f"linli {self.service}: max_deliver={self.subscription.max_deliver} "
+                                          f"enforced by the runner, then {self._dead_letter_subject}")
+
+    async def _bind(self, timeout: float = 5.0) -> None:
+        js = self.bus.js
+        await js.add_consumer(self.subscription.stream, config=self._config(), timeout=timeout)
+        self._sub = await js.pull_subscribe_bind(durable=self.durable, stream=self.subscription.stream)
+
+    async def _rebind(self, reason: str) -> bool:
+        await self._drop_subscription()
+        try:
+            await self._bind(timeout=2.0)
+        except Exception as exc:
+            log.warning("consumer.bind_failed", consumer=self.durable, reason=reason, error=_describe(exc))
+            return False
+        log.info("consumer.resubscribed", consumer=self.durable, reason=reason)
+        return True
+
+    async def _watch(self) -> None:
+        try:
+            info = await self.bus.js.consumer_info(self.subscription.stream, self.durable, timeout=2.0)
+        except Exception as exc:
+            reason = f"consumer_info failed: {_describe(exc)}"
+        else:
+            if not info.num_pending or info.paused:
+                return  # nothing waiting for us, or paused on purpose
+            reason = f"{info.num_pending} messages waiting but none fetched"
+        await self._rebind(reason)
+
+    async def _drop_subscription(self) -> None:
+        sub, self._sub = self._sub, None
+        if sub is not None:
+            try:
+                await sub.unsubscribe()
+            except Exception:
+                pass
+
+    async def _pause(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+        except asyncio.TimeoutError:
+            pass
+
+
+@contextmanager
+def _event_context(event: CloudEvent, consumer: str) -> Iterator[None]:
+    """Log and emit under the event's trace; restore the caller's context afterwards."""
+    saved: dict[str, Any] = structlog.contextvars.get_contextvars()
+    structlog.contextvars.clear_contextvars()
+    bind_trace(event.traceparent)
+    structlog.contextvars.bind_contextvars(consumer=consumer, event_id=event.id, community=event.community)
+    try:
+        yield
+    finally:
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(**saved)
+
+
+async def _release(msgs: list[Msg]) -> None:
+    """Hand unprocessed messages back for prompt redelivery (acked ones are left alone)."""
+    for msg in msgs:
+        try:
+            await msg.nak()
+        except Exception:
+            pass
+
+
+def _backoff(failures: int) -> float:
+    return min(0.5 * 2 ** (failures - 1), 5.0)
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+__all__ = ["ConsumerRunner", "Handler", "PermanentError", "Subscription", "dead_letter_subject", "encode_header"]

@@ -1,0 +1,81 @@
+"""The FastAPI app every service builds: problems, auth state, request logs with trace ids, health, metrics."""
+from __future__ import annotations
+
+import time
+from contextlib import asynccontextmanager
+from typing import AsyncIterator, Sequence
+
+import structlog
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from linli_shared.deadletters import dead_letter_router
+from linli_shared.errors import install_problem_handlers
+from linli_shared.logging import get_logger
+from linli_shared.metrics import HTTP_REQUESTS
+from linli_shared.runtime import ServiceRuntime
+from linli_shared.tracing import bind_trace
+
+log = get_logger()
+
+
+def create_service_app(runtime: ServiceRuntime, routers: Sequence[APIRouter], title: str,
+                       version: str = "0.1.0") -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(title=title, version=version, lifespan=lifespan)
+    app.state.settings = runtime.settings
+    app.state.runtime = runtime
+    install_problem_handlers(app)
+    app.middleware("http")(_request_context(runtime.service))
+    app.include_router(_health_router(runtime))
+    app.include_router(dead_letter_router())
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def _request_context(service: str):
+    async def middleware(request: Request, call_next) -> Response:
+        structlog.contextvars.clear_contextvars()
+        traceparent = bind_trace(request.headers.get("traceparent"))
+        started = time.perf_counter()
+        response = await call_next(request)
+        elapsed = time.perf_counter() - started
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        HTTP_REQUESTS.labels(service, request.method, route, response.status_code).observe(elapsed)
+        principal = getattr(request.state, "principal", None)
+        log.info("http.request", method=request.method, route=route, path=request.url.path,
+                 status=response.status_code, duration_ms=round(elapsed * 1000, 2),
+                 sub=principal.sub if principal else None)
+        response.headers["traceparent"] = traceparent
+        return response
+    return middleware
+
+
+def _health_router(runtime: ServiceRuntime) -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "alive", "service": runtime.service}
+
+    @router.get("/readyz")
+    async def readyz() -> JSONResponse:
+        checks = await runtime.readiness()
+        ready = all(value == "ok" for value in checks.values())
+        return JSONResponse({"status": "ready" if ready else "not_ready", "checks": checks},
+                            status_code=200 if ready else 503)
+
+    @router.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return router

@@ -1,0 +1,89 @@
+"""structlog JSON logging: one object per line, with sensitive fields redacted by a processor."""
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import structlog
+
+from linli_shared.privacy import mask_id_number, mask_phone, redact_text
+
+_ID_KEYS = {"id_number", "id_card", "national_id"}
+_PHONE_KEYS = {"phone", "mobile", "phones"}
+_SECRET_KEYS = {"password", "secret", "token", "authorization", "jwt", "pii_key"}
+_DROP = {"traceparent", "color_message"}
+
+
+def _redact_value(key: str, value: Any) -> Any:
+    lowered = key.lower()
+    if lowered in _SECRET_KEYS:
+        return "[redacted]"
+    if lowered in _ID_KEYS and isinstance(value, str):
+        return mask_id_number(value)
+    if lowered in _PHONE_KEYS and isinstance(value, str):
+        return mask_phone(value)
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, dict):
+        return {k: _redact_value(str(k), v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_redact_value(key, v) for v in value]
+    return value
+
+
+def redact_sensitive(_logger: Any, _name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    """A careless log call cannot leak an ID number or phone: mask them by key and by shape."""
+    for key in _DROP & event_dict.keys():
+        del event_dict[key]
+    return {key: _redact_value(key, value) for key, value in event_dict.items()}
+
+
+def configure_logging(service: str, level: str = "INFO") -> None:
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True, key="ts"),
+        structlog.processors.format_exc_info,
+        redact_sensitive,
+    ]
+    structlog.configure(
+        processors=[*shared, _add_service(service),
+                    structlog.processors.JSONRenderer(ensure_ascii=False)],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        logger_factory=structlog.PrintLoggerFactory(sys.stdout),
+        cache_logger_on_first_use=False,
+    )
+    _route_stdlib(service, level, shared)
+
+
+_LEADING = ("ts", "level", "service", "event", "trace_id", "community")
+
+
+def _add_service(service: str):
+    """Set the service and put the fields ops scan first at the front of every line."""
+    def add(_logger: Any, _name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+        event_dict.setdefault("service", service)
+        leading = {key: event_dict.pop(key) for key in _LEADING if key in event_dict}
+        return {**leading, **event_dict}
+    return add
+
+
+def _route_stdlib(service: str, level: str, shared: list[Any]) -> None:
+    """uvicorn, pymongo and nats log through the stdlib; render those lines the same way."""
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=shared,
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, _add_service(service),
+                    structlog.processors.JSONRenderer(ensure_ascii=False)],
+    ))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    for noisy in ("uvicorn.access", "pymongo", "asyncio"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("uvicorn.access").disabled = True
+
+
+def get_logger(**bound: Any) -> structlog.stdlib.BoundLogger:
+    return structlog.get_logger(**bound)

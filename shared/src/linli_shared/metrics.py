@@ -1,0 +1,13 @@
+"""Prometheus metrics, declared once per process and labelled by service."""
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+HTTP_REQUESTS = Histogram("linli_http_request_seconds", "HTTP request latency",
+                          ["service", "method", "route", "status"])
+OUTBOX_PUBLISHED = Counter("linli_outbox_published_total", "Events published from the outbox", ["service"])
+OUTBOX_PENDING = Gauge("linli_outbox_pending", "Outbox entries waiting to be published", ["service"])
+EVENTS_HANDLED = Counter("linli_consumer_handled_total", "Events handled by consumers",
+                         ["service", "consumer", "outcome"])
+DEAD_LETTERS = Counter("linli_consumer_dead_lettered_total", "Events sent to the dead-letter stream",
+                       ["service", "consumer"])

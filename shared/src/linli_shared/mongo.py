@@ -1,0 +1,62 @@
+"""MongoDB through PyMongo's async API: client, declared indexes, optimistic concurrency."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Mapping, Sequence
+
+from pymongo import AsyncMongoClient, IndexModel, ReturnDocument
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import PyMongoError
+
+from linli_shared.errors import Problem
+from linli_shared.logging import get_logger
+from linli_shared.settings import ServiceSettings
+
+log = get_logger()
+Indexes = Mapping[str, Sequence[IndexModel]]
+
+
+def mongo_client(settings: ServiceSettings) -> AsyncMongoClient:
+    return AsyncMongoClient(settings.mongo_url, tz_aware=True, appname=f"linli-{settings.service_name}",
+                            serverSelectionTimeoutMS=5000)
+
+
+async def wait_for_mongo(client: AsyncMongoClient, attempts: int = 30, delay: float = 1.0) -> None:
+    """Bounded retry at start-up: the store may come up after us (compose, a restart)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            await client.admin.command("ping")
+            return
+        except PyMongoError as exc:
+            log.warning("mongo.waiting", attempt=attempt, error=str(exc))
+            if attempt == attempts:
+                raise
+            await asyncio.sleep(delay)
+
+
+async def ensure_indexes(db: Any, indexes: Indexes) -> None:
+    """Declared in code, created at start-up; creating an existing index is a no-op."""
+    for collection, models in indexes.items():
+        if models:
+            await db[collection].create_indexes(list(models))
+
+
+async def update_versioned(collection: AsyncCollection, doc_id: str, expected_version: int,
+                           update: Mapping[str, Any], session: AsyncClientSession | None,
+                           not_found_code: str) -> dict[str, Any]:
+    """Apply `update` only if the document is still at `expected_version`; bump the version.
+
+    A lost race is a 412 for the caller to re-read and retry, never a silent overwrite.
+    """
+    update = dict(update)
+    update.setdefault("$inc", {})["version"] = 1
+    doc = await collection.find_one_and_update({"_id": doc_id, "version": expected_version}, update,
+                                               session=session, return_document=ReturnDocument.AFTER)
+    if doc is not None:
+        return doc
+    current = await collection.find_one({"_id": doc_id}, {"version": 1}, session=session)
+    if current is None:
+        raise Problem(404, not_found_code, f"{doc_id} does not exist")
+    raise Problem(412, "version.mismatch",
+                  f"{doc_id} is at version {current['version']}, not {expected_version}; re-read and retry")

@@ -1,0 +1,155 @@
+"""Transactional outbox: a state change and its events commit together; a relay publishes them.
+
+A crash between JetStream's ack and marking the entry sent only causes a re-publish, which
+JetStream drops by `Nats-Msg-Id` inside the stream's duplicate window.
+"""
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any, Awaitable, Callable, TypeVar
+
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from linli_shared.bus import Bus
+from linli_shared.events import CloudEvent, EventData, new_event
+from linli_shared.lease import Lease
+from linli_shared.logging import get_logger
+from linli_shared.metrics import OUTBOX_PENDING, OUTBOX_PUBLISHED
+from linli_shared.tracing import trace_id_of
+
+log = get_logger()
+T = TypeVar("T")
+OUTBOX = "outbox"
+
+
+def outbox_indexes(retention_days: int) -> dict[str, list[IndexModel]]:
+    return {OUTBOX: [
+        IndexModel([("state", ASCENDING), ("seq", ASCENDING)], name="pending_in_order"),
+        IndexModel([("community", ASCENDING), ("seq", DESCENDING)], name="by_community"),
+        # Sent entries stay for a while as the durable log ops can re-publish from; then expire.
+        IndexModel([("sent_at", ASCENDING)], name="sent_retention", expireAfterSeconds=retention_days * 86400),
+    ]}
+
+
+class Tx:
+    """One business transaction: its session, its database, and the events it raises."""
+
+    def __init__(self, session: AsyncClientSession, db: Any, service: str) -> None:
+        self.session, self.db, self.service = session, db, service
+        self.events: list[CloudEvent] = []
+
+    def emit(self, data: EventData, *, subject: str, community: str, aggregate_version: int) -> CloudEvent:
+        event = new_event(data, service=self.service, subject=subject, community=community,
+                          aggregate_version=aggregate_version)
+        self.events.append(event)
+        return event
+
+
+class Outbox:
+    def __init__(self, db: Any) -> None:
+        self.collection = db[OUTBOX]
+        self._wake = asyncio.Event()
+
+    async def add(self, events: list[CloudEvent], session: AsyncClientSession) -> None:
+        if events:
+            now = datetime.now(UTC)
+            await self.collection.insert_many([_entry(event, now) for event in events], session=session)
+
+    def kick(self) -> None:
+        """Wake the relay now instead of at its next poll."""
+        self._wake.set()
+
+    async def wait(self, timeout: float) -> None:
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout)
+        except asyncio.TimeoutError:
+            pass
+        self._wake.clear()
+
+    async def pending(self, limit: int) -> list[dict[str, Any]]:
+        cursor = self.collection.find({"state": "pending"}).sort("seq", ASCENDING).limit(limit)
+        return await cursor.to_list()
+
+    async def pending_count(self) -> int:
+        return await self.collection.count_documents({"state": "pending"})
+
+
+def _entry(event: CloudEvent, now: datetime) -> dict[str, Any]:
+    return {"_id": event.id, "seq": ObjectId(), "subject": event.nats_subject, "type": event.type,
+            "community": event.community, "aggregate": event.subject, "envelope": event.model_dump_json(),
+            "state": "pending", "attempts": 0, "created_at": now}
+
+
+class UnitOfWork:
+    """Runs a piece of work in a Mongo transaction and writes the events it emitted to the outbox."""
+
+    def __init__(self, client: AsyncMongoClient, db: Any, service: str, outbox: Outbox) -> None:
+        self.client, self.db, self.service, self.outbox = client, db, service, outbox
+        # Service-specific steps that must commit with every write (e.g. the registry's data versions).
+        self.before_commit: list[Callable[[Tx], Awaitable[None]]] = []
+
+    async def run(self, work: Callable[[Tx], Awaitable[T]]) -> T:
+        async def attempt(session: AsyncClientSession) -> tuple[T, int]:
+            tx = Tx(session, self.db, self.service)  # fresh per retry of a transient failure
+            result = await work(tx)
+            for step in self.before_commit:
+                await step(tx)
+            await self.outbox.add(tx.events, session)
+            return result, len(tx.events)
+
+        async with self.client.start_session() as session:
+            result, emitted = await session.with_transaction(attempt)
+        if emitted:
+            self.outbox.kick()
+        return result
+
+
+class OutboxRelay:
+    """Publishes pending entries in order, one relay per service at a time (under a lease)."""
+
+    def __init__(self, outbox: Outbox, bus: Bus, lease: Lease, service: str,
+                 poll_seconds: float = 0.5, batch: int = 200) -> None:
+        self.outbox, self.bus, self.lease, self.service = outbox, bus, lease, service
+        self.poll_seconds, self.batch = poll_seconds, batch
+
+    async def run(self) -> None:
+        while True:
+            try:
+                published = await self.publish_pending() if await self.lease.acquire() else 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the store or bus is down: keep the loop alive, retry next poll
+                log.warning("outbox.relay_error", error=str(exc), error_type=type(exc).__name__)
+                published = 0
+            if published < self.batch:
+                await self.outbox.wait(self.poll_seconds)
+
+    async def publish_pending(self) -> int:
+        entries = await self.outbox.pending(self.batch)
+        sent: list[str] = []
+        try:
+            for entry in entries:
+                await self._publish(entry)
+                sent.append(entry["_id"])
+        except Exception as exc:
+            # Stop at the first failure so order holds; the entry is tried again next poll.
+            failed = entries[len(sent)]
+            await self.outbox.collection.update_one(
+                {"_id": failed["_id"]}, {"$inc": {"attempts": 1}, "$set": {"last_error": str(exc)[:500]}})
+            log.warning("outbox.publish_failed", event_id=failed["_id"], event_type=failed["type"],
+                        attempts=failed["attempts"] + 1, error=str(exc) or type(exc).__name__)
+        if sent:
+            await self.outbox.collection.update_many(
+                {"_id": {"$in": sent}}, {"$set": {"state": "sent", "sent_at": datetime.now(UTC)}})
+            OUTBOX_PUBLISHED.labels(self.service).inc(len(sent))
+        OUTBOX_PENDING.labels(self.service).set(max(len(entries) - len(sent), 0))
+        return len(sent)
+
+    async def _publish(self, entry: dict[str, Any]) -> None:
+        event = CloudEvent.model_validate_json(entry["envelope"])
+        fresh = await self.bus.publish(event)
+        log.info("outbox.published", event_id=event.id, event_type=event.type, subject=event.subject,
+                 community=event.community, trace_id=trace_id_of(event.traceparent), duplicate=not fresh)

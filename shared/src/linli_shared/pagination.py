@@ -1,0 +1,46 @@
+"""Cursor pagination for every list: `?limit=&cursor=`, answered as `{items, next_cursor}`."""
+from __future__ import annotations
+
+import base64
+import json
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel
+
+from linli_shared.errors import Problem
+
+T = TypeVar("T")
+Limit = Annotated[int, Query(ge=1, le=500, description="page size (max 500)")]
+Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]
+DEFAULT_LIMIT = 50
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+def encode_cursor(after: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps(after, ensure_ascii=False).encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> Any:
+    if not cursor:
+        return None
+    try:
+        return json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except ValueError as exc:
+        raise Problem(400, "cursor.invalid", "the cursor is not one this API returned") from exc
+
+
+async def page_by_id(collection: Any, query: dict[str, Any], limit: int, cursor: str | None,
+                     projection: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], str | None]:
+    """Keyset pagination on `_id`: stable under concurrent inserts, index-friendly."""
+    after = decode_cursor(cursor)
+    if after is not None:
+        query = {"$and": [query, {"_id": {"$gt": after}}]}
+    docs = await collection.find(query, projection).sort("_id", 1).limit(limit + 1).to_list()
+    more = len(docs) > limit
+    docs = docs[:limit]
+    return docs, encode_cursor(docs[-1]["_id"]) if more else None

@@ -1,0 +1,96 @@
+"""What a service holds open (Mongo, the bus, the outbox relay, consumers) and its start and stop order."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Sequence
+
+from pymongo.errors import PyMongoError
+
+from linli_shared.bus import Bus, dead_letter_stream, service_stream
+from linli_shared.consumer import ConsumerRunner, Subscription
+from linli_shared.lease import Lease, instance_id
+from linli_shared.logging import get_logger
+from linli_shared.mongo import Indexes, ensure_indexes, mongo_client, wait_for_mongo
+from linli_shared.outbox import Outbox, OutboxRelay, UnitOfWork, outbox_indexes
+from linli_shared.settings import ServiceSettings
+
+log = get_logger()
+
+
+class ServiceRuntime:
+    def __init__(self, settings: ServiceSettings, indexes: Indexes,
+                 subscriptions: Sequence[Subscription] = ()) -> None:
+        self.settings = settings
+        self.service = settings.service_name
+        self.owner = instance_id()
+        self.client = mongo_client(settings)
+        self.db = self.client[settings.mongo_db]
+        self.outbox = Outbox(self.db)
+        self.uow = UnitOfWork(self.client, self.db, self.service, self.outbox)
+        self.indexes = {**outbox_indexes(settings.outbox_retention_days), **indexes}
+        self.subscriptions = list(subscriptions)
+        self.bus: Bus | None = None
+        self.consumers: list[ConsumerRunner] = []
+        self._relay_task: asyncio.Task | None = None
+        self._relay_lease = Lease(self.db, f"{self.service}.outbox-relay", self.owner)
+
+    async def start(self) -> None:
+        await wait_for_mongo(self.client)
+        await ensure_indexes(self.db, self.indexes)
+        self.bus = await _connect_bus(self.settings)
+        await self.bus.ensure_stream(service_stream(self.service))
+        await self.bus.ensure_stream(dead_letter_stream())
+        if self.settings.run_workers:
+            self.start_relay()
+            for subscription in self.subscriptions:
+                runner = ConsumerRunner(self.bus, self.uow, subscription, self.service)
+                await runner.start()
+                self.consumers.append(runner)
+        log.info("service.started", workers=self.settings.run_workers, instance=self.owner)
+
+    def start_relay(self) -> None:
+        assert self.bus is not None
+        relay = OutboxRelay(self.outbox, self.bus, self._relay_lease, self.service,
+                            poll_seconds=self.settings.outbox_poll_seconds)
+        self._relay_task = asyncio.create_task(relay.run(), name=f"{self.service}-outbox-relay")
+
+    async def stop(self) -> None:
+        """Stop taking work, let in-flight messages finish (ack or release), then drain and close."""
+        await asyncio.gather(*(runner.stop() for runner in self.consumers))
+        if self._relay_task:
+            self._relay_task.cancel()
+            await asyncio.gather(self._relay_task, return_exceptions=True)
+            try:
+                await self._relay_lease.release()
+            except PyMongoError:
+                pass
+        if self.bus:
+            await self.bus.close()
+        await self.client.close()
+        log.info("service.stopped")
+
+    async def readiness(self) -> dict[str, Any]:
+        checks: dict[str, Any] = {}
+        try:
+            await self.client.admin.command("ping")
+            checks["mongo"] = "ok"
+        except PyMongoError as exc:
+            checks["mongo"] = f"down: {exc}"
+        checks["nats"] = "ok" if self.bus and self.bus.connected else "down"
+        relay_dead = self.settings.run_workers and (self._relay_task is None or self._relay_task.done())
+        checks["outbox_relay"] = "down" if relay_dead else "ok"
+        for runner in self.consumers:
+            checks[f"consumer:{runner.durable}"] = "ok" if runner.running else "down"
+        return checks
+
+
+async def _connect_bus(settings: ServiceSettings, attempts: int = 30) -> Bus:
+    for attempt in range(1, attempts + 1):
+        try:
+            return await Bus.connect(settings)
+        except Exception as exc:  # nats raises several unrelated types on a refused first connect
+            log.warning("bus.waiting", attempt=attempt, error=str(exc) or type(exc).__name__)
+            if attempt == attempts:
+                raise
+            await asyncio.sleep(1.0)
+    raise AssertionError("unreachable")

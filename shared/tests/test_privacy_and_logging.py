@@ -1,0 +1,44 @@
+"""A careless log call cannot leak an ID number or phone; the vault round-trips and hashes stably."""
+from __future__ import annotations
+
+import json
+
+import structlog
+
+from linli_shared.logging import configure_logging, get_logger
+from linli_shared.privacy import PiiVault, mask_id_number, mask_phone, redact_text
+
+NUMBER = "11010519491231002X"
+
+
+def test_masks_follow_the_domain_guide():
+    assert mask_id_number("130303195001011234") == "130303********1234"
+    assert mask_phone("13812345678") == "138****5678"
+    assert redact_text(f"身份证 {NUMBER}，电话13812345678。") == "身份证 110105********002X，电话138****5678。"
+
+
+def test_vault_encrypts_with_a_fresh_nonce_and_hashes_stably():
+    vault = PiiVault("a" * 32, "b" * 32)
+    first, second = vault.encrypt(NUMBER), vault.encrypt(NUMBER)
+    assert first != second and NUMBER not in first
+    assert vault.decrypt(first) == NUMBER == vault.decrypt(second)
+    assert vault.keyed_hash(NUMBER) == vault.keyed_hash(NUMBER) != PiiVault("a" * 32, "c" * 32).keyed_hash(NUMBER)
+
+
+def test_log_lines_are_json_with_sensitive_fields_redacted(capsys):
+    configure_logging("testsvc")
+    try:
+        structlog.contextvars.bind_contextvars(trace_id="t" * 32)
+        get_logger().info("resident.saved", id_number=NUMBER, phone="13812345678", password="hunter2",
+                          note=f"ID {NUMBER}", nested={"phones": ["13912345678"]})
+    finally:
+        structlog.contextvars.clear_contextvars()
+        structlog.reset_defaults()
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    record = json.loads(line)
+    assert list(record)[:5] == ["ts", "level", "service", "event", "trace_id"]
+    assert (record["service"], record["event"], record["level"]) == ("testsvc", "resident.saved", "info")
+    assert (record["id_number"], record["phone"], record["password"]) == (
+        "110105********002X", "138****5678", "[redacted]")
+    assert record["nested"] == {"phones": ["139****5678"]}
+    assert NUMBER not in line and "13812345678" not in line
