@@ -38,6 +38,8 @@ def registry_process(nats: NatsServer, mongo: MongoServer, db: str) -> Iterator[
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
+            if proc.poll() is not None:
+                raise RuntimeError(f"the registry exited with {proc.returncode}")
             try:
                 if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
                     break

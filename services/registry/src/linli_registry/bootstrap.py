@@ -10,7 +10,7 @@ from linli_shared.privacy import PiiVault
 from linli_shared.runtime import ServiceRuntime
 
 from linli_registry.api import households, orgs, residents, statistics
-from linli_registry.domain.groups import GroupRules
+from linli_shared.domain.groups import GroupRules
 from linli_registry.service_layer.context import Registry
 from linli_registry.settings import RegistrySettings
 from linli_registry.storage.indexes import INDEXES

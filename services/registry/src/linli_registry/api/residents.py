@@ -12,7 +12,7 @@ from linli_shared.privacy import mask_phone
 
 from linli_registry.api.deps import RegistryDep
 from linli_registry.api.schemas import LifeEventIn, LifeEventOut, ResidentIn, ResidentOut, ResidentPatch
-from linli_registry.domain.ages import age_on
+from linli_shared.domain.ages import age_on
 from linli_registry.domain.vocabulary import ResidentStatus
 from linli_registry.service_layer import queries, residents
 from linli_registry.service_layer.context import Registry, parse_if_match

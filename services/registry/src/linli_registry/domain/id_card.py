@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-Gender = Literal["male", "female"]
+from linli_shared.domain.groups import Gender
 
 FORMAT = "resident.id_number.format"
 BIRTH_DATE = "resident.id_number.birth_date"

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from linli_registry.domain.groups import HouseholdFacts, Period, PersonFacts
+from linli_shared.domain.groups import HouseholdFacts, Period, PersonFacts
 from linli_registry.domain.id_card import IdNumberError, normalize_id_number, parse_id_card
 
 

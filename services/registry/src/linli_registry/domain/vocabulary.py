@@ -1,13 +1,13 @@
-"""The registry's closed vocabularies (the contract's enum values)."""
+"""The registry's closed vocabularies (the contract's enum values); the group rules' own come from shared."""
 from __future__ import annotations
 
 from typing import Literal
 
+from linli_shared.domain.groups import EmploymentStatus, Gender  # noqa: F401  (re-exported)
+
 IdType = Literal["id_card", "passport", "hk_macao_permit", "taiwan_permit", "foreign_permanent", "other"]
-Gender = Literal["male", "female"]
 Relation = Literal["head", "spouse", "child", "parent", "grandchild", "sibling", "other"]
 ResidenceType = Literal["registered", "resident_nonlocal", "temporary"]  # 户籍 / 常住非户籍 / 暂住
-EmploymentStatus = Literal["employed", "retired", "unemployed", "laid_off", "student", "preschool", "other"]
 Health = Literal["good", "fair", "poor", "bedridden"]
 DisabilityCategory = Literal["visual", "hearing", "speech", "physical", "intellectual", "mental", "multiple"]
 ResidentStatus = Literal["active", "moved_out", "deceased"]

@@ -10,7 +10,7 @@ from linli_shared.auth import Access, Principal
 from linli_shared.errors import invalid, not_found
 from linli_shared.pagination import page_by_id
 
-from linli_registry.domain.groups import (
+from linli_shared.domain.groups import (
     GROUPS, HOUSEHOLD_GROUPS, HouseholdFacts, PersonFacts, counts_on, group_counts, group_members,
 )
 from linli_registry.domain.residents import household_facts, person_facts

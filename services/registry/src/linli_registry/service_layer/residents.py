@@ -15,7 +15,7 @@ from linli_shared.outbox import Tx
 from linli_shared.privacy import mask_id_number
 
 from linli_registry.api.schemas import LifeEventIn, ResidentIn, ResidentPatch
-from linli_registry.domain.groups import resident_groups
+from linli_shared.domain.groups import resident_groups
 from linli_registry.domain.id_card import id_tail
 from linli_registry.domain.residents import Identity, IdentityError, household_facts, person_facts, resolve_identity
 from linli_registry.events import (

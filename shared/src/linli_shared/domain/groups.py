@@ -8,9 +8,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from linli_registry.domain.ages import age_on
-from linli_registry.domain.id_card import Gender
+from linli_shared.domain.ages import age_on
 
+Gender = Literal["male", "female"]
 EmploymentStatus = Literal["employed", "retired", "unemployed", "laid_off", "student", "preschool", "other"]
 AgeRange = tuple[int, int]  # inclusive completed years
 

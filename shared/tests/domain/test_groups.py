@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from pydantic import ValidationError
 
-from linli_registry.domain.groups import (
+from linli_shared.domain.groups import (
     GROUPS, HOUSEHOLD_GROUPS, GroupRules, HouseholdFacts, PersonFacts, Period,
     counts_on, group_counts, group_members, resident_groups,
 )

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from linli_registry.domain.ages import age_on, born_on_or_before_for_age
+from linli_shared.domain.ages import age_on, born_on_or_before_for_age
 
 
 @pytest.mark.parametrize(
