@@ -75,26 +75,30 @@ def one_write(client: httpx.Client, community: str) -> None:
     household.raise_for_status()
 
 
+def measure(url: str, communities: int) -> list[list]:
+    officer = issue_token(DEV_JWT_SECRET, "bench", ["officer"], [DISTRICT])
+    admin = issue_token(DEV_JWT_SECRET, "bench", ["admin"], [DISTRICT])
+    rows = []
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {officer}"}) as client, \
+            httpx.Client(base_url=url, headers={"Authorization": f"Bearer {admin}"}) as writer:
+        community = _community_codes(communities)[0]
+        for label, path in (("community", f"/v1/orgs/{community}/statistics"),
+                            (f"district ({communities} communities)", f"/v1/orgs/{DISTRICT}/statistics")):
+            cold, body = timed_get(client, path)
+            warm, _ = timed_get(client, path)
+            one_write(writer, community)
+            after_write, _ = timed_get(client, path)
+            rows.append([label, body["statistics"]["residents"], body["statistics"]["elderly_60"],
+                         round(cold, 1), round(warm, 1), round(after_write, 1)])
+    return rows
+
+
 def main(communities: int = 100, residents: int = 3500) -> None:
-    with servers() as (nats, mongo):
+    with servers() as (nats, mongo), registry_process(nats, mongo, DB) as url:  # its indexes exist before the data
         started = time.perf_counter()
         seed(mongo.url, communities, residents)
         print(f"seeded {communities} communities x {residents} residents in {time.perf_counter() - started:.1f}s")
-        with registry_process(nats, mongo, DB) as url:
-            officer = issue_token(DEV_JWT_SECRET, "bench", ["officer"], [DISTRICT])
-            admin = issue_token(DEV_JWT_SECRET, "bench", ["admin"], [DISTRICT])
-            rows = []
-            with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {officer}"}) as client, \
-                    httpx.Client(base_url=url, headers={"Authorization": f"Bearer {admin}"}) as writer:
-                community = _community_codes(communities)[0]
-                for label, path in (("community", f"/v1/orgs/{community}/statistics"),
-                                    (f"district ({communities} communities)", f"/v1/orgs/{DISTRICT}/statistics")):
-                    cold, body = timed_get(client, path)
-                    warm, _ = timed_get(client, path)
-                    one_write(writer, community)
-                    after_write, _ = timed_get(client, path)
-                    rows.append([label, body["statistics"]["residents"], body["statistics"]["elderly_60"],
-                                 round(cold, 1), round(warm, 1), round(after_write, 1)])
+        rows = measure(url, communities)
     print_table("Registry statistics through the API, ms (cold = computed from the store; warm = cached; "
                 "after one write = that community recomputed)",
                 ["scope", "residents", "elderly_60", "cold", "warm", "after one write"], rows)

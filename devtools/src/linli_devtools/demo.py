@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 import httpx
 
+from linli_devtools.people import id_number
+
 
 ORGS = [("130303", "海港区"), ("130303001", "港城大街街道"), ("130303001001", "工农里社区"),
         ("130303001001-01", "工农里第一网格"), ("130303001001-02", "工农里第二网格"), ("130303001002", "建树里社区")]
@@ -14,18 +16,10 @@ GIVEN = "凤兰玉荣秀英建国志强桂芝淑华德明丽娟文海红梅振�
 ESTATES = {"130303001001": "工农里", "130303001002": "建树里"}
 
 
-def _id_number(rng: random.Random, birth: date, gender: str) -> str:
-    from linli_registry.domain.id_card import check_character
-
-    seq = rng.randrange(0, 499) * 2 + (1 if gender == "male" else 2)
-    first17 = f"130303{birth:%Y%m%d}{seq:03d}"
-    return first17 + check_character(first17)
-
-
 def _person(rng: random.Random, age: int, gender: str, today: date) -> dict:
     birth = today - timedelta(days=age * 365 + rng.randrange(0, 365))
     return {"name": rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.choice((1, 2)))),
-            "id_number": _id_number(rng, birth, gender), "phone": f"13{rng.randrange(10**8, 10**9)}"}
+            "id_number": id_number(birth, gender, seq=rng.randrange(0, 499)), "phone": f"13{rng.randrange(10**8, 10**9)}"}
 
 
 def _household_members(rng: random.Random, today: date) -> list[dict]:

@@ -1,22 +1,13 @@
 """Helpers for registry tests: valid ID numbers and quick ways to create households and residents."""
 from __future__ import annotations
 
-import itertools
 from datetime import date
 
 import httpx
 
-from linli_registry.domain.id_card import check_character
+from linli_devtools.people import id_number  # noqa: F401  (re-exported for the tests)
 
 DISTRICT, STREET, COMMUNITY, OTHER_COMMUNITY = "130303", "130303001", "130303001001", "130303001002"
-_sequence = itertools.count(11)
-
-
-def id_number(birth: date, gender: str = "female", area: str = "130303") -> str:
-    """A valid mainland ID number (GB 11643) for the birth date and gender; unique per call."""
-    seq = next(_sequence) % 499 * 2 + (1 if gender == "male" else 2)
-    first17 = f"{area}{birth:%Y%m%d}{seq:03d}"
-    return first17 + check_character(first17)
 
 
 async def new_household(client: httpx.AsyncClient, community: str = COMMUNITY, **extra) -> str:

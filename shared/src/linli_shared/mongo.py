@@ -60,3 +60,18 @@ async def update_versioned(collection: AsyncCollection, doc_id: str, expected_ve
         raise Problem(404, not_found_code, f"{doc_id} does not exist")
     raise Problem(412, "version.mismatch",
                   f"{doc_id} is at version {current['version']}, not {expected_version}; re-read and retry")
+
+
+async def upsert_if_newer(collection: AsyncCollection, doc_id: str, version: int, fields: Mapping[str, Any],
+                          session: AsyncClientSession | None) -> bool:
+    """Apply another service's state to a projection only if it is newer than what we hold.
+
+    Redelivered, duplicated or reordered events then converge on the newest state; False means
+    the event was stale and changed nothing.
+    """
+    current = await collection.find_one({"_id": doc_id}, {"version": 1}, session=session)
+    if current is not None and current.get("version", 0) >= version:
+        return False
+    await collection.update_one({"_id": doc_id}, {"$set": {**fields, "version": version}}, upsert=True,
+                                session=session)
+    return True

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Sequence
+from typing import Any, Awaitable, Callable, Sequence
 
 from pymongo.errors import PyMongoError
 
@@ -31,7 +31,9 @@ class ServiceRuntime:
         self.subscriptions = list(subscriptions)
         self.bus: Bus | None = None
         self.consumers: list[ConsumerRunner] = []
-        self._relay_task: asyncio.Task | None = None
+        # Background loops (timers, sweeps) a service adds; each runs as a task beside the relay.
+        self.workers: dict[str, Callable[[], Awaitable[None]]] = {}
+        self._tasks: dict[str, asyncio.Task] = {}
         self._relay_lease = Lease(self.db, f"{self.service}.outbox-relay", self.owner)
 
     async def start(self) -> None:
@@ -42,6 +44,8 @@ class ServiceRuntime:
         await self.bus.ensure_stream(dead_letter_stream())
         if self.settings.run_workers:
             self.start_relay()
+            for name, loop in self.workers.items():
+                self._tasks[name] = asyncio.create_task(loop(), name=f"{self.service}-{name}")
             for subscription in self.subscriptions:
                 runner = ConsumerRunner(self.bus, self.uow, subscription, self.service)
                 await runner.start()
@@ -52,18 +56,20 @@ class ServiceRuntime:
         assert self.bus is not None
         relay = OutboxRelay(self.outbox, self.bus, self._relay_lease, self.service,
                             poll_seconds=self.settings.outbox_poll_seconds)
-        self._relay_task = asyncio.create_task(relay.run(), name=f"{self.service}-outbox-relay")
+        self._tasks["outbox_relay"] = asyncio.create_task(relay.run(), name=f"{self.service}-outbox-relay")
 
     async def stop(self) -> None:
         """Stop taking work, let in-flight messages finish (ack or release), then drain and close."""
         await asyncio.gather(*(runner.stop() for runner in self.consumers))
-        if self._relay_task:
-            self._relay_task.cancel()
-            await asyncio.gather(self._relay_task, return_exceptions=True)
+        for task in self._tasks.values():
+            task.cancel()
+        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        if self._tasks.pop("outbox_relay", None):
             try:
                 await self._relay_lease.release()
             except PyMongoError:
                 pass
+        self._tasks.clear()
         if self.bus:
             await self.bus.close()
         await self.client.close()
@@ -77,8 +83,8 @@ class ServiceRuntime:
         except PyMongoError as exc:
             checks["mongo"] = f"down: {exc}"
         checks["nats"] = "ok" if self.bus and self.bus.connected else "down"
-        relay_dead = self.settings.run_workers and (self._relay_task is None or self._relay_task.done())
-        checks["outbox_relay"] = "down" if relay_dead else "ok"
+        for name, task in self._tasks.items():
+            checks[name] = "down" if task.done() else "ok"
         for runner in self.consumers:
             checks[f"consumer:{runner.durable}"] = "ok" if runner.running else "down"
         return checks

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -185,3 +185,25 @@ def _resident_group_names(
 
 def _within(age: int, bounds: AgeRange) -> bool:
     return bounds[0] <= age <= bounds[1]
+
+
+def person_facts_from(record: Mapping[str, Any]) -> PersonFacts:
+    """A resident as the registry stores and publishes it (ISO dates; flags as objects) → the rules' facts."""
+    return PersonFacts(
+        resident_id=record.get("resident_id") or record["_id"], household_id=record.get("household_id"),
+        gender=record["gender"], birth_date=date.fromisoformat(str(record["birth_date"])),
+        employment_status=record.get("employment_status"),
+        residence_type=record.get("residence_type") or "registered", status=record.get("status", "active"),
+        left_on=date.fromisoformat(str(record["left_on"])) if record.get("left_on") else None,
+        disabled=bool(record.get("disability")), retired_cadre=bool(record.get("retired_cadre")),
+        special_care=bool(record.get("special_care")), volunteer=bool(record.get("volunteer")),
+        party_member=bool(record.get("party_member")),
+    )
+
+
+def household_facts_from(record: Mapping[str, Any]) -> HouseholdFacts:
+    """A household record with `low_income_periods: [{start, end}]` (ISO dates) → the rules' facts."""
+    periods = tuple(Period(start=date.fromisoformat(str(p["start"])),
+                           end=date.fromisoformat(str(p["end"])) if p.get("end") else None)
+                    for p in record.get("low_income_periods") or ())
+    return HouseholdFacts(household_id=record.get("household_id") or record["_id"], low_income_periods=periods)

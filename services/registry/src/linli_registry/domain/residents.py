@@ -1,11 +1,9 @@
-"""Resident rules that need no I/O: identity from the ID document, and the facts the group rules read."""
+"""Resident identity from the ID document: the rules that need no I/O."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from linli_shared.domain.groups import HouseholdFacts, Period, PersonFacts
 from linli_registry.domain.id_card import IdNumberError, normalize_id_number, parse_id_card
 
 
@@ -53,24 +51,3 @@ def _other_document(id_type: str, id_number: str, birth_date: date | None, gende
     if birth_date > today:
         raise IdentityError("resident.birth_date.future", f"birth date {birth_date} is in the future", "birth_date")
     return Identity(id_type, number, birth_date, gender)
-
-
-def person_facts(doc: dict[str, Any]) -> PersonFacts:
-    """The group rules' view of a stored resident document."""
-    return PersonFacts(
-        resident_id=doc["_id"], household_id=doc.get("household_id"), gender=doc["gender"],
-        birth_date=date.fromisoformat(doc["birth_date"]), employment_status=doc.get("employment_status"),
-        residence_type=doc.get("residence_type") or "registered", status=doc.get("status", "active"),
-        left_on=date.fromisoformat(doc["left_on"]) if doc.get("left_on") else None,
-        disabled=bool(doc.get("disability")), retired_cadre=bool(doc.get("retired_cadre")),
-        special_care=bool(doc.get("special_care")), volunteer=bool(doc.get("volunteer")),
-        party_member=bool(doc.get("party_member")),
-    )
-
-
-def household_facts(doc: dict[str, Any]) -> HouseholdFacts:
-    periods = tuple(
-        Period(start=date.fromisoformat(p["start"]), end=date.fromisoformat(p["end"]) if p.get("end") else None)
-        for p in doc.get("low_income_periods", ())
-    )
-    return HouseholdFacts(household_id=doc["_id"], low_income_periods=periods)

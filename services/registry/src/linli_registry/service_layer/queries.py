@@ -12,8 +12,9 @@ from linli_shared.pagination import page_by_id
 
 from linli_shared.domain.groups import (
     GROUPS, HOUSEHOLD_GROUPS, HouseholdFacts, PersonFacts, counts_on, group_counts, group_members,
+    household_facts_from, person_facts_from,
 )
-from linli_registry.domain.residents import household_facts, person_facts
+
 from linli_registry.service_layer.context import Registry, existing_community, org_code_or_422
 from linli_registry.storage.indexes import HOUSEHOLDS, ORGS, RESIDENTS
 from linli_registry.storage.statistics_cache import cached_counts
@@ -27,7 +28,7 @@ FACT_FIELDS = {"household_id": 1, "gender": 1, "birth_date": 1, "employment_stat
 async def _facts(reg: Registry, community: str) -> tuple[list[PersonFacts], list[HouseholdFacts]]:
     persons = await reg.db[RESIDENTS].find({"community_code": community}, FACT_FIELDS).to_list()
     households = await reg.db[HOUSEHOLDS].find({"community_code": community}, {"low_income_periods": 1}).to_list()
-    return [person_facts(p) for p in persons], [household_facts(h) for h in households]
+    return [person_facts_from(p) for p in persons], [household_facts_from(h) for h in households]
 
 
 def _search_filter(q: str) -> dict[str, Any]:

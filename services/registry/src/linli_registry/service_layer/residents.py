@@ -15,9 +15,9 @@ from linli_shared.outbox import Tx
 from linli_shared.privacy import mask_id_number
 
 from linli_registry.api.schemas import LifeEventIn, ResidentIn, ResidentPatch
-from linli_shared.domain.groups import resident_groups
+from linli_shared.domain.groups import household_facts_from, person_facts_from, resident_groups
 from linli_registry.domain.id_card import id_tail
-from linli_registry.domain.residents import Identity, IdentityError, household_facts, person_facts, resolve_identity
+from linli_registry.domain.residents import Identity, IdentityError, resolve_identity
 from linli_registry.events import (
     ResidentDeceased, ResidentLifeEventRecorded, ResidentMovedOut, ResidentRegistered, ResidentState, ResidentUpdated,
 )
@@ -75,16 +75,16 @@ async def groups_of_many(db: Any, docs: list[dict[str, Any]], as_of: date, rules
     """Each resident's derived groups, reading their households and housemates in two queries."""
     household_ids = sorted({d["household_id"] for d in docs if d.get("household_id")})
     if not household_ids:
-        return {d["_id"]: resident_groups(person_facts(d), [], None, as_of, rules) for d in docs}
-    households = {h["_id"]: household_facts(h) for h in
+        return {d["_id"]: resident_groups(person_facts_from(d), [], None, as_of, rules) for d in docs}
+    households = {h["_id"]: household_facts_from(h) for h in
                   await db[HOUSEHOLDS].find({"_id": {"$in": household_ids}}, session=session).to_list()}
     members: dict[str, list] = {}
     communities = sorted({d["community_code"] for d in docs})
     housemates = db[RESIDENTS].find({"community_code": {"$in": communities}, "household_id": {"$in": household_ids}},
                                     session=session)
     for m in await housemates.to_list():
-        members.setdefault(m["household_id"], []).append(person_facts(m))
-    return {d["_id"]: resident_groups(person_facts(d), members.get(d.get("household_id"), []),
+        members.setdefault(m["household_id"], []).append(person_facts_from(m))
+    return {d["_id"]: resident_groups(person_facts_from(d), members.get(d.get("household_id"), []),
                                       households.get(d.get("household_id")), as_of, rules) for d in docs}
 
 

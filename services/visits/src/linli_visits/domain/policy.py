@@ -50,14 +50,14 @@ def _default_cadences() -> list[Cadence]:
 class VisitPolicy(_Model):
     cadences: list[Cadence] = Field(default_factory=_default_cadences)
     mandatory_groups: list[str] = Field(default_factory=lambda: list(DEFAULT_MANDATORY_GROUPS))
-    hospitalized_days: int = Field(3, ge=0, le=30)  # visit within N days of the event date
-    major_event_days: int = Field(3, ge=0, le=30)
-    special_situation_days: int = Field(2, ge=0, le=30)
-    birthday_days_either_side: int = Field(3, ge=0, le=15)
-    birthday_notice_days: int = Field(14, ge=0, le=60)  # task created this long before its window opens
-    follow_up_days: int = Field(30, ge=1, le=180)  # 回访 after a job placement
-    festival_days_before: int = Field(7, ge=0, le=30)
-    festival_days_after: int = Field(3, ge=0, le=30)
+    hospitalized_days: int = Field(default=3, ge=0, le=30)  # visit within N days of the event date
+    major_event_days: int = Field(default=3, ge=0, le=30)
+    special_situation_days: int = Field(default=2, ge=0, le=30)
+    birthday_days_either_side: int = Field(default=3, ge=0, le=15)
+    birthday_notice_days: int = Field(default=14, ge=0, le=60)  # task created this long before its window opens
+    follow_up_days: int = Field(default=30, ge=1, le=180)  # 回访 after a job placement
+    festival_days_before: int = Field(default=7, ge=0, le=30)
+    festival_days_after: int = Field(default=3, ge=0, le=30)
 
     @field_validator("cadences")
     @classmethod
@@ -65,7 +65,8 @@ class VisitPolicy(_Model):
         names = [cadence.group for cadence in cadences]
         for name in names:
             if name not in CADENCE_GROUPS:
-                raise ValueError(f"no routine cadence can be set for group {name!r}; known: {', '.join(CADENCE_GROUPS)}")
+                known = ", ".join(CADENCE_GROUPS)
+                raise ValueError(f"no routine cadence can be set for group {name!r}; known: {known}")
         _refuse_duplicates(names, "cadence")
         return cadences
 

@@ -1,0 +1,55 @@
+"""Reactions to the registry: keep the resident projection, plan tasks, cancel what no longer applies."""
+from __future__ import annotations
+
+from linli_shared.events import CloudEvent
+from linli_shared.mongo import upsert_if_newer
+from linli_shared.outbox import Tx
+
+from linli_visits.handlers.inbound import HouseholdState, LifeEvent, ResidentState, Staff
+from linli_visits.service_layer import planning
+from linli_visits.service_layer.context import Visits
+from linli_visits.storage.indexes import HOUSEHOLDS, LIFE_EVENTS, RESIDENTS, STAFF
+
+
+async def resident_changed(ctx: Visits, event: CloudEvent, tx: Tx) -> None:
+    """registered / updated / moved_out / deceased all carry the whole state; the newest version wins."""
+    state = ResidentState.model_validate(event.data)
+    fields = state.model_dump(mode="json", exclude={"resident_id"})
+    known = await tx.db[RESIDENTS].find_one({"_id": state.resident_id}, {"known_since": 1}, session=tx.session)
+    fields["known_since"] = known["known_since"] if known else ctx.clock.today().isoformat()
+    if not await upsert_if_newer(tx.db[RESIDENTS], state.resident_id, event.aggregateversion, fields, tx.session):
+        return  # a stale or repeated state: nothing to do
+    if state.status != "active":
+        await planning.cancel_pending(ctx, tx, state.resident_id, why=state.status)
+        return
+    resident = await tx.db[RESIDENTS].find_one({"_id": state.resident_id}, session=tx.session)
+    await planning.plan_resident(ctx, tx, resident)
+    await planning.apply_life_events(ctx, tx, resident)
+
+
+async def household_changed(ctx: Visits, event: CloudEvent, tx: Tx) -> None:
+    state = HouseholdState.model_validate(event.data)
+    periods = [{"start": state.low_income_since.isoformat(), "end": None}] if state.low_income and \
+        state.low_income_since else []
+    await upsert_if_newer(tx.db[HOUSEHOLDS], state.household_id, event.aggregateversion,
+                          {"community_code": state.community_code, "address": state.address, "grid": state.grid,
+                           "low_income_periods": periods}, tx.session)
+
+
+async def life_event_recorded(ctx: Visits, event: CloudEvent, tx: Tx) -> None:
+    """Park the life event; it becomes a mandatory task as soon as we know the resident (maybe already)."""
+    life = LifeEvent.model_validate(event.data)
+    if await tx.db[LIFE_EVENTS].find_one({"_id": life.life_event_id}, {"_id": 1}, session=tx.session):
+        return
+    await tx.db[LIFE_EVENTS].insert_one({"_id": life.life_event_id, "resident_id": life.resident_id,
+                                         "community_code": life.community_code, "kind": life.kind,
+                                         "date": life.date.isoformat(), "processed": False}, session=tx.session)
+    resident = await tx.db[RESIDENTS].find_one({"_id": life.resident_id}, session=tx.session)
+    if resident and resident.get("status") == "active":
+        await planning.apply_life_events(ctx, tx, resident)
+
+
+async def staff_changed(ctx: Visits, event: CloudEvent, tx: Tx) -> None:
+    staff = Staff.model_validate(event.data)
+    await upsert_if_newer(tx.db[STAFF], staff.staff_id, event.aggregateversion,
+                          staff.model_dump(mode="json", exclude={"staff_id"}), tx.session)

@@ -1,0 +1,72 @@
+"""Visit statistics for a community, street or district: coverage per group, overdue, reasons, aid, workers."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from linli_shared.auth import Access, Principal
+from linli_shared.errors import invalid
+
+from linli_visits.domain.policy import LIVING_ALONE_80
+from linli_visits.service_layer.context import Visits
+from linli_visits.storage.indexes import HOUSEHOLDS, RESIDENTS, TASKS, VISITS
+from linli_visits.storage.projection import community_groups
+
+
+def _in_group(group: str, groups: list[str]) -> bool:
+    if group == LIVING_ALONE_80:
+        return "living_alone_elderly" in groups and "elderly_80" in groups
+    return group in groups
+
+
+async def visit_statistics(ctx: Visits, principal: Principal, org: str, since: date, until: date) -> dict[str, Any]:
+    principal.authorize(org, Access.AGGREGATE)
+    if since > until:
+        raise invalid("statistics.range.inverted", f"from {since} is after to {until}", ["query", "from"])
+    communities = [c for c in await ctx.db[RESIDENTS].distinct("community_code") if c.startswith(org)]
+    coverage: dict[str, Counter] = defaultdict(Counter)
+    for community in communities:
+        for group, counts in (await _coverage(ctx, community, until)).items():
+            coverage[group].update(counts)
+    visits = await ctx.db[VISITS].find(
+        {"community_code": {"$in": communities}, "visited_on": {"$gte": since.isoformat(), "$lte": until.isoformat()}},
+        {"reason": 1, "visitor": 1, "aid_total_cny": 1, "met": 1}).to_list()
+    overdue = await ctx.db[TASKS].count_documents({"community_code": {"$in": communities}, "status": "overdue"})
+    return {
+        "org_code": org, "from": since, "to": until,
+        "coverage": {g: {"members": c["members"], "visited": c["visited"],
+                         "share": round(c["visited"] / c["members"], 4) if c["members"] else None}
+                     for g, c in sorted(coverage.items())},
+        "overdue_tasks": overdue,
+        "visits_by_reason": dict(Counter(v["reason"] for v in visits)),
+        "visits": len(visits), "met": sum(1 for v in visits if v["met"]),
+        "aid_total_cny": round(sum(v["aid_total_cny"] for v in visits), 2),
+        "per_worker": dict(Counter(v["visitor"] for v in visits)),
+    }
+
+
+async def _coverage(ctx: Visits, community: str, until: date) -> dict[str, Counter]:
+    """Share of each cadence group seen (a met visit) within its cadence before `until`."""
+    policy = await ctx.policy(community)
+    residents = await ctx.db[RESIDENTS].find({"community_code": community, "status": "active"}).to_list()
+    households = await ctx.db[HOUSEHOLDS].find({"community_code": community}).to_list()
+    groups = community_groups(residents, households, until, ctx.rules)
+    longest = max((c.every_days for c in policy.cadences), default=0)
+    recent = await ctx.db[VISITS].find(
+        {"community_code": community, "met": True, "visited_on": {
+            "$gt": (until - timedelta(days=longest)).isoformat(), "$lte": until.isoformat()}},
+        {"resident_id": 1, "visited_on": 1}).to_list()
+    last_seen: dict[str, str] = {}
+    for visit in recent:
+        last_seen[visit["resident_id"]] = max(last_seen.get(visit["resident_id"], ""), visit["visited_on"])
+    result: dict[str, Counter] = defaultdict(Counter)
+    for cadence in policy.cadences:
+        window_start = (until - timedelta(days=cadence.every_days)).isoformat()
+        for resident in residents:
+            if _in_group(cadence.group, groups[resident["_id"]]):
+                result[cadence.group]["members"] += 1
+                result[cadence.group]["visited"] += last_seen.get(resident["_id"], "") > window_start
+    return result
+
+

@@ -1,0 +1,84 @@
+"""The task sweep: routine cadences and birthdays for every resident, and overdue exactly once."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from linli_shared.logging import get_logger
+from linli_shared.outbox import Tx
+
+from linli_visits.events import TaskOverdue
+from linli_visits.service_layer.context import Visits
+from linli_visits.service_layer.planning import retire_stale_routine, standing_plans
+from linli_visits.storage import tasks
+from linli_visits.storage.indexes import HOUSEHOLDS, PAIRINGS, RESIDENTS, TASKS
+from linli_visits.storage.projection import community_groups
+
+log = get_logger()
+CHUNK = 300  # tasks per transaction: small enough for any store, large enough to be fast
+
+
+@dataclass
+class SweepReport:
+    communities: int = 0
+    residents: int = 0
+    created: int = 0
+    overdue: int = 0
+
+
+async def sweep(ctx: Visits) -> SweepReport:
+    report = SweepReport()
+    for community in sorted(await ctx.db[RESIDENTS].distinct("community_code")):
+        residents, created = await sweep_community(ctx, community)
+        report.communities += 1
+        report.residents += residents
+        report.created += created
+    report.overdue = await mark_overdue(ctx)
+    log.info("visits.swept", **report.__dict__)
+    return report
+
+
+async def sweep_community(ctx: Visits, community: str) -> tuple[int, int]:
+    today = ctx.clock.today()
+    residents = await ctx.db[RESIDENTS].find({"community_code": community}).to_list()
+    households = await ctx.db[HOUSEHOLDS].find({"community_code": community}).to_list()
+    policy = await ctx.policy(community)
+    groups = community_groups(residents, households, today, ctx.rules)
+    volunteers = {p["elder_id"]: f"volunteer:{p['volunteer_id']}"
+                  for p in await ctx.db[PAIRINGS].find({"community_code": community, "active": True}).to_list()}
+    open_routine = {t["resident_id"]: t["_id"] for t in await ctx.db[TASKS].find(
+        {"community_code": community, "status": {"$in": list(tasks.PENDING)}, "reason": "routine"},
+        {"resident_id": 1}).to_list()}
+    planned, stale = [], []
+    for resident in residents:
+        if resident.get("status") != "active":
+            continue
+        plans = standing_plans(resident, groups[resident["_id"]], today, policy)
+        routine_key = next((p.key for p in plans if p.reason == "routine"), None)
+        if resident["_id"] in open_routine and open_routine[resident["_id"]] != routine_key:
+            stale.append((resident["_id"], routine_key))
+        planned += [(p, resident, volunteers.get(resident["_id"]) if p.reason == "routine" else None) for p in plans]
+    created = 0
+    for start in range(0, len(planned), CHUNK):
+        created += await ctx.uow.run(lambda tx, chunk=planned[start:start + CHUNK]: tasks.create_tasks(
+            tx, chunk, ctx.clock.now()))
+    for resident_id, keep in stale:
+        await ctx.uow.run(lambda tx, r=resident_id, k=keep: retire_stale_routine(ctx, tx, r, k))
+    return len(residents), created
+
+
+async def mark_overdue(ctx: Visits) -> int:
+    """A task whose window has passed becomes overdue once, with one event (the status guard makes it once)."""
+    today = ctx.clock.today().isoformat()
+    due = await ctx.db[TASKS].find({"status": "open", "due_by": {"$lt": today}}).to_list()
+    moved = 0
+    for start in range(0, len(due), CHUNK):
+        moved += await ctx.uow.run(lambda tx, chunk=due[start:start + CHUNK]: _overdue(ctx, tx, chunk))
+    return moved
+
+
+async def _overdue(ctx: Visits, tx: Tx, chunk: list[dict[str, Any]]) -> int:
+    now, moved = ctx.clock.now(), 0
+    for task in chunk:
+        moved += await tasks.move(tx, task, "overdue", TaskOverdue, now) is not None
+    return moved

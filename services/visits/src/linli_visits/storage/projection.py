@@ -1,0 +1,63 @@
+"""The residents visits may have to visit, kept from the registry's events (no registry call, ever)."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from linli_shared.domain.groups import (
+    GroupRules, counts_on, group_members, household_facts_from, person_facts_from, resident_groups,
+)
+
+from linli_visits.storage.indexes import HOUSEHOLDS, RESIDENTS
+
+HOUSEHOLD_CADENCE_GROUPS = ("empty_nest_households", "low_income_households")
+
+
+def representative(members: list[dict[str, Any]]) -> str | None:
+    """Who a household-level visit is planned for: the head, else the oldest member."""
+    if not members:
+        return None
+    heads = [m for m in members if m.get("relation_to_head") == "head"]
+    return (heads or sorted(members, key=lambda m: str(m["birth_date"])))[0]["_id"]
+
+
+async def household_of(db: Any, resident: dict[str, Any], session: Any = None) -> tuple[list[dict], dict | None]:
+    if not resident.get("household_id"):
+        return [resident], None
+    members = await db[RESIDENTS].find({"community_code": resident["community_code"],
+                                        "household_id": resident["household_id"]}, session=session).to_list()
+    household = await db[HOUSEHOLDS].find_one({"_id": resident["household_id"]}, session=session)
+    return members, household
+
+
+async def groups_today(db: Any, resident: dict[str, Any], today: date, rules: GroupRules,
+                       session: Any = None) -> list[str]:
+    """A resident's derived groups today, plus the household groups when they represent the household."""
+    members, household = await household_of(db, resident, session)
+    person = person_facts_from(resident)
+    facts = [person_facts_from(m) for m in members]
+    groups = resident_groups(person, facts, household_facts_from(household) if household else None, today, rules)
+    active = [m for m in members if counts_on(person_facts_from(m), today)]
+    if household and representative(active) == resident["_id"]:
+        by_group = group_members(facts, [household_facts_from(household)], today, rules)
+        groups += [g for g in HOUSEHOLD_CADENCE_GROUPS if household["_id"] in by_group[g]]
+    return groups
+
+
+def community_groups(residents: list[dict], households: list[dict], today: date,
+                     rules: GroupRules) -> dict[str, list[str]]:
+    """Every resident's groups in one pass over a community (the sweep's view)."""
+    facts = [person_facts_from(r) for r in residents]
+    members = group_members(facts, [household_facts_from(h) for h in households], today, rules)
+    by_household: dict[str, list[dict]] = {}
+    for resident, fact in zip(residents, facts):
+        if resident.get("household_id") and counts_on(fact, today):
+            by_household.setdefault(resident["household_id"], []).append(resident)
+    reps = {representative(ms): hid for hid, ms in by_household.items()}
+    result: dict[str, list[str]] = {}
+    for resident in residents:
+        groups = [g for g, ids in members.items() if resident["_id"] in ids]
+        household_id = reps.get(resident["_id"])
+        groups += [g for g in HOUSEHOLD_CADENCE_GROUPS if household_id and household_id in members[g]]
+        result[resident["_id"]] = groups
+    return result
