@@ -30,21 +30,25 @@ def servers() -> Iterator[tuple[NatsServer, MongoServer]]:
 
 
 @contextmanager
-def registry_process(nats: NatsServer, mongo: MongoServer, db: str) -> Iterator[str]:
+def service_process(service: str, nats: NatsServer, mongo: MongoServer, db: str | None = None) -> Iterator[str]:
+    """One Linli service as its own process, as `make run` starts it; yields its base URL once ready."""
     port = free_port()
-    env = {**os.environ, "LINLI_NATS_URL": nats.url, "LINLI_MONGO_URL": mongo.url, "LINLI_REGISTRY_MONGO_DB": db,
-           "LINLI_REGISTRY_PORT": str(port), "LINLI_LOG_LEVEL": "WARNING"}
-    proc = subprocess.Popen([sys.executable, "-m", "linli_registry.main"], env=env)
+    prefix = f"LINLI_{service.upper()}"
+    env = {**os.environ, "LINLI_NATS_URL": nats.url, "LINLI_MONGO_URL": mongo.url, f"{prefix}_PORT": str(port),
+           f"{prefix}_MONGO_DB": db or f"bench_{service}", "LINLI_LOG_LEVEL": "WARNING",
+           "LINLI_OUTBOX_POLL_SECONDS": "0.2"}
+    proc = subprocess.Popen([sys.executable, "-m", f"linli_{service}.main"], env=env)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
+        for _ in range(600):
             if proc.poll() is not None:
-                raise RuntimeError(f"the registry exited with {proc.returncode}")
+                raise RuntimeError(f"{service} exited with {proc.returncode}")
             try:
                 if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.1)
         yield url
     finally:
         proc.terminate()

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import httpx
 from pymongo import AsyncMongoClient
 
-from common import percentiles, print_table, registry_process, servers
+from common import percentiles, print_table, service_process, servers
 from linli_devtools.people import id_number
 from linli_shared.auth import issue_token
 from linli_shared.settings import DEV_JWT_SECRET
@@ -61,7 +61,7 @@ async def bare_pymongo(mongo_url: str, n: int) -> tuple[list[float], list[float]
 
 
 def main(n: int = 300) -> None:
-    with servers() as (nats, mongo), registry_process(nats, mongo, "bench_registry") as url:
+    with servers() as (nats, mongo), service_process("registry", nats, mongo) as url:
         api_create, api_read = asyncio.run(through_api(url, n))
         bare_create, bare_read = asyncio.run(bare_pymongo(mongo.url, n))
     rows = []

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 from pymongo import MongoClient
 
-from common import print_table, registry_process, servers
+from common import print_table, service_process, servers
 from linli_shared.auth import issue_token
 from linli_shared.settings import DEV_JWT_SECRET
 
@@ -94,7 +94,7 @@ def measure(url: str, communities: int) -> list[list]:
 
 
 def main(communities: int = 100, residents: int = 3500) -> None:
-    with servers() as (nats, mongo), registry_process(nats, mongo, DB) as url:  # its indexes exist before the data
+    with servers() as (nats, mongo), service_process("registry", nats, mongo, DB) as url:  # its indexes exist before the data
         started = time.perf_counter()
         seed(mongo.url, communities, residents)
         print(f"seeded {communities} communities x {residents} residents in {time.perf_counter() - started:.1f}s")

@@ -1,10 +1,9 @@
 """The registry's composition root: production defaults, every piece overridable in tests."""
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from fastapi import FastAPI
 
+from linli_shared.clock import Clock
 from linli_shared.http import create_service_app
 from linli_shared.privacy import PiiVault
 from linli_shared.runtime import ServiceRuntime
@@ -22,13 +21,13 @@ def group_rules(settings: RegistrySettings) -> GroupRules:
                       hard_to_employ_male=(settings.hard_to_employ_male_min, settings.hard_to_employ_male_max))
 
 
-def create_app(settings: RegistrySettings | None = None) -> FastAPI:
+def create_app(settings: RegistrySettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or RegistrySettings()
     runtime = ServiceRuntime(settings, INDEXES)  # the registry consumes no one's events
     runtime.uow.before_commit.append(bump_data_versions)
     app = create_service_app(runtime, [orgs.router, households.router, residents.router, statistics.router],
                              title="Linli registry (居民登记)")
     app.state.registry = Registry(
-        uow=runtime.uow, db=runtime.db, rules=group_rules(settings), timezone=ZoneInfo(settings.timezone),
+        uow=runtime.uow, db=runtime.db, rules=group_rules(settings), clock=clock or Clock(settings.timezone),
         vault=PiiVault(settings.pii_key.get_secret_value(), settings.pii_hash_key.get_secret_value()))
     return app

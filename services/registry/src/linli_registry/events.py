@@ -67,6 +67,7 @@ class ResidentState(EventData):
     birthday_calendar: Literal["solar", "lunar"] = "solar"
     ethnicity: str | None = None
     phone: str | None = None
+    sms_consent: bool = False  # notify texts a resident only with consent
     address: Address | None = None
     grid: str | None = None
     relation_to_head: str | None = None

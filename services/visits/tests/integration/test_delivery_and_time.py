@@ -48,7 +48,6 @@ async def _consumed(db, n: int) -> bool:
 
 
 async def test_a_life_event_arriving_before_its_resident_is_applied_when_the_resident_arrives(ctx, apps):
-    from linli_shared.events import new_event
     from linli_visits.handlers import registry as handlers
 
     resident_id = "r-early"

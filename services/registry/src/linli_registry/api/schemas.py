@@ -122,6 +122,7 @@ class ResidentFields(Strict):
     retired_cadre: RetiredCadre | None = None
     special_care: list[SpecialCare] | None = None
     birthday_calendar: BirthdayCalendar | None = None
+    sms_consent: bool | None = Field(None, description="the resident agreed to receive SMS (PIPL consent)")
 
 
 class ResidentIn(ResidentFields):
@@ -164,6 +165,7 @@ class ResidentOut(BaseModel):
     retired_cadre: RetiredCadre | None = None
     special_care: list[str]
     birthday_calendar: str
+    sms_consent: bool = False
     status: ResidentStatus
     left_on: date | None
     groups: list[str]

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from linli_shared.clock import Clock
 from linli_shared.errors import Problem, invalid, not_found
 from linli_shared.outbox import UnitOfWork
 from linli_shared.privacy import PiiVault
@@ -21,10 +21,10 @@ class Registry:
     db: Any
     vault: PiiVault
     rules: GroupRules
-    timezone: ZoneInfo
+    clock: Clock
 
     def today(self) -> date:
-        return datetime.now(self.timezone).date()
+        return self.clock.today()
 
 
 def org_code_or_422(code: str) -> OrgCode:

@@ -100,7 +100,8 @@ async def _emit_state(reg: Registry, tx: Tx, doc: dict[str, Any], event: type[Re
                  grid=household.get("grid") if household else None,
                  groups=await groups_of(tx.db, doc, reg.today(), reg.rules, tx.session),
                  special_care=doc.get("special_care") or [], party_member=bool(doc.get("party_member")),
-                 volunteer=bool(doc.get("volunteer")), birthday_calendar=doc.get("birthday_calendar") or "solar")
+                 volunteer=bool(doc.get("volunteer")), birthday_calendar=doc.get("birthday_calendar") or "solar",
+                 sms_consent=bool(doc.get("sms_consent")))
     tx.emit(event(**state, **extra), subject=doc["_id"], community=doc["community_code"],
             aggregate_version=doc["version"])
 
@@ -110,7 +111,8 @@ async def register_resident(reg: Registry, principal: Principal, community: str,
     identity = _identity_or_422(reg, body.id_type, body.id_number, body.birth_date, body.gender)
     fields = body.model_dump(exclude=set(IDENTITY_FIELDS) | {"name"})
     fields.update(residence_type=body.residence_type or "registered", special_care=body.special_care or [],
-                  party_member=bool(body.party_member), birthday_calendar=body.birthday_calendar or "solar")
+                  party_member=bool(body.party_member), birthday_calendar=body.birthday_calendar or "solar",
+                  sms_consent=bool(body.sms_consent))
 
     async def work(tx: Tx) -> dict[str, Any]:
         await existing_community(tx.db, community, tx.session)
