@@ -6,7 +6,8 @@ from pathlib import Path
 
 from linli_shared.events.schema import write_schemas
 
-EVENT_MODULES = {"registry": "linli_registry.events", "visits": "linli_visits.events"}
+EVENT_MODULES = {"registry": "linli_registry.events", "visits": "linli_visits.events",
+                 "employment": "linli_employment.events"}
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
 

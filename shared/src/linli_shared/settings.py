@@ -6,6 +6,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from linli_shared.domain.groups import GroupRules
+
 DEV_JWT_SECRET = "linli-dev-secret-change-me-0123456789"
 # 32-byte keys, base64; development only, refused in production.
 DEV_PII_KEY = "bGlubGktZGV2LXBpaS1rZXktMDEyMzQ1Njc4OWFiY2Q="
@@ -39,6 +41,11 @@ class ServiceSettings(BaseSettings):
     outbox_poll_seconds: float = Field(0.5, gt=0)
     outbox_retention_days: int = Field(7, ge=1)
     timezone: str = "Asia/Shanghai"
+    # 4050 人员 bounds differ between deployments; every service must count the same people.
+    hard_to_employ_female_min: int = 40
+    hard_to_employ_female_max: int = 49
+    hard_to_employ_male_min: int = 50
+    hard_to_employ_male_max: int = 59
 
     @model_validator(mode="after")
     def _defaults_and_secrets(self) -> ServiceSettings:
@@ -58,3 +65,8 @@ class ServiceSettings(BaseSettings):
             secret = value.get_secret_value()
             if secret == placeholder or len(secret) < 32:
                 raise ValueError(f"{name} must be set to a real secret (32+ characters) in production")
+
+
+def group_rules(settings: ServiceSettings) -> GroupRules:
+    return GroupRules(hard_to_employ_female=(settings.hard_to_employ_female_min, settings.hard_to_employ_female_max),
+                      hard_to_employ_male=(settings.hard_to_employ_male_min, settings.hard_to_employ_male_max))

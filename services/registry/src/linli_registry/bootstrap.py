@@ -7,18 +7,13 @@ from linli_shared.clock import Clock
 from linli_shared.http import create_service_app
 from linli_shared.privacy import PiiVault
 from linli_shared.runtime import ServiceRuntime
+from linli_shared.settings import group_rules
 
 from linli_registry.api import households, orgs, residents, statistics
-from linli_shared.domain.groups import GroupRules
 from linli_registry.service_layer.context import Registry
 from linli_registry.settings import RegistrySettings
 from linli_registry.storage.indexes import INDEXES
 from linli_registry.storage.statistics_cache import bump_data_versions
-
-
-def group_rules(settings: RegistrySettings) -> GroupRules:
-    return GroupRules(hard_to_employ_female=(settings.hard_to_employ_female_min, settings.hard_to_employ_female_max),
-                      hard_to_employ_male=(settings.hard_to_employ_male_min, settings.hard_to_employ_male_max))
 
 
 def create_app(settings: RegistrySettings | None = None, clock: Clock | None = None) -> FastAPI:

@@ -4,10 +4,10 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from linli_shared.clock import Clock
-from linli_shared.domain.groups import GroupRules
 from linli_shared.http import create_service_app
 from linli_shared.lease import Lease
 from linli_shared.runtime import ServiceRuntime
+from linli_shared.settings import group_rules
 from linli_shared.timers import periodic
 
 from linli_visits.api import campaigns, policy, tasks, visits
@@ -21,7 +21,7 @@ from linli_visits.subscriptions import subscriptions
 def create_app(settings: VisitsSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or VisitsSettings()
     runtime = ServiceRuntime(settings, INDEXES)
-    ctx = Visits(uow=runtime.uow, db=runtime.db, clock=clock or Clock(settings.timezone), rules=GroupRules())
+    ctx = Visits(uow=runtime.uow, db=runtime.db, clock=clock or Clock(settings.timezone), rules=group_rules(settings))
     runtime.subscriptions = subscriptions(ctx)
     runtime.workers["task_sweep"] = periodic("visits.task_sweep", Lease(runtime.db, "visits.task-sweep", runtime.owner),
                                              settings.sweep_interval_seconds, lambda: sweep(ctx))

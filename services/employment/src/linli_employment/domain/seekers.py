@@ -3,16 +3,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from linli_shared.domain.ages import age_on
 from linli_shared.domain.groups import GroupRules
 
-from linli_employment.domain.vocabulary import PriorityGroup
-
-Gender = Literal["male", "female"]
+from linli_employment.domain.vocabulary import Gender, PriorityGroup
 
 OUT_OF_WORK = frozenset({"unemployed", "laid_off"})  # 失业 / 下岗
 WORKING_AGE = (16, 59)  # inclusive completed years: 16 ≤ age < 60

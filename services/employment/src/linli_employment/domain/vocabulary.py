@@ -7,6 +7,7 @@ JobCategory = Literal[
     "domestic_help", "catering", "cleaning", "security", "retail", "logistics", "manufacturing",
     "electrician", "plumber", "hairdressing", "data_entry", "elder_care", "handicraft", "other",
 ]
+Gender = Literal["male", "female"]
 Hours = Literal["full_time", "part_time", "flexible"]
 CertificateStatus = Literal["none", "applied", "issued"]  # 再就业优惠证 / 就业失业登记证
 PriorityGroup = Literal["hard_to_employ_4050", "zero_employment_family", "disabled", "youth"]

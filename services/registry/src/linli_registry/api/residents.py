@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response
 
 from linli_shared.auth import Access, CurrentPrincipal, Principal
+from linli_shared.etag import etag, parse_if_match
 from linli_shared.pagination import Cursor, DEFAULT_LIMIT, Limit, Page
 from linli_shared.privacy import mask_phone
 
@@ -15,7 +16,7 @@ from linli_registry.api.schemas import LifeEventIn, LifeEventOut, ResidentIn, Re
 from linli_shared.domain.ages import age_on
 from linli_registry.domain.vocabulary import ResidentStatus
 from linli_registry.service_layer import queries, residents
-from linli_registry.service_layer.context import Registry, parse_if_match
+from linli_registry.service_layer.context import Registry
 
 router = APIRouter(prefix="/v1", tags=["residents"])
 
@@ -32,7 +33,7 @@ def _out(reg: Registry, principal: Principal, doc: dict, groups: list[str]) -> R
 
 
 async def _full(reg: Registry, principal: Principal, doc: dict, response: Response) -> ResidentOut:
-    response.headers["ETag"] = f'"{doc["version"]}"'
+    response.headers["ETag"] = etag(doc["version"])
     return _out(reg, principal, doc, await residents.groups_of(reg.db, doc, reg.today(), reg.rules))
 
 

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from linli_shared.clock import Clock
-from linli_shared.errors import Problem, invalid, not_found
+from linli_shared.errors import invalid, not_found
 from linli_shared.outbox import UnitOfWork
 from linli_shared.privacy import PiiVault
 
@@ -42,13 +42,3 @@ async def existing_community(db: Any, code: str, session: Any = None) -> dict[st
     if doc is None:
         raise not_found("org.not_found", f"community {code} is not registered; PUT /v1/orgs/{code} first")
     return doc
-
-
-def parse_if_match(value: str | None) -> int:
-    """`If-Match: "3"` (or W/"3", or 3) names the version the caller last read."""
-    if value is None:
-        raise Problem(428, "precondition.required", "send If-Match with the version (ETag) you last read")
-    raw = value.strip().removeprefix("W/").strip('"')
-    if not raw.isdigit():
-        raise Problem(400, "precondition.invalid", f"If-Match {value!r} is not a version this API returned")
-    return int(raw)

@@ -1,0 +1,65 @@
+"""Employers, postings and ranked candidates."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response
+
+from linli_shared.auth import Access, CurrentPrincipal
+from linli_shared.etag import etag, parse_if_match
+from linli_shared.pagination import Cursor, DEFAULT_LIMIT, Limit, Page, page_by_id
+
+from linli_employment.api.deps import EmploymentDep, out
+from linli_employment.api.schemas import EmployerIn, EmployerOut, JobIn, JobOut, JobPatch
+from linli_employment.domain.matching import Match
+from linli_employment.domain.vocabulary import JobCategory, JobStatus
+from linli_employment.service_layer import jobs, matching
+from linli_employment.storage.indexes import JOBS
+
+router = APIRouter(prefix="/v1", tags=["jobs"])
+
+
+def job_out(doc: dict, response: Response | None = None) -> JobOut:
+    if response is not None:
+        response.headers["ETag"] = etag(doc["version"])
+    return JobOut(**out(doc))
+
+
+@router.post("/employers", response_model=EmployerOut, status_code=201)
+async def add_employer(body: EmployerIn, ctx: EmploymentDep, principal: CurrentPrincipal) -> EmployerOut:
+    return EmployerOut(**out(await jobs.add_employer(ctx, principal, body)))
+
+
+@router.post("/jobs", response_model=JobOut, status_code=201)
+async def post_job(body: JobIn, ctx: EmploymentDep, principal: CurrentPrincipal, response: Response) -> JobOut:
+    return job_out(await jobs.post_job(ctx, principal, body), response)
+
+
+@router.get("/jobs", response_model=Page[JobOut])
+async def list_jobs(ctx: EmploymentDep, principal: CurrentPrincipal, community: str | None = None,
+                    status: JobStatus | None = None, category: JobCategory | None = None,
+                    limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[JobOut]:
+    """Postings within the caller's scope (officers included: postings are not personal data)."""
+    if community:
+        principal.authorize(community, Access.AGGREGATE)
+    clauses = [principal.scope_filter(), *([{"community_code": community}] if community else []),
+               *([{"status": status}] if status else []), *([{"category": category}] if category else [])]
+    docs, next_cursor = await page_by_id(ctx.db[JOBS], {"$and": clauses}, limit, cursor)
+    return Page(items=[job_out(d) for d in docs], next_cursor=next_cursor)
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut)
+async def get_job(job_id: str, ctx: EmploymentDep, principal: CurrentPrincipal, response: Response) -> JobOut:
+    return job_out(await jobs.load_job(ctx, principal, job_id, Access.AGGREGATE), response)
+
+
+@router.patch("/jobs/{job_id}", response_model=JobOut)
+async def patch_job(job_id: str, body: JobPatch, ctx: EmploymentDep, principal: CurrentPrincipal, response: Response,
+                    if_match: Annotated[str | None, Header()] = None) -> JobOut:
+    return job_out(await jobs.update_job(ctx, principal, job_id, body, parse_if_match(if_match)), response)
+
+
+@router.get("/jobs/{job_id}/matches", response_model=list[Match])
+async def job_matches(job_id: str, ctx: EmploymentDep, principal: CurrentPrincipal,
+                      limit: Limit = DEFAULT_LIMIT) -> list[Match]:
+    return await matching.for_job(ctx, principal, job_id, limit)

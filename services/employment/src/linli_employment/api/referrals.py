@@ -1,0 +1,47 @@
+"""Referrals, outcomes, trainings and statistics."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from linli_shared.auth import CurrentPrincipal
+
+from linli_employment.api.deps import EmploymentDep, out
+from linli_employment.api.schemas import CompletionIn, EnrollmentIn, OutcomeIn, ReferralIn, ReferralOut, TrainingIn
+from linli_employment.service_layer import referrals, statistics, trainings
+
+router = APIRouter(prefix="/v1", tags=["referrals"])
+
+
+@router.post("/referrals", response_model=ReferralOut, status_code=201)
+async def refer(body: ReferralIn, ctx: EmploymentDep, principal: CurrentPrincipal) -> ReferralOut:
+    return ReferralOut(**out(await referrals.refer(ctx, principal, body)))
+
+
+@router.post("/referrals/{referral_id}/outcome", response_model=ReferralOut)
+async def outcome(referral_id: str, body: OutcomeIn, ctx: EmploymentDep, principal: CurrentPrincipal) -> ReferralOut:
+    return ReferralOut(**out(await referrals.record_outcome(ctx, principal, referral_id, body)))
+
+
+@router.post("/trainings", status_code=201)
+async def create_training(body: TrainingIn, ctx: EmploymentDep, principal: CurrentPrincipal) -> dict:
+    return out(await trainings.create(ctx, principal, body))
+
+
+@router.post("/trainings/{training_id}/enrollments", status_code=201)
+async def enroll(training_id: str, body: EnrollmentIn, ctx: EmploymentDep, principal: CurrentPrincipal) -> dict:
+    return out(await trainings.enroll(ctx, principal, training_id, body))
+
+
+@router.post("/enrollments/{enrollment_id}/complete")
+async def complete(enrollment_id: str, body: CompletionIn, ctx: EmploymentDep, principal: CurrentPrincipal) -> dict:
+    return out(await trainings.complete(ctx, principal, enrollment_id, body.certificate))
+
+
+@router.get("/orgs/{code}/employment-statistics")
+async def employment_statistics(code: str, ctx: EmploymentDep, principal: CurrentPrincipal,
+                                since: Annotated[date, Query(alias="from")],
+                                until: Annotated[date, Query(alias="to")]) -> dict:
+    return await statistics.employment_statistics(ctx, principal, code, since, until)

@@ -1,0 +1,195 @@
+"""Request and response bodies of the employment API."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from linli_employment.domain.matching import Requirement
+from linli_employment.domain.vocabulary import CertificateStatus, Cohort, Hours, JobCategory, ReferralOutcome
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9\- ]{4,19}$")]
+Yuan = Annotated[float, Field(ge=0, le=1_000_000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Certificate(Strict):
+    """再就业优惠证 / 就业失业登记证 paperwork."""
+
+    status: CertificateStatus = "none"
+    applied_on: date | None = None
+    issued_on: date | None = None
+    number: Tag | None = None
+
+    @model_validator(mode="after")
+    def _dates_follow_status(self) -> Certificate:
+        if self.status == "issued" and self.issued_on is None:
+            raise ValueError("an issued certificate needs issued_on")
+        if self.applied_on and self.issued_on and self.issued_on < self.applied_on:
+            raise ValueError("issued_on is before applied_on")
+        return self
+
+
+class Intentions(Strict):
+    """登记求职意向."""
+
+    categories: list[JobCategory] = Field(min_length=1)
+    hours: list[Hours] = []
+    min_monthly_wage_cny: Yuan | None = None
+    skills: list[Tag] = []
+    certificates: list[Tag] = []
+    available_from: date | None = None
+
+
+class SeekerIn(Strict):
+    resident_id: str
+    intentions: Intentions
+    certificate: Certificate = Certificate()
+
+
+class SeekerPatch(Strict):
+    intentions: Intentions | None = None
+    certificate: Certificate | None = None
+
+
+class SeekerOut(BaseModel):
+    id: str
+    resident_id: str
+    community_code: str
+    name: str
+    status: str
+    priority_groups: list[str]
+    intentions: Intentions | None
+    certificate: Certificate
+    version: int
+
+
+class EmployerIn(Strict):
+    name: Name
+    kind: Literal["business", "household"]
+    community_code: Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
+    contact_name: Name | None = None
+    phone: Phone | None = None
+    address: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+
+class EmployerOut(BaseModel):
+    id: str
+    name: str
+    kind: str
+    community_code: str
+    contact_name: str | None = None
+    phone: str | None = None
+
+
+class JobIn(Strict):
+    employer_id: str
+    title: Name
+    category: JobCategory
+    headcount: int = Field(ge=1, le=10_000)
+    wage_min_cny: Yuan
+    wage_max_cny: Yuan
+    hours: Hours = "full_time"
+    skills_required: list[Tag] = []
+    skills_preferred: list[Tag] = []
+    certificates_required: list[Tag] = []
+    requirement: Requirement = Requirement()
+    guarantor_needed: bool = False
+    suits_4050: bool = False
+    suits_disabled: bool = False
+    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+    @model_validator(mode="after")
+    def _wage_range(self) -> JobIn:
+        if self.wage_max_cny < self.wage_min_cny:
+            raise ValueError(f"wage range upside down: {self.wage_min_cny} > {self.wage_max_cny}")
+        return self
+
+
+class JobPatch(Strict):
+    status: Literal["open", "closed"] | None = None
+    headcount: int | None = Field(None, ge=1, le=10_000)
+    title: Name | None = None
+    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class JobOut(BaseModel):
+    id: str
+    employer_id: str
+    employer_name: str
+    community_code: str
+    title: str
+    category: str
+    headcount: int
+    hires: int
+    wage_min_cny: float
+    wage_max_cny: float
+    hours: str
+    skills_required: list[str]
+    skills_preferred: list[str]
+    certificates_required: list[str]
+    requirement: Requirement
+    guarantor_needed: bool
+    suits_4050: bool
+    suits_disabled: bool
+    description: str | None = None
+    status: str
+    version: int
+
+
+class ReferralIn(Strict):
+    seeker_id: str
+    job_id: str
+    interview_at: AwareDatetime | None = None
+    note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class OutcomeIn(Strict):
+    outcome: ReferralOutcome
+    note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    start_date: date | None = Field(None, description="required with hired")
+    wage_cny: Yuan | None = Field(None, description="monthly wage agreed; required with hired")
+
+
+class ReferralOut(BaseModel):
+    id: str
+    seeker_id: str
+    resident_id: str
+    job_id: str
+    community_code: str
+    status: str
+    interview_at: datetime | None = None
+    history: list[dict]
+    placement_id: str | None = None
+
+
+class TrainingIn(Strict):
+    org_code: Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3}(\d{3})?)?$")]
+    name: Name
+    kind: Tag  # the seeds' 12 kinds: 美发, 电脑录入, 计算机操作, 电工, 水暖 …
+    starts_on: date
+    ends_on: date
+    capacity: int = Field(ge=1, le=10_000)
+
+    @model_validator(mode="after")
+    def _dates(self) -> TrainingIn:
+        if self.ends_on < self.starts_on:
+            raise ValueError("ends_on is before starts_on")
+        return self
+
+
+class EnrollmentIn(Strict):
+    resident_id: str
+    cohort: Cohort
+
+
+class CompletionIn(Strict):
+    certificate: Tag | None = None
+
+

@@ -1,0 +1,59 @@
+"""Job seeker routes."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response
+
+from linli_shared.auth import Access, CurrentPrincipal
+from linli_shared.etag import etag, parse_if_match
+from linli_shared.pagination import Cursor, DEFAULT_LIMIT, Limit, Page, page_by_id
+
+from linli_employment.api.deps import EmploymentDep, out
+from linli_employment.api.schemas import SeekerIn, SeekerOut, SeekerPatch
+from linli_employment.domain.matching import Match
+from linli_employment.domain.vocabulary import PriorityGroup, SeekerStatus
+from linli_employment.service_layer import matching, seekers
+from linli_employment.storage.indexes import SEEKERS
+
+router = APIRouter(prefix="/v1", tags=["seekers"])
+
+
+def seeker_out(doc: dict, response: Response | None = None) -> SeekerOut:
+    if response is not None:
+        response.headers["ETag"] = etag(doc["version"])
+    return SeekerOut(**{**out(doc), "intentions": doc.get("intentions") or None})
+
+
+@router.get("/communities/{code}/job-seekers", response_model=Page[SeekerOut])
+async def list_seekers(code: str, ctx: EmploymentDep, principal: CurrentPrincipal, status: SeekerStatus | None = None,
+                       priority_group: PriorityGroup | None = None, limit: Limit = DEFAULT_LIMIT,
+                       cursor: Cursor = None) -> Page[SeekerOut]:
+    principal.authorize(code, Access.READ)
+    query = {"community_code": code, **({"status": status} if status else {}),
+             **({"priority_groups": priority_group} if priority_group else {})}
+    docs, next_cursor = await page_by_id(ctx.db[SEEKERS], query, limit, cursor)
+    return Page(items=[seeker_out(d) for d in docs], next_cursor=next_cursor)
+
+
+@router.post("/communities/{code}/job-seekers", response_model=SeekerOut)
+async def register_intentions(code: str, body: SeekerIn, ctx: EmploymentDep, principal: CurrentPrincipal,
+                              response: Response) -> SeekerOut:
+    return seeker_out(await seekers.register_intentions(ctx, principal, code, body), response)
+
+
+@router.get("/job-seekers/{seeker_id}", response_model=SeekerOut)
+async def get_seeker(seeker_id: str, ctx: EmploymentDep, principal: CurrentPrincipal, response: Response) -> SeekerOut:
+    return seeker_out(await seekers.load(ctx, principal, seeker_id, Access.READ), response)
+
+
+@router.patch("/job-seekers/{seeker_id}", response_model=SeekerOut)
+async def patch_seeker(seeker_id: str, body: SeekerPatch, ctx: EmploymentDep, principal: CurrentPrincipal,
+                       response: Response, if_match: Annotated[str | None, Header()] = None) -> SeekerOut:
+    return seeker_out(await seekers.update(ctx, principal, seeker_id, body, parse_if_match(if_match)), response)
+
+
+@router.get("/job-seekers/{seeker_id}/matches", response_model=list[Match])
+async def seeker_matches(seeker_id: str, ctx: EmploymentDep, principal: CurrentPrincipal,
+                         limit: Limit = DEFAULT_LIMIT) -> list[Match]:
+    return await matching.for_seeker(ctx, principal, seeker_id, limit)
