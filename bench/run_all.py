@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-BENCHES = ["registry_latency", "registry_statistics", "visits_sweep", "visits_latency"]
+BENCHES = ["registry_latency", "registry_statistics", "visits_sweep", "visits_latency", "employment_matching"]
 
 if __name__ == "__main__":
     sys.path.insert(0, str(HERE))

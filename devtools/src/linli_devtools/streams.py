@@ -28,3 +28,13 @@ async def read_stream(nats_url: str, expected: int, subject: str = "linli.regist
     finally:
         await nc.close()
     return messages
+
+
+async def caught_up(nats_url: str, stream: str, durable: str) -> bool:
+    """True once a durable consumer has nothing pending and nothing unacknowledged."""
+    nc = await nats.connect(nats_url)
+    try:
+        info = await nc.jetstream().consumer_info(stream, durable)
+    finally:
+        await nc.close()
+    return info.num_pending == 0 and info.num_ack_pending == 0

@@ -1,8 +1,10 @@
 """Seekers come from the registry by themselves; matching ranks a worked example with its reasons."""
 from __future__ import annotations
 
+import nats
+
 from linli_devtools.asgi import client, eventually
-from linli_devtools.streams import read_stream
+from linli_devtools.streams import caught_up, read_stream
 
 from employment_helpers import COMMUNITY, OTHER, STREET, active_seeker, employer_and_job, household, resident, seeker_of
 
@@ -69,3 +71,21 @@ async def test_matching_ranks_the_worked_example(registry, employment, apps, mak
     assert all(r["text"] for r in top["reasons"])
     back = (await employment.get(f"/v1/job-seekers/{nanny['id']}/matches")).json()
     assert [m["job_id"] for m in back] == [job["id"]]
+
+
+async def test_replayed_and_reordered_registry_events_end_in_the_same_state(registry, employment, ctx, nats_url):
+    person = await resident(registry, 36, "male", employment_status="unemployed")
+    await seeker_of(employment, person["id"])
+    await registry.patch(f"/v1/residents/{person['id']}", json={"employment_status": "employed"},
+                         headers={"If-Match": '"1"'})
+    settled = await seeker_of(employment, person["id"], status="inactive")
+    messages = await read_stream(nats_url, expected=2, subject="linli.registry.resident.>")
+    nc = await nats.connect(nats_url)
+    try:
+        for i, msg in enumerate(reversed(messages)):  # the newest first, then the stale one, each again
+            await nc.jetstream().publish(msg.subject, msg.data, headers={"Nats-Msg-Id": f"replay-{i}"})
+    finally:
+        await nc.close()
+    await eventually(lambda: caught_up(nats_url, "REGISTRY", "employment-registry-v1"))
+    assert await seeker_of(employment, person["id"]) == settled
+    assert await ctx.db.seekers.count_documents({}) == 1

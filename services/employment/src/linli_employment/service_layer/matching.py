@@ -13,6 +13,9 @@ from linli_employment.storage.indexes import JOBS, SEEKERS
 from linli_employment.storage.seekers import ON_LIST
 
 
+PROFILE_FIELDS = {"community_code": 1, "gender": 1, "birth_date": 1, "intentions": 1, "priority_groups": 1}
+
+
 def profile(seeker: dict[str, Any]) -> SeekerProfile:
     intentions = seeker.get("intentions") or {}
     return SeekerProfile(seeker_id=seeker["_id"], community_code=seeker["community_code"], gender=seeker["gender"],
@@ -33,7 +36,7 @@ async def for_job(ctx: Employment, principal: Principal, job_id: str, limit: int
     job = await jobs.load_job(ctx, principal, job_id, Access.READ)
     query = {"$and": [{"community_code": {"$regex": f"^{job['community_code'][:6]}"}},
                       {"status": {"$in": list(ON_LIST)}}, principal.scope_filter()]}
-    candidates = await ctx.db[SEEKERS].find(query).to_list()
+    candidates = await ctx.db[SEEKERS].find(query, PROFILE_FIELDS).to_list()
     return rank_seekers(posting(job), (profile(s) for s in candidates), ctx.clock.today(), limit)
 
 
