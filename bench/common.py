@@ -1,19 +1,14 @@
-"""Shared bench plumbing: real servers in a temp folder, a registry process, percentiles."""
+"""Shared bench plumbing: real servers in a temp folder, service processes, percentiles, tables."""
 from __future__ import annotations
 
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-import httpx
-
-from linli_devtools.servers import MongoServer, NatsServer, free_port
+from linli_devtools import processes
+from linli_devtools.servers import MongoServer, NatsServer
 
 
 @contextmanager
@@ -29,30 +24,9 @@ def servers() -> Iterator[tuple[NatsServer, MongoServer]]:
             mongo.stop()
 
 
-@contextmanager
-def service_process(service: str, nats: NatsServer, mongo: MongoServer, db: str | None = None) -> Iterator[str]:
-    """One Linli service as its own process, as `make run` starts it; yields its base URL once ready."""
-    port = free_port()
-    prefix = f"LINLI_{service.upper()}"
-    env = {**os.environ, "LINLI_NATS_URL": nats.url, "LINLI_MONGO_URL": mongo.url, f"{prefix}_PORT": str(port),
-           f"{prefix}_MONGO_DB": db or f"bench_{service}", "LINLI_LOG_LEVEL": "WARNING",
-           "LINLI_OUTBOX_POLL_SECONDS": "0.2"}
-    proc = subprocess.Popen([sys.executable, "-m", f"linli_{service}.main"], env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            if proc.poll() is not None:
-                raise RuntimeError(f"{service} exited with {proc.returncode}")
-            try:
-                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+def service_process(service: str, nats: NatsServer, mongo: MongoServer, db: str | None = None):
+    """A service as its own process, logging only warnings so the bench measures work, not log writing."""
+    return processes.service_process(service, nats.url, mongo.url, db, extra_env={"LINLI_LOG_LEVEL": "WARNING"})
 
 
 def percentiles(samples_ms: list[float]) -> dict[str, float]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 
+from linli_devtools import nats_auth
 from linli_devtools.servers import MongoServer, NatsServer
 from linli_shared.auth import issue_token
 from linli_shared.settings import DEV_JWT_SECRET
@@ -36,7 +37,7 @@ def installed_services() -> dict[str, tuple[str, int]]:
 
 
 def _service_env(name: str, port: int, nats: NatsServer, mongo: MongoServer) -> dict[str, str]:
-    env = {**os.environ, "LINLI_NATS_URL": nats.url, "LINLI_MONGO_URL": mongo.url}
+    env = {**os.environ, "LINLI_NATS_URL": nats.url, "LINLI_MONGO_URL": mongo.url, **nats_auth.service_env(name)}
     env.setdefault(f"LINLI_{name.upper()}_PORT", str(port))
     env.setdefault("LINLI_ENVIRONMENT", "development")
     return env
@@ -62,7 +63,9 @@ def _interrupt(*_: object) -> None:
 
 def run(args: argparse.Namespace) -> int:
     root = data_dir()
-    nats = NatsServer(root / "nats", port=int(os.environ.get("LINLI_NATS_PORT", 4222)))
+    # The deployment's own users and permissions: a service publishing outside its subjects fails here too.
+    nats = NatsServer(root / "nats", port=int(os.environ.get("LINLI_NATS_PORT", 4222)), config=nats_auth.NATS_CONFIG,
+                      config_env=nats_auth.server_env())
     mongo = MongoServer(root / "secantus", port=int(os.environ.get("LINLI_MONGO_PORT", 27018)))
     procs: dict[str, subprocess.Popen] = {}
     signal.signal(signal.SIGTERM, _interrupt)

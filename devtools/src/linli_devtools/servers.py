@@ -53,11 +53,14 @@ class ServerProcess:
     def command(self) -> list[str]:
         raise NotImplementedError
 
+    def env(self) -> dict[str, str] | None:
+        return None
+
     def start(self, timeout: float = 30.0) -> ServerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+                                     start_new_session=True, env=self.env())
         log.close()
         _wait_port(self.port, self.proc, timeout, self.name)
         return self
@@ -85,9 +88,13 @@ class ServerProcess:
 class NatsServer(ServerProcess):
     name = "nats"
 
-    def __init__(self, data_dir: Path, port: int | None = None, config: Path | None = None, **kw) -> None:
+    def __init__(self, data_dir: Path, port: int | None = None, config: Path | None = None,
+                 config_env: dict[str, str] | None = None, **kw) -> None:
         super().__init__(data_dir, port, **kw)
-        self.config = config
+        self.config, self.config_env = config, config_env or {}
+
+    def env(self) -> dict[str, str] | None:
+        return {**os.environ, **self.config_env} if self.config_env else None
 
     @property
     def url(self) -> str:

@@ -9,5 +9,10 @@ OUTBOX_PUBLISHED = Counter("linli_outbox_published_total", "Events published fro
 OUTBOX_PENDING = Gauge("linli_outbox_pending", "Outbox entries waiting to be published", ["service"])
 EVENTS_HANDLED = Counter("linli_consumer_handled_total", "Events handled by consumers",
                          ["service", "consumer", "outcome"])
+TIMER_RUNS = Counter("linli_timer_runs_total", "Periodic job runs", ["timer", "outcome"])
 DEAD_LETTERS = Counter("linli_consumer_dead_lettered_total", "Events sent to the dead-letter stream",
                        ["service", "consumer"])
+CONSUMER_PENDING = Gauge("linli_consumer_pending", "Messages in the stream not yet delivered to a consumer (lag)",
+                         ["service", "consumer"])
+CONSUMER_UNACKED = Gauge("linli_consumer_ack_pending", "Messages delivered but not yet acknowledged",
+                         ["service", "consumer"])

@@ -10,6 +10,7 @@ from linli_shared.bus import Bus, dead_letter_stream, service_stream
 from linli_shared.consumer import ConsumerRunner, Subscription
 from linli_shared.lease import Lease, instance_id
 from linli_shared.logging import get_logger
+from linli_shared.metrics import CONSUMER_PENDING, CONSUMER_UNACKED
 from linli_shared.mongo import Indexes, ensure_indexes, mongo_client, wait_for_mongo
 from linli_shared.outbox import Outbox, OutboxRelay, UnitOfWork, outbox_indexes
 from linli_shared.settings import ServiceSettings
@@ -50,6 +51,8 @@ class ServiceRuntime:
                 runner = ConsumerRunner(self.bus, self.uow, subscription, self.service)
                 await runner.start()
                 self.consumers.append(runner)
+            if self.consumers:
+                self._tasks["consumer_lag"] = asyncio.create_task(self._report_lag(), name=f"{self.service}-lag")
         log.info("service.started", workers=self.settings.run_workers, instance=self.owner)
 
     def start_relay(self) -> None:
@@ -74,6 +77,18 @@ class ServiceRuntime:
             await self.bus.close()
         await self.client.close()
         log.info("service.stopped")
+
+    async def _report_lag(self, every: float = 15.0) -> None:
+        """Consumer lag for /metrics: what each durable consumer still has to read and to acknowledge."""
+        while True:
+            for runner in self.consumers:
+                try:
+                    info = await self.bus.js.consumer_info(runner.subscription.stream, runner.durable, timeout=2)
+                except Exception:  # the stream may not exist yet (its producer starts later): try next round
+                    continue
+                CONSUMER_PENDING.labels(self.service, runner.durable).set(info.num_pending or 0)
+                CONSUMER_UNACKED.labels(self.service, runner.durable).set(info.num_ack_pending or 0)
+            await asyncio.sleep(every)
 
     async def readiness(self) -> dict[str, Any]:
         checks: dict[str, Any] = {}

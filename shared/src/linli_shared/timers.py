@@ -6,6 +6,7 @@ from typing import Awaitable, Callable
 
 from linli_shared.lease import Lease
 from linli_shared.logging import get_logger
+from linli_shared.metrics import TIMER_RUNS
 
 log = get_logger()
 
@@ -17,9 +18,11 @@ def periodic(name: str, lease: Lease, interval: float, job: Callable[[], Awaitab
             try:
                 if await lease.acquire():
                     await _holding(lease, job)
+                    TIMER_RUNS.labels(name, "ok").inc()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # a failed run is logged and retried next interval, never fatal
+                TIMER_RUNS.labels(name, "failed").inc()
                 log.error("timer.failed", timer=name, error=str(exc), error_type=type(exc).__name__, exc_info=exc)
             await asyncio.sleep(interval)
     return loop

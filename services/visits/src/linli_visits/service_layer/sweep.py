@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from linli_shared.logging import get_logger
+from prometheus_client import Gauge
 from linli_shared.outbox import Tx
 
 from linli_visits.events import TaskOverdue
@@ -15,6 +16,7 @@ from linli_visits.storage.indexes import HOUSEHOLDS, PAIRINGS, RESIDENTS, TASKS
 from linli_visits.storage.projection import community_groups
 
 log = get_logger()
+OVERDUE_TASKS = Gauge("linli_visits_overdue_tasks", "Visit tasks past their window and not yet visited")
 CHUNK = 300  # tasks per transaction: small enough for any store, large enough to be fast
 
 
@@ -34,6 +36,7 @@ async def sweep(ctx: Visits) -> SweepReport:
         report.residents += residents
         report.created += created
     report.overdue = await mark_overdue(ctx)
+    OVERDUE_TASKS.set(await ctx.db[TASKS].count_documents({"status": "overdue"}))
     log.info("visits.swept", **report.__dict__)
     return report
 

@@ -1,0 +1,67 @@
+"""From the JSON logs alone: which events a request caused, which consumers handled them, what followed.
+
+Registry and visits run as their own processes (as `make run` starts them), logging JSON to files; the
+test follows one trace id from the HTTP request, through the registry's outbox, into the visits consumer
+and out of visits' own outbox, exactly as docs/operations.md tells an engineer to.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import httpx
+
+from linli_devtools.asgi import eventually
+from linli_devtools.people import born_years_ago, id_number
+from linli_devtools.processes import service_process
+from linli_shared.clock import Clock
+
+TRACE = uuid.uuid4().hex
+COMMUNITY = "130303001001"
+
+
+def _lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("{")]
+
+
+async def test_one_trace_id_follows_a_request_into_every_consumer(tmp_path, nats_url, mongo_url, db_name, make_token):
+    logs = {name: tmp_path / f"{name}.log" for name in ("registry", "visits")}
+    headers = {"Authorization": f"Bearer {make_token(scope=['130303'])}"}
+    today = Clock().today()
+    with service_process("registry", nats_url, mongo_url, f"{db_name}_r", logs["registry"]) as registry_url, \
+            service_process("visits", nats_url, mongo_url, f"{db_name}_v", logs["visits"]) as visits_url:
+        async with httpx.AsyncClient(base_url=registry_url, headers=headers) as registry, \
+                httpx.AsyncClient(base_url=visits_url, headers=headers) as visits:
+            for code in ("130303", "130303001", COMMUNITY):
+                await registry.put(f"/v1/orgs/{code}", json={"name": code})
+            number = id_number(born_years_ago(85, today), "female")
+            resident = (await registry.post(f"/v1/communities/{COMMUNITY}/residents", json={
+                "name": "周凤兰", "id_number": number})).json()
+            traced = {**headers, "traceparent": f"00-{TRACE}-{'1' * 16}-01"}
+            response = await registry.post(f"/v1/residents/{resident['id']}/life-events", headers=traced,
+                                           json={"kind": "hospitalized", "date": today.isoformat()})
+            assert response.status_code == 201 and TRACE in response.headers["traceparent"]
+
+            async def task_created():
+                found = await visits.get(f"/v1/communities/{COMMUNITY}/visit-tasks",
+                                         params={"resident_id": resident["id"], "reason": "hospitalized"})
+                return found.json()["items"]
+            await eventually(task_created)
+            await eventually(lambda: _visits_published(logs["visits"]))
+    registry_lines, visits_lines = _lines(logs["registry"]), _lines(logs["visits"])
+    request = [r for r in registry_lines if r["event"] == "http.request" and r.get("trace_id") == TRACE]
+    caused = [r for r in registry_lines if r["event"] == "outbox.published" and r.get("trace_id") == TRACE]
+    handled = [r for r in visits_lines if r["event"] == "consumer.handled" and r.get("trace_id") == TRACE]
+    followed = [r for r in visits_lines if r["event"] == "outbox.published" and r.get("trace_id") == TRACE]
+    assert [(r["method"], r["status"]) for r in request] == [("POST", 201)]
+    assert [r["event_type"] for r in caused] == ["linli.registry.resident.life_event_recorded.v1"]
+    assert [(r["event_id"], r["consumer"]) for r in handled] == [(caused[0]["event_id"], "visits-registry-v1")]
+    assert [r["event_type"] for r in followed] == ["linli.visits.task.created.v1"]
+    assert all(r["service"] == "visits" and r["level"] == "info" for r in handled + followed)
+    everything = logs["registry"].read_text(encoding="utf-8") + logs["visits"].read_text(encoding="utf-8")
+    assert number not in everything and number[:17] not in everything
+
+
+async def _visits_published(path: Path) -> bool:
+    return any(r["event"] == "outbox.published" and r.get("trace_id") == TRACE for r in _lines(path))
