@@ -35,7 +35,7 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
 
 
 def print_table(title: str, header: list[str], rows: list[list]) -> None:
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
     print(f"\n{title}")
     for row in [header, ["-" * w for w in widths], *rows]:
-        print("  ".join(str(x).ljust(w) for x, w in zip(row, widths)))
+        print("  ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=True)))

@@ -15,12 +15,14 @@ from datetime import date, timedelta
 import httpx
 from pymongo import MongoClient
 
-from common import print_table, service_process, servers
+from linli_shared.auth import issue_token
+from linli_shared.settings import DEV_JWT_SECRET
+
 from linli_employment.domain.matching import rank_postings, rank_seekers
 from linli_employment.domain.vocabulary import CATEGORY_LABELS
 from linli_employment.service_layer.matching import posting, profile
-from linli_shared.auth import issue_token
-from linli_shared.settings import DEV_JWT_SECRET
+
+from common import print_table, servers, service_process
 
 DB = "bench_employment"
 CATEGORIES = list(CATEGORY_LABELS)
@@ -37,7 +39,8 @@ def seeker_docs(rng: random.Random, n: int) -> list[dict]:
              "gender": rng.choice(("male", "female")),
              "birth_date": (today - timedelta(days=rng.randrange(18 * 365, 60 * 365))).isoformat(),
              "status": rng.choice(("intent_pending", "active")), "version": 1,
-             "priority_groups": rng.sample(["hard_to_employ_4050", "zero_employment_family", "youth"], rng.randrange(0, 2)),
+             "priority_groups": rng.sample(["hard_to_employ_4050", "zero_employment_family", "youth"],
+                                           rng.randrange(0, 2)),
              "intentions": {"categories": rng.sample(CATEGORIES, 2), "hours": ["full_time"],
                             "min_monthly_wage_cny": rng.randrange(1800, 4000, 100), "skills": rng.sample(SKILLS, 2),
                             "certificates": []}, "certificate": {"status": "none"}} for _ in range(n)]

@@ -13,10 +13,11 @@ from datetime import date, timedelta
 import httpx
 from pymongo import AsyncMongoClient
 
-from common import percentiles, print_table, service_process, servers
 from linli_devtools.people import id_number
 from linli_shared.auth import issue_token
 from linli_shared.settings import DEV_JWT_SECRET
+
+from common import percentiles, print_table, servers, service_process
 
 COMMUNITY = "130303001001"
 
@@ -34,7 +35,8 @@ async def through_api(url: str, n: int) -> tuple[list[float], list[float]]:
         for i in range(n):
             started = time.perf_counter()
             response = await client.post(f"/v1/communities/{COMMUNITY}/residents",
-                                         json={"name": "王小明", "id_number": bench_id_number(i), "phone": "13812345678"})
+                                         json={"name": "王小明", "id_number": bench_id_number(i),
+                                               "phone": "13812345678"})
             creates.append((time.perf_counter() - started) * 1000)
             response.raise_for_status()
             started = time.perf_counter()

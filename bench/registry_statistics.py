@@ -15,9 +15,10 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 from pymongo import MongoClient
 
-from common import print_table, service_process, servers
 from linli_shared.auth import issue_token
 from linli_shared.settings import DEV_JWT_SECRET
+
+from common import print_table, servers, service_process
 
 DISTRICT, STREETS = "130303", 10
 DB = "bench_statistics"
@@ -39,7 +40,8 @@ def _household_docs(rng: random.Random, community: str, residents: int) -> tuple
             birth = today - timedelta(days=rng.randrange(0, 95 * 365))
             people.append({"_id": str(uuid.uuid4()), "community_code": community, "household_id": hid,
                            "name": "王小明", "gender": rng.choice(("male", "female")), "birth_date": birth.isoformat(),
-                           "employment_status": rng.choice(("employed", "retired", "unemployed", "laid_off", "student")),
+                           "employment_status": rng.choice(("employed", "retired", "unemployed", "laid_off",
+                                                            "student")),
                            "residence_type": "registered", "status": "active", "left_on": None,
                            "special_care": [], "party_member": rng.random() < 0.1, "version": 1})
     return households, people
@@ -50,7 +52,8 @@ def seed(mongo_url: str, communities: int, residents: int) -> None:
     with MongoClient(mongo_url) as client:
         db = client[DB]
         now = datetime.now(UTC)
-        orgs = [{"_id": DISTRICT, "name": "海港区", "level": "district", "parent": None, "version": 1, "updated_at": now}]
+        orgs = [{"_id": DISTRICT, "name": "海港区", "level": "district", "parent": None, "version": 1,
+                 "updated_at": now}]
         orgs += [{"_id": f"{DISTRICT}{s:03d}", "name": f"街道{s}", "level": "street", "parent": DISTRICT, "version": 1,
                   "updated_at": now} for s in range(1, STREETS + 1)]
         for code in _community_codes(communities):
@@ -94,7 +97,8 @@ def measure(url: str, communities: int) -> list[list]:
 
 
 def main(communities: int = 100, residents: int = 3500) -> None:
-    with servers() as (nats, mongo), service_process("registry", nats, mongo, DB) as url:  # its indexes exist before the data
+    with servers() as (nats, mongo), \
+            service_process("registry", nats, mongo, DB) as url:  # its indexes exist before the data
         started = time.perf_counter()
         seed(mongo.url, communities, residents)
         print(f"seeded {communities} communities x {residents} residents in {time.perf_counter() - started:.1f}s")

@@ -12,11 +12,12 @@ from datetime import date, timedelta
 
 import httpx
 
-from common import percentiles, print_table, service_process, servers
 from linli_devtools.people import id_number
 from linli_shared.auth import issue_token
 from linli_shared.clock import Clock
 from linli_shared.settings import DEV_JWT_SECRET
+
+from common import percentiles, print_table, servers, service_process
 
 COMMUNITY = "130303001001"
 

@@ -18,11 +18,13 @@ from datetime import date, timedelta
 from asgi_lifespan import LifespanManager
 from pymongo import MongoClient
 
-from common import print_table, servers
 from linli_shared.clock import Clock
+
 from linli_visits.bootstrap import create_app
 from linli_visits.service_layer.sweep import sweep
 from linli_visits.settings import VisitsSettings
+
+from common import print_table, servers
 
 DB = "bench_visits"
 
@@ -37,7 +39,8 @@ def seed(mongo_url: str, communities: int, residents: int, today: date) -> None:
             while len(people) < residents:
                 hid = str(uuid.uuid4())
                 periods = [{"start": "2020-01-01", "end": None}] if rng.random() < 0.05 else []
-                households.append({"_id": hid, "community_code": community, "low_income_periods": periods, "version": 1})
+                households.append({"_id": hid, "community_code": community, "low_income_periods": periods,
+                                   "version": 1})
                 size = rng.choice((1, 1, 2, 2, 3, 4))
                 old = rng.random() < 0.35
                 for i in range(size):
@@ -81,7 +84,8 @@ async def _timed(label: str, ctx) -> list:
 def main(communities: int = 100, residents: int = 1000) -> None:
     with servers() as (nats, mongo):
         rows = asyncio.run(run(mongo.url, nats.url, communities, residents))
-    print_table("Visits task sweep over a district (seconds)", ["run", "residents", "tasks created", "overdue", "s"], rows)
+    print_table("Visits task sweep over a district (seconds)", ["run", "residents", "tasks created", "overdue", "s"],
+                rows)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,8 @@ def test_tokens_round_trip_and_are_checked():
     token = issue_token(SECRET, "staff-1", ["worker"], ["130303001001"], ["pii:read"])
     principal = decode_token(token, SECRET)
     assert (principal.sub, principal.scope, principal.can_read_pii) == ("staff-1", ("130303001001",), True)
-    for bad, code in [(token, "auth.token_invalid"), (issue_token(SECRET, "x", [], [], ttl_seconds=-5), "auth.token_expired")]:
+    expired = issue_token(SECRET, "x", [], [], ttl_seconds=-5)
+    for bad, code in [(token, "auth.token_invalid"), (expired, "auth.token_expired")]:
         with pytest.raises(Problem) as failure:
             decode_token(bad, "another-secret" * 3 if bad is token else SECRET)
         assert (failure.value.status, failure.value.code) == (401, code)

@@ -29,7 +29,8 @@ def _initiate_replica_set(url: str, timeout: float = 60.0) -> None:
     with MongoClient(url, serverSelectionTimeoutMS=2000) as client:
         while True:
             try:
-                client.admin.command("replSetInitiate", {"_id": "rs0", "members": [{"_id": 0, "host": "localhost:27017"}]})
+                client.admin.command("replSetInitiate",
+                                     {"_id": "rs0", "members": [{"_id": 0, "host": "localhost:27017"}]})
             except PyMongoError as exc:
                 if "already initialized" not in str(exc) and time.monotonic() > deadline:
                     raise

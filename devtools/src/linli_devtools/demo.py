@@ -8,7 +8,6 @@ import httpx
 
 from linli_devtools.people import id_number
 
-
 ORGS = [("130303", "海港区"), ("130303001", "港城大街街道"), ("130303001001", "工农里社区"),
         ("130303001001-01", "工农里第一网格"), ("130303001001-02", "工农里第二网格"), ("130303001002", "建树里社区")]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
@@ -19,18 +18,21 @@ ESTATES = {"130303001001": "工农里", "130303001002": "建树里"}
 def _person(rng: random.Random, age: int, gender: str, today: date) -> dict:
     birth = today - timedelta(days=age * 365 + rng.randrange(0, 365))
     return {"name": rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.choice((1, 2)))),
-            "id_number": id_number(birth, gender, seq=rng.randrange(0, 499)), "phone": f"13{rng.randrange(10**8, 10**9)}"}
+            "id_number": id_number(birth, gender, seq=rng.randrange(0, 499)),
+            "phone": f"13{rng.randrange(10**8, 10**9)}"}
 
 
 def _household_members(rng: random.Random, today: date) -> list[dict]:
     kind = rng.choices(["elder_alone", "elder_couple", "family", "young"], weights=[2, 3, 5, 2])[0]
     if kind == "elder_alone":
-        return [{**_person(rng, rng.randrange(62, 92), rng.choice(["male", "female"]), today), "relation_to_head": "head",
+        return [{**_person(rng, rng.randrange(62, 92), rng.choice(["male", "female"]), today),
+                 "relation_to_head": "head",
                  "employment_status": "retired", "health": rng.choice(["fair", "poor", "bedridden"])}]
     if kind == "elder_couple":
         age = rng.randrange(60, 85)
         return [{**_person(rng, age, "male", today), "relation_to_head": "head", "employment_status": "retired"},
-                {**_person(rng, age - 2, "female", today), "relation_to_head": "spouse", "employment_status": "retired"}]
+                {**_person(rng, age - 2, "female", today), "relation_to_head": "spouse",
+                 "employment_status": "retired"}]
     head_age = rng.randrange(28, 58)
     status = rng.choices(["employed", "unemployed", "laid_off"], weights=[6, 2, 1])[0]
     members = [{**_person(rng, head_age, "male", today), "relation_to_head": "head", "employment_status": status},

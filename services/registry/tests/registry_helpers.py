@@ -19,7 +19,8 @@ async def new_household(client: httpx.AsyncClient, community: str = COMMUNITY, *
 
 async def new_resident(client: httpx.AsyncClient, birth: date, gender: str = "female",
                        community: str = COMMUNITY, **fields) -> dict:
-    body = {"name": fields.pop("name", "王小明"), "id_number": fields.pop("id_number", None) or id_number(birth, gender),
+    body = {"name": fields.pop("name", "王小明"),
+            "id_number": fields.pop("id_number", None) or id_number(birth, gender),
             **fields}
     response = await client.post(f"/v1/communities/{community}/residents", json=body)
     assert response.status_code == 201, response.text

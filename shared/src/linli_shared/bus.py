@@ -66,10 +66,13 @@ class Bus:
             return
         await self.js.update_stream(spec.config())
 
-    async def publish(self, event: CloudEvent, timeout: float = 5.0) -> bool:
-        """Publish and wait for JetStream's ack; False if JetStream saw this id already."""
+    async def publish(self, event: CloudEvent, timeout: float = 5.0, msg_id: str | None = None) -> bool:
+        """Publish and wait for JetStream's ack; False if JetStream saw this id already.
+
+        The message id is the event id, except for a deliberate re-publish (which consumers still
+        recognise by the event id inside)."""
         ack = await self.js.publish(event.nats_subject, event.model_dump_json().encode(), timeout=timeout,
-                                    headers={"Nats-Msg-Id": event.id})
+                                    headers={"Nats-Msg-Id": msg_id or event.id})
         return not ack.duplicate
 
     @property

@@ -150,6 +150,7 @@ class OutboxRelay:
 
     async def _publish(self, entry: dict[str, Any]) -> None:
         event = CloudEvent.model_validate_json(entry["envelope"])
-        fresh = await self.bus.publish(event)
+        republished = entry.get("republish")  # past JetStream's de-duplication, on purpose
+        fresh = await self.bus.publish(event, msg_id=f"{event.id}:{republished}" if republished else None)
         log.info("outbox.published", event_id=event.id, event_type=event.type, subject=event.subject,
                  community=event.community, trace_id=trace_id_of(event.traceparent), duplicate=not fresh)

@@ -8,8 +8,16 @@ import pytest
 from pydantic import ValidationError
 
 from linli_shared.domain.groups import (
-    GROUPS, HOUSEHOLD_GROUPS, GroupRules, HouseholdFacts, PersonFacts, Period,
-    counts_on, group_counts, group_members, resident_groups,
+    GROUPS,
+    HOUSEHOLD_GROUPS,
+    GroupRules,
+    HouseholdFacts,
+    Period,
+    PersonFacts,
+    counts_on,
+    group_counts,
+    group_members,
+    resident_groups,
 )
 
 AS_OF = date(2024, 6, 15)

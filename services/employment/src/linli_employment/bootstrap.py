@@ -21,7 +21,8 @@ from linli_employment.subscriptions import subscriptions
 def create_app(settings: EmploymentSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or EmploymentSettings()
     runtime = ServiceRuntime(settings, INDEXES)
-    ctx = Employment(uow=runtime.uow, db=runtime.db, clock=clock or Clock(settings.timezone), rules=group_rules(settings))
+    ctx = Employment(uow=runtime.uow, db=runtime.db, clock=clock or Clock(settings.timezone),
+                     rules=group_rules(settings))
     runtime.subscriptions = subscriptions(ctx)
     runtime.workers["follow_ups"] = periodic(
         "employment.follow_ups", Lease(runtime.db, "employment.follow-ups", runtime.owner),

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from linli_devtools.asgi import client, eventually
 from linli_devtools.streams import read_stream
+
 from linli_employment.service_layer.followups import announce_due
 
 from employment_helpers import TODAY, active_seeker, employer_and_job, resident

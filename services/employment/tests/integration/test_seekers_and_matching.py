@@ -54,7 +54,8 @@ async def test_matching_ranks_the_worked_example(registry, employment, apps, mak
     nanny = await resident(registry, 44, "female", employment_status="unemployed", name="王阿姨")
     cook = await resident(registry, 38, "female", employment_status="unemployed", name="李师傅")
     far = await resident(registry, 46, "female", OTHER, employment_status="unemployed", name="赵大姐")
-    await active_seeker(employment, nanny["id"], ["domestic_help"], min_monthly_wage_cny=2500, skills=["做饭", "照护老人"])
+    await active_seeker(employment, nanny["id"], ["domestic_help"], min_monthly_wage_cny=2500,
+                        skills=["做饭", "照护老人"])
     await active_seeker(employment, cook["id"], ["catering"], min_monthly_wage_cny=3500, skills=["做饭"])
     await eventually(lambda: ctx.db.seekers.find_one({"_id": far["id"]}))
     job = await employer_and_job(employment, title="住家保姆", category="domestic_help", wage_min_cny=2500,

@@ -9,6 +9,7 @@ from asgi_lifespan import LifespanManager
 
 from linli_registry.bootstrap import create_app
 from linli_registry.settings import RegistrySettings
+
 from registry_helpers import COMMUNITY, DISTRICT, OTHER_COMMUNITY, STREET
 
 

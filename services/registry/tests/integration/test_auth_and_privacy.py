@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from linli_shared.settings import DEV_JWT_SECRET
 from linli_shared.auth import issue_token
+from linli_shared.settings import DEV_JWT_SECRET
 
 from registry_helpers import COMMUNITY, OTHER_COMMUNITY, STREET, id_number, new_resident
 

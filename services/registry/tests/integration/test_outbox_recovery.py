@@ -104,3 +104,23 @@ async def test_writes_continue_through_a_nats_restart_and_nothing_is_lost(app, a
     messages = await read_stream(settings.nats_url, expected=25, timeout=30)
     types = [m.subject.split(".")[2] for m in messages]
     assert (len(messages), types.count("resident")) == (25, 20)
+
+
+async def test_ops_can_republish_the_outbox_after_jetstream_lost_events(app, admin, settings):
+    """The OS crashed and JetStream lost what it had acknowledged: the outbox still has it."""
+    from datetime import UTC, datetime, timedelta
+
+    import nats
+
+    from linli_shared.outbox_cli import republish, status
+
+    runtime = app.state.runtime
+    since = datetime.now(UTC) - timedelta(minutes=5)
+    await admin.post(f"/v1/communities/{COMMUNITY}/households", json={"address": {"estate": "工农里"}})
+    assert len(await read_stream(settings.nats_url, expected=6)) == 6
+    nc = await nats.connect(settings.nats_url)
+    await nc.jetstream().purge_stream("REGISTRY")  # what the crash did
+    await nc.close()
+    assert await republish(runtime.db, since) == 6
+    messages = await read_stream(settings.nats_url, expected=6)
+    assert len(messages) == 6 and (await status(runtime.db))["pending"] == 0

@@ -11,7 +11,8 @@ from registry_helpers import COMMUNITY, OTHER_COMMUNITY, id_number, new_househol
 async def test_register_derives_birth_date_and_gender_and_reads_back(admin):
     number = id_number(date(1941, 5, 6), "male")
     household = await new_household(admin)
-    created = await new_resident(admin, date(1941, 5, 6), "male", name="周凤兰", household_id=household, id_number=number,
+    created = await new_resident(admin, date(1941, 5, 6), "male", name="周凤兰",
+                                 household_id=household, id_number=number,
                                  relation_to_head="head", phone="13812345678")
     fetched = await admin.get(f"/v1/residents/{created['id']}")
     body = fetched.json()
@@ -57,7 +58,8 @@ async def test_bad_registration_is_a_specific_422_and_stores_nothing(admin, chan
 async def test_household_of_another_community_is_refused(admin):
     household = await new_household(admin, OTHER_COMMUNITY)
     response = await admin.post(f"/v1/communities/{COMMUNITY}/residents",
-                                json={"name": "张三", "id_number": id_number(date(1980, 1, 1)), "household_id": household})
+                                json={"name": "张三", "id_number": id_number(date(1980, 1, 1)),
+                                      "household_id": household})
     assert response.status_code == 422
     assert response.json()["code"] == "resident.household.other_community"
 
@@ -71,7 +73,8 @@ async def test_one_active_registration_per_person_anywhere(admin):
     moved = await admin.post(f"/v1/residents/{first.json()['id']}/life-events",
                              json={"kind": "moved_out", "date": "2024-01-01"})
     assert moved.json()["resident_status"] == "moved_out"
-    after_move = await admin.post(f"/v1/communities/{OTHER_COMMUNITY}/residents", json={"name": "甲", "id_number": number})
+    after_move = await admin.post(f"/v1/communities/{OTHER_COMMUNITY}/residents",
+                                  json={"name": "甲", "id_number": number})
     assert after_move.status_code == 201, after_move.text
 
 

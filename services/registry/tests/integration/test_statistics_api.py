@@ -42,7 +42,8 @@ async def test_street_and_district_are_exactly_the_sum_of_their_communities(admi
     district = (await admin.get(f"/v1/orgs/{DISTRICT}/statistics", params={"as_of": AS_OF})).json()
     assert _pick(community, *KEYS) == (5, 3, 3, 1, 2, 1, 1, 1, 1, 1, 0)
     assert _pick(other, *KEYS) == (2, 1, 0, 0, 0, 0, 1, 1, 0, 0, 1)
-    assert street["statistics"] == {k: community["statistics"][k] + other["statistics"][k] for k in community["statistics"]}
+    assert street["statistics"] == {k: community["statistics"][k] + other["statistics"][k]
+                                    for k in community["statistics"]}
     assert district["statistics"] == street["statistics"]
     assert [(b["org_code"], b["statistics"]["residents"]) for b in street["breakdown"]] == [
         (COMMUNITY, 5), (OTHER_COMMUNITY, 2)]

@@ -8,13 +8,14 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from linli_devtools.asgi import client
+from linli_shared.clock import Clock
+
 from linli_registry.bootstrap import create_app as create_registry
 from linli_registry.settings import RegistrySettings
-from linli_shared.clock import Clock
 from linli_visits.bootstrap import create_app as create_visits
 from linli_visits.settings import VisitsSettings
-from visits_helpers import COMMUNITY, DISTRICT, OTHER, STREET
 
+from visits_helpers import COMMUNITY, DISTRICT, OTHER, STREET
 
 
 @pytest.fixture
@@ -34,7 +35,8 @@ async def apps(mongo_url, nats_url, db_name, clock) -> AsyncIterator[tuple]:
 @pytest.fixture
 async def registry(apps, make_token) -> AsyncIterator[httpx.AsyncClient]:
     async with client(apps[0], make_token(roles=["admin"], scope=[DISTRICT], perms=["pii:read"])) as c:
-        for code, name in [(DISTRICT, "海港区"), (STREET, "港城大街街道"), (COMMUNITY, "工农里社区"), (OTHER, "建树里社区")]:
+        for code, name in [(DISTRICT, "海港区"), (STREET, "港城大街街道"), (COMMUNITY, "工农里社区"),
+                           (OTHER, "建树里社区")]:
             assert (await c.put(f"/v1/orgs/{code}", json={"name": name})).status_code == 200
         yield c
 

@@ -8,6 +8,7 @@ import nats
 from linli_devtools.asgi import eventually
 from linli_devtools.streams import read_stream
 from linli_shared.events import CloudEvent
+
 from linli_visits.service_layer.sweep import sweep
 
 from visits_helpers import COMMUNITY, TODAY, register, tasks_of
@@ -37,7 +38,8 @@ async def test_duplicates_and_stale_states_change_nothing(registry, visits, nats
     before = await tasks_of(visits, elder["id"])
     await _republish(nats_url, registered, "replay-1")  # stale: version 1 after version 2
     await _republish(nats_url, updated, "replay-2")  # the same event id again: the inbox skips it
-    await eventually(lambda: db.inbox.count_documents({"_id": {"$regex": "replay|" + registered.headers["Nats-Msg-Id"]}}))
+    replayed = "replay|" + registered.headers["Nats-Msg-Id"]
+    await eventually(lambda: db.inbox.count_documents({"_id": {"$regex": replayed}}))
     await eventually(lambda: _consumed(db, 2))
     assert (await db.residents.find_one({"_id": elder["id"]}))["version"] == 2
     assert await tasks_of(visits, elder["id"]) == before
@@ -67,8 +69,8 @@ async def test_a_life_event_arriving_before_its_resident_is_applied_when_the_res
 
 
 def _event(event_type: str, data: dict, subject: str, version: int) -> CloudEvent:
-    from datetime import UTC, datetime
     import uuid
+    from datetime import UTC, datetime
 
     return CloudEvent(id=str(uuid.uuid4()), source="/linli/registry", type=event_type, subject=subject,
                       time=datetime.now(UTC), data=data, community=COMMUNITY,

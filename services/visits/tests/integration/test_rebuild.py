@@ -5,6 +5,7 @@ from asgi_lifespan import LifespanManager
 
 from linli_devtools.asgi import eventually
 from linli_shared.clock import Clock
+
 from linli_visits.bootstrap import create_app
 from linli_visits.settings import VisitsSettings
 

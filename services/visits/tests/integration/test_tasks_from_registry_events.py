@@ -13,7 +13,8 @@ async def test_a_hospitalised_80_plus_resident_gets_a_visit_within_3_days(regist
     younger = await register(registry, 70, name="李四")
     day = (TODAY - timedelta(days=1)).isoformat()
     for resident in (elder, younger):
-        response = await registry.post(f"/v1/residents/{resident['id']}/life-events", json={"kind": "hospitalized", "date": day})
+        response = await registry.post(f"/v1/residents/{resident['id']}/life-events",
+                                       json={"kind": "hospitalized", "date": day})
         assert response.status_code == 201
     [task] = await eventually(lambda: tasks_of(visits, elder["id"], reason="hospitalized"))
     assert (task["due_from"], task["due_by"], task["status"]) == (
@@ -54,7 +55,8 @@ async def test_death_cancels_everything_pending(registry, visits):
     await registry.post(f"/v1/residents/{elder['id']}/life-events",
                         json={"kind": "hospitalized", "date": TODAY.isoformat()})
     await eventually(lambda: tasks_of(visits, elder["id"], reason="hospitalized"))
-    await registry.post(f"/v1/residents/{elder['id']}/life-events", json={"kind": "deceased", "date": TODAY.isoformat()})
+    await registry.post(f"/v1/residents/{elder['id']}/life-events",
+                        json={"kind": "deceased", "date": TODAY.isoformat()})
 
     async def all_cancelled():
         found = await tasks_of(visits, elder["id"])

@@ -103,7 +103,8 @@ async def test_a_job_placement_brings_a_follow_up_a_month_later(registry, visits
                        data={"placement_id": "placement-1", "resident_id": resident["id"],
                              "community_code": COMMUNITY, "start_date": start.isoformat(), "wage_cny": 2600})
     nc = await nats.connect(nats_url)
-    await nc.jetstream().publish(event.nats_subject, event.model_dump_json().encode(), headers={"Nats-Msg-Id": event.id})
+    await nc.jetstream().publish(event.nats_subject, event.model_dump_json().encode(),
+                                 headers={"Nats-Msg-Id": event.id})
     await nc.close()
     [task] = await eventually(lambda: tasks_of(visits, resident["id"], reason="follow_up"), timeout=20)
     assert task["due_from"] == (start + timedelta(days=30)).isoformat()
@@ -121,5 +122,6 @@ async def test_statistics_show_coverage_overdue_reasons_and_aid(registry, visits
     assert stats["coverage"]["living_alone_elderly_80"] == {"members": 2, "visited": 1, "share": 0.5}
     assert (stats["visits_by_reason"], stats["aid_total_cny"], stats["per_worker"]) == (
         {"routine": 1}, 150.0, {"admin-1": 1})
-    inverted = await visits.get("/v1/orgs/130303001/visit-statistics", params={"from": params["to"], "to": params["from"]})
+    inverted = await visits.get("/v1/orgs/130303001/visit-statistics",
+                                params={"from": params["to"], "to": params["from"]})
     assert inverted.status_code == 422

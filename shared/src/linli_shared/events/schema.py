@@ -43,7 +43,8 @@ def asyncapi_document(services: list[str]) -> dict:
         }
         channels[event_type] = {
             "address": event_type + ".{community}",
-            "parameters": {"community": {"description": "the org code the fact belongs to (12 digits for a community)"}},
+            "parameters": {"community": {"description": "the org code the fact belongs to "
+                                                        "(12 digits for a community)"}},
             "messages": {name: {"$ref": f"#/components/messages/{name}"}},
         }
         operations[f"publish{name}"] = {

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Header, Response
 
 from linli_shared.auth import Access, CurrentPrincipal
 from linli_shared.etag import etag, parse_if_match
-from linli_shared.pagination import Cursor, DEFAULT_LIMIT, Limit, Page, page_by_id
+from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, page_by_id
 
 from linli_employment.api.deps import EmploymentDep, out
 from linli_employment.api.schemas import EmployerIn, EmployerOut, JobIn, JobOut, JobPatch

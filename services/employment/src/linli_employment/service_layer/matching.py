@@ -12,7 +12,6 @@ from linli_employment.service_layer.context import Employment
 from linli_employment.storage.indexes import JOBS, SEEKERS
 from linli_employment.storage.seekers import ON_LIST
 
-
 PROFILE_FIELDS = {"community_code": 1, "gender": 1, "birth_date": 1, "intentions": 1, "priority_groups": 1}
 
 

@@ -14,7 +14,8 @@ from linli_employment.events import PlacementStarted, ReferralMade, ReferralOutc
 from linli_employment.service_layer import jobs, seekers
 from linli_employment.service_layer.context import Employment
 from linli_employment.storage.indexes import JOBS, PLACEMENTS, REFERRALS, SEEKERS
-from linli_employment.storage.seekers import ON_LIST, emit as emit_seeker
+from linli_employment.storage.seekers import ON_LIST
+from linli_employment.storage.seekers import emit as emit_seeker
 
 FINAL = {"hired", "rejected", "declined", "no_show"}
 

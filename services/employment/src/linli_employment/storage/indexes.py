@@ -1,5 +1,6 @@
 """Every index employment needs; listings start with community_code."""
-from pymongo import ASCENDING as A, IndexModel
+from pymongo import ASCENDING as A
+from pymongo import IndexModel
 
 RESIDENTS, SEEKERS, EMPLOYERS, JOBS = "residents", "seekers", "employers", "jobs"
 REFERRALS, PLACEMENTS, TRAININGS, ENROLLMENTS = "referrals", "placements", "trainings", "enrollments"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from linli_shared.auth import Access, CurrentPrincipal
-from linli_shared.pagination import Cursor, DEFAULT_LIMIT, Limit, Page, page_by_id
+from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, page_by_id
 
 from linli_registry.api.deps import RegistryDep
 from linli_registry.api.schemas import OrgIn, OrgOut, StaffIn, StaffOut

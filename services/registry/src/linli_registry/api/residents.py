@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response
 
 from linli_shared.auth import Access, CurrentPrincipal, Principal
+from linli_shared.domain.ages import age_on
 from linli_shared.etag import etag, parse_if_match
-from linli_shared.pagination import Cursor, DEFAULT_LIMIT, Limit, Page
+from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from linli_shared.privacy import mask_phone
 
 from linli_registry.api.deps import RegistryDep
 from linli_registry.api.schemas import LifeEventIn, LifeEventOut, ResidentIn, ResidentOut, ResidentPatch
-from linli_shared.domain.ages import age_on
 from linli_registry.domain.vocabulary import ResidentStatus
 from linli_registry.service_layer import queries, residents
 from linli_registry.service_layer.context import Registry

@@ -7,8 +7,18 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from linli_registry.domain.vocabulary import (
-    BirthdayCalendar, DisabilityCategory, EmploymentStatus, Gender, Health, Housing, IdType, Relation,
-    ResidenceType, ResidentStatus, SpecialCare, StaffRole,
+    BirthdayCalendar,
+    DisabilityCategory,
+    EmploymentStatus,
+    Gender,
+    Health,
+    Housing,
+    IdType,
+    Relation,
+    ResidenceType,
+    ResidentStatus,
+    SpecialCare,
+    StaffRole,
 )
 from linli_registry.events import Address, LifeEventKind
 

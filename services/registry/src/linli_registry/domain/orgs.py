@@ -31,7 +31,8 @@ def parse_org_code(code: str) -> OrgCode:
     if grid:
         return OrgCode(code, "grid", grid.group(1))
     if not code.isdigit() or len(code) not in _LEVELS or not code.isascii():
-        raise OrgCodeError(f"{code!r} is not a district (6 digits), street (9), community (12) or grid (community-NN) code")
+        raise OrgCodeError(f"{code!r} is not a district (6 digits), street (9), community (12) "
+                           "or grid (community-NN) code")
     level = _LEVELS[len(code)]
     return OrgCode(code, level, None if level == "district" else code[: len(code) - 3])
 

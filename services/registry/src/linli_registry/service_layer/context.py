@@ -6,11 +6,11 @@ from datetime import date
 from typing import Any
 
 from linli_shared.clock import Clock
+from linli_shared.domain.groups import GroupRules
 from linli_shared.errors import invalid, not_found
 from linli_shared.outbox import UnitOfWork
 from linli_shared.privacy import PiiVault
 
-from linli_shared.domain.groups import GroupRules
 from linli_registry.domain.orgs import OrgCode, OrgCodeError, parse_org_code
 from linli_registry.storage.indexes import ORGS
 

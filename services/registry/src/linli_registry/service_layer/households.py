@@ -103,7 +103,8 @@ async def end_low_income(reg: Registry, principal: Principal, household_id: str,
             raise Problem(409, "household.low_income.not_active", "this household has no active allowance to end")
         if ended.isoformat() < current["start"]:
             raise invalid("household.low_income.end_before_start",
-                          f"ended_on {ended} is before the allowance started ({current['start']})", ["query", "ended_on"])
+                          f"ended_on {ended} is before the allowance started ({current['start']})",
+                          ["query", "ended_on"])
         periods = [*doc["low_income_periods"][:-1], {**current, "end": ended.isoformat()}]
         return await _save_periods(tx, doc, periods)
 

@@ -22,7 +22,8 @@ async def upsert_org(reg: Registry, principal: Principal, code: str, name: str) 
     async def work(tx: Tx) -> dict[str, Any]:
         if org.parent and not await tx.db[ORGS].find_one({"_id": org.parent}, session=tx.session):
             raise invalid("org.parent.missing",
-                          f"{code} belongs under {org.parent}, which is not registered; create it first", ["path", "code"])
+                          f"{code} belongs under {org.parent}, which is not registered; create it first",
+                          ["path", "code"])
         current = await tx.db[ORGS].find_one({"_id": code}, session=tx.session)
         if current and current["name"] == name:
             return current

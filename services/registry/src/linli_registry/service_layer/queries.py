@@ -7,13 +7,19 @@ from datetime import date
 from typing import Any
 
 from linli_shared.auth import Access, Principal
+from linli_shared.domain.groups import (
+    GROUPS,
+    HOUSEHOLD_GROUPS,
+    HouseholdFacts,
+    PersonFacts,
+    counts_on,
+    group_counts,
+    group_members,
+    household_facts_from,
+    person_facts_from,
+)
 from linli_shared.errors import invalid, not_found
 from linli_shared.pagination import page_by_id
-
-from linli_shared.domain.groups import (
-    GROUPS, HOUSEHOLD_GROUPS, HouseholdFacts, PersonFacts, counts_on, group_counts, group_members,
-    household_facts_from, person_facts_from,
-)
 
 from linli_registry.service_layer.context import Registry, existing_community, org_code_or_422
 from linli_registry.storage.indexes import HOUSEHOLDS, ORGS, RESIDENTS
@@ -74,7 +80,8 @@ async def _group_resident_ids(reg: Registry, community: str, group: str, as_of: 
 async def statistics(reg: Registry, principal: Principal, code: str, as_of: date | None) -> dict[str, Any]:
     org = org_code_or_422(code)
     if org.level == "grid":
-        raise invalid("statistics.level_unsupported", "statistics are per community, street or district", ["path", "code"])
+        raise invalid("statistics.level_unsupported", "statistics are per community, street or district",
+                      ["path", "code"])
     principal.authorize(code, Access.AGGREGATE)
     as_of = as_of or reg.today()
     root = await reg.db[ORGS].find_one({"_id": code})
@@ -95,7 +102,7 @@ async def _community_counts(reg: Registry, prefix: str, as_of: date) -> dict[str
         async with gate:
             return await cached_counts(reg.db, code, as_of, lambda: _compute_counts(reg, code, as_of))
 
-    return dict(zip(codes, await asyncio.gather(*(one(code) for code in codes))))
+    return dict(zip(codes, await asyncio.gather(*(one(code) for code in codes)), strict=True))
 
 
 async def _compute_counts(reg: Registry, community: str, as_of: date) -> dict[str, int]:

@@ -9,17 +9,22 @@ from pymongo.errors import DuplicateKeyError
 from pypinyin import Style, lazy_pinyin
 
 from linli_shared.auth import Access, Principal
+from linli_shared.domain.groups import household_facts_from, person_facts_from, resident_groups
 from linli_shared.errors import Problem, conflict, invalid, not_found
 from linli_shared.logging import get_logger
 from linli_shared.outbox import Tx
 from linli_shared.privacy import mask_id_number
 
 from linli_registry.api.schemas import LifeEventIn, ResidentIn, ResidentPatch
-from linli_shared.domain.groups import household_facts_from, person_facts_from, resident_groups
 from linli_registry.domain.id_card import id_tail
 from linli_registry.domain.residents import Identity, IdentityError, resolve_identity
 from linli_registry.events import (
-    ResidentDeceased, ResidentLifeEventRecorded, ResidentMovedOut, ResidentRegistered, ResidentState, ResidentUpdated,
+    ResidentDeceased,
+    ResidentLifeEventRecorded,
+    ResidentMovedOut,
+    ResidentRegistered,
+    ResidentState,
+    ResidentUpdated,
 )
 from linli_registry.service_layer.context import Registry, existing_community
 from linli_registry.storage.indexes import HOUSEHOLDS, ID_REGISTRATIONS, LIFE_EVENTS, RESIDENTS
@@ -62,7 +67,8 @@ async def _check_household(tx: Tx, household_id: str | None, community: str) -> 
         return None
     household = await tx.db[HOUSEHOLDS].find_one({"_id": household_id}, session=tx.session)
     if household is None:
-        raise invalid("resident.household.not_found", f"household {household_id} does not exist", ["body", "household_id"])
+        raise invalid("resident.household.not_found", f"household {household_id} does not exist",
+                      ["body", "household_id"])
     if household["community_code"] != community:
         raise invalid("resident.household.other_community",
                       f"household {household_id} belongs to community {household['community_code']}, not {community}",
@@ -183,14 +189,16 @@ async def update_resident(reg: Registry, principal: Principal, resident_id: str,
             await _claim_identity(tx, changes["id_number_hash"], resident_id)
         doc = {**doc, **changes, "version": doc["version"] + 1, "updated_at": datetime.now(UTC)}
         await tx.db[RESIDENTS].replace_one({"_id": resident_id}, doc, session=tx.session)
-        public = sorted({"name" if k.startswith("name") else "id_number" if k.startswith("id_") else k for k in changes})
+        public = sorted({"name" if k.startswith("name") else "id_number" if k.startswith("id_") else k
+                         for k in changes})
         await _emit_state(reg, tx, doc, ResidentUpdated, changed=public)
         return doc
 
     return await reg.uow.run(work)
 
 
-async def record_life_event(reg: Registry, principal: Principal, resident_id: str, body: LifeEventIn) -> tuple[dict, dict]:
+async def record_life_event(reg: Registry, principal: Principal, resident_id: str,
+                            body: LifeEventIn) -> tuple[dict, dict]:
     current = await load_resident(reg, principal, resident_id, Access.WRITE)
     if body.date > reg.today():
         raise invalid("life_event.date.future", f"{body.date} is in the future", ["body", "date"])

@@ -1,5 +1,6 @@
 """Every index the registry needs, declared here and created at start-up. Listings start with community_code."""
-from pymongo import ASCENDING as A, IndexModel
+from pymongo import ASCENDING as A
+from pymongo import IndexModel
 
 ORGS, STAFF, HOUSEHOLDS, RESIDENTS, LIFE_EVENTS, ID_REGISTRATIONS = (
     "orgs", "staff", "households", "residents", "life_events", "id_registrations")

@@ -27,5 +27,6 @@ async def put_policy(code: str, body: VisitPolicy, ctx: VisitsDep, principal: Cu
 
 @router.get("/orgs/{code}/visit-statistics")
 async def get_statistics(code: str, ctx: VisitsDep, principal: CurrentPrincipal,
-                         since: Annotated[date, Query(alias="from")], until: Annotated[date, Query(alias="to")]) -> dict:
+                         since: Annotated[date, Query(alias="from")],
+                         until: Annotated[date, Query(alias="to")]) -> dict:
     return await statistics.visit_statistics(ctx, principal, code, since, until)

@@ -6,7 +6,7 @@ from typing import Literal
 from fastapi import APIRouter
 
 from linli_shared.auth import Access, CurrentPrincipal
-from linli_shared.pagination import Cursor, DEFAULT_LIMIT, Limit, Page, page_by_id
+from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, page_by_id
 
 from linli_visits.api.deps import VisitsDep, out
 from linli_visits.api.schemas import AssignIn, TaskOut
@@ -23,8 +23,8 @@ async def list_tasks(code: str, ctx: VisitsDep, principal: CurrentPrincipal, sta
                      reason: Reason | None = None, resident_id: str | None = None, assignee: str | None = None,
                      limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[TaskOut]:
     principal.authorize(code, Access.READ)
-    query = {"community_code": code, **{k: v for k, v in {"status": status, "reason": reason,
-                                                            "resident_id": resident_id, "assignee": assignee}.items() if v}}
+    filters = {"status": status, "reason": reason, "resident_id": resident_id, "assignee": assignee}
+    query = {"community_code": code, **{k: v for k, v in filters.items() if v}}
     docs, next_cursor = await page_by_id(ctx.db[TASKS], query, limit, cursor)
     return Page(items=[TaskOut(**out(d)) for d in docs], next_cursor=next_cursor)
 

@@ -6,7 +6,7 @@ from typing import Literal
 from fastapi import APIRouter
 
 from linli_shared.auth import Access, CurrentPrincipal
-from linli_shared.pagination import Cursor, DEFAULT_LIMIT, Limit, Page, page_by_id
+from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, page_by_id
 
 from linli_visits.api.deps import VisitsDep, out
 from linli_visits.api.schemas import NeedOut, ResolveIn, VisitIn, VisitOut

@@ -52,7 +52,8 @@ async def unpair(ctx: Visits, principal: Principal, pairing_id: str) -> None:
     async def work(tx: Tx) -> None:
         await tx.db[PAIRINGS].update_one({"_id": pairing_id}, {"$set": {"active": False, "ended_at": ctx.clock.now()}},
                                          session=tx.session)
-        await tx.db[TASKS].update_many({"resident_id": pairing["elder_id"], "assignee": f"volunteer:{pairing['volunteer_id']}",
+        await tx.db[TASKS].update_many({"resident_id": pairing["elder_id"],
+                                        "assignee": f"volunteer:{pairing['volunteer_id']}",
                                         "status": {"$in": list(tasks.PENDING)}},
                                        {"$set": {"assignee": None}}, session=tx.session)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from linli_shared.logging import get_logger
 from prometheus_client import Gauge
+
+from linli_shared.logging import get_logger
 from linli_shared.outbox import Tx
 
 from linli_visits.events import TaskOverdue

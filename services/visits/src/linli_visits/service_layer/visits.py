@@ -20,7 +20,8 @@ from linli_visits.storage.indexes import NEEDS, RESIDENTS, TASKS, VISITS
 async def record_visit(ctx: Visits, principal: Principal, community: str, body: VisitIn) -> dict[str, Any]:
     principal.authorize(community, Access.WRITE)
     if is_future_visit(body.visited_at, ctx.clock.now()):
-        raise invalid("visit.visited_at.future", f"visited_at {body.visited_at} is in the future", ["body", "visited_at"])
+        raise invalid("visit.visited_at.future", f"visited_at {body.visited_at} is in the future",
+                      ["body", "visited_at"])
     resident = await ctx.db[RESIDENTS].find_one({"_id": body.resident_id})
     if resident is None:
         raise invalid("visit.resident.unknown", f"resident {body.resident_id} is not known to visits",
@@ -37,7 +38,8 @@ async def record_visit(ctx: Visits, principal: Principal, community: str, body: 
         await _report_needs(tx, visit, body)
         if task and body.met:
             await tasks.move(tx, task, "completed", TaskCompleted, ctx.clock.now(), visit_id=visit["_id"])
-            await tx.db[TASKS].update_one({"_id": task["_id"]}, {"$set": {"visit_id": visit["_id"]}}, session=tx.session)
+            await tx.db[TASKS].update_one({"_id": task["_id"]}, {"$set": {"visit_id": visit["_id"]}},
+                                          session=tx.session)
         if body.met and visit["reason"] == "routine":
             await _next_routine(ctx, tx, visit)
         tx.emit(VisitRecorded(visit_id=visit["_id"], community_code=community, resident_id=body.resident_id,

@@ -1,5 +1,7 @@
 """Every index the visits service needs; listings start with community_code."""
-from pymongo import ASCENDING as A, DESCENDING as D, IndexModel
+from pymongo import ASCENDING as A
+from pymongo import DESCENDING as D
+from pymongo import IndexModel
 
 RESIDENTS, HOUSEHOLDS, STAFF, LIFE_EVENTS = "residents", "households", "staff", "life_events"
 TASKS, VISITS, NEEDS, CAMPAIGNS, PAIRINGS, POLICIES = "tasks", "visits", "needs", "campaigns", "pairings", "policies"

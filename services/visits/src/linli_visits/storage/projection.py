@@ -5,7 +5,12 @@ from datetime import date
 from typing import Any
 
 from linli_shared.domain.groups import (
-    GroupRules, counts_on, group_members, household_facts_from, person_facts_from, resident_groups,
+    GroupRules,
+    counts_on,
+    group_members,
+    household_facts_from,
+    person_facts_from,
+    resident_groups,
 )
 
 from linli_visits.storage.indexes import HOUSEHOLDS, RESIDENTS
@@ -50,7 +55,7 @@ def community_groups(residents: list[dict], households: list[dict], today: date,
     facts = [person_facts_from(r) for r in residents]
     members = group_members(facts, [household_facts_from(h) for h in households], today, rules)
     by_household: dict[str, list[dict]] = {}
-    for resident, fact in zip(residents, facts):
+    for resident, fact in zip(residents, facts, strict=True):
         if resident.get("household_id") and counts_on(fact, today):
             by_household.setdefault(resident["household_id"], []).append(resident)
     reps = {representative(ms): hid for hid, ms in by_household.items()}
