@@ -1,0 +1,44 @@
+"""Templates, recipients' preferences, and a community's rule overrides."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from linli_shared.auth import CurrentPrincipal
+
+from linli_notify.api.deps import NotifyDep
+from linli_notify.api.schemas import CommunitySettingsIn, PreferencesIn, PreferencesOut, TemplateIn, TemplateOut
+from linli_notify.service_layer import manage
+
+router = APIRouter(prefix="/v1", tags=["settings"])
+
+
+@router.get("/templates", response_model=list[TemplateOut])
+async def list_templates(ctx: NotifyDep, principal: CurrentPrincipal) -> list[TemplateOut]:
+    return [TemplateOut(**t) for t in await manage.list_templates(ctx, principal)]
+
+
+@router.put("/templates/{key}", response_model=TemplateOut)
+async def put_template(key: str, body: TemplateIn, ctx: NotifyDep, principal: CurrentPrincipal) -> TemplateOut:
+    return TemplateOut(**await manage.put_template(ctx, principal, key, body))
+
+
+@router.get("/recipients/{recipient_id}/preferences", response_model=PreferencesOut)
+async def get_preferences(recipient_id: str, ctx: NotifyDep, principal: CurrentPrincipal) -> PreferencesOut:
+    return PreferencesOut(**await manage.get_preferences(ctx, principal, recipient_id))
+
+
+@router.put("/recipients/{recipient_id}/preferences", response_model=PreferencesOut)
+async def put_preferences(recipient_id: str, body: PreferencesIn, ctx: NotifyDep,
+                          principal: CurrentPrincipal) -> PreferencesOut:
+    return PreferencesOut(**await manage.put_preferences(ctx, principal, recipient_id, body))
+
+
+@router.get("/communities/{code}/notify-settings")
+async def get_community_settings(code: str, ctx: NotifyDep, principal: CurrentPrincipal) -> dict:
+    return await manage.get_community_settings(ctx, principal, code)
+
+
+@router.put("/communities/{code}/notify-settings")
+async def put_community_settings(code: str, body: CommunitySettingsIn, ctx: NotifyDep,
+                                 principal: CurrentPrincipal) -> dict:
+    return await manage.put_community_settings(ctx, principal, code, body)

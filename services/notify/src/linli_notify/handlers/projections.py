@@ -1,0 +1,39 @@
+"""Local projections notify keeps: staff contacts, residents' phones and consent, and visit tasks for the digest."""
+from __future__ import annotations
+
+from linli_shared.events import CloudEvent
+from linli_shared.mongo import upsert_if_newer
+from linli_shared.outbox import Tx
+
+from linli_notify.handlers.inbound import ResidentContact, Staff, TaskFacts
+from linli_notify.storage.indexes import RESIDENTS, STAFF, TASKS
+
+TASK_STATUS = {"created": "open", "overdue": "overdue", "completed": "completed", "cancelled": "cancelled"}
+
+
+async def staff_changed(event: CloudEvent, tx: Tx) -> None:
+    staff = Staff.model_validate(event.data)
+    fields = staff.model_dump(exclude={"staff_id"})
+    await upsert_if_newer(tx.db[STAFF], staff.staff_id, event.aggregateversion,
+                          {**fields, "community_code": staff.org_code[:12]}, tx.session)
+
+
+async def resident_changed(event: CloudEvent, tx: Tx) -> None:
+    """registered / updated / moved_out / deceased all carry the whole state; the newest version wins."""
+    resident = ResidentContact.model_validate(event.data)
+    await upsert_if_newer(tx.db[RESIDENTS], resident.resident_id, event.aggregateversion,
+                          resident.model_dump(exclude={"resident_id"}), tx.session)
+
+
+async def task_changed(event: CloudEvent, tx: Tx) -> None:
+    """Each task event carries the task's facts; the status follows from its type (assigned keeps it)."""
+    task = TaskFacts.model_validate(event.data)
+    current = await tx.db[TASKS].find_one({"_id": task.task_id}, {"version": 1, "status": 1}, session=tx.session)
+    if current is not None and current.get("version", 0) >= event.aggregateversion:
+        return
+    verb = event.type.split(".")[3]
+    status = TASK_STATUS.get(verb) or (current or {}).get("status", "open")
+    fields = task.model_dump(mode="json", exclude={"task_id"})
+    await tx.db[TASKS].update_one({"_id": task.task_id},
+                                  {"$set": {**fields, "status": status, "version": event.aggregateversion}},
+                                  upsert=True, session=tx.session)

@@ -1,0 +1,42 @@
+"""What every notify use case, handler and worker needs, built once by the composition root."""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import time
+from typing import Any
+
+from linli_shared.clock import Clock
+from linli_shared.outbox import UnitOfWork
+
+from linli_notify.channels.base import Channel
+from linli_notify.domain.quiet import parse_hhmm
+from linli_notify.domain.ratelimit import RateLimiter
+from linli_notify.settings import NotifySettings
+
+
+@dataclass
+class Notify:
+    uow: UnitOfWork
+    db: Any
+    clock: Clock
+    settings: NotifySettings
+    channels: dict[str, Channel]
+    limiter: RateLimiter
+    closers: list[Any] = field(default_factory=list)  # clients to close on shutdown
+    _wake: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def default_quiet(self) -> tuple[time, time]:
+        return parse_hhmm(self.settings.quiet_start), parse_hhmm(self.settings.quiet_end)
+
+    def kick(self) -> None:
+        """Wake the delivery worker now instead of at its next poll."""
+        self._wake.set()
+
+    async def wait(self, timeout: float) -> None:
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout)
+        except TimeoutError:
+            pass
+        self._wake.clear()

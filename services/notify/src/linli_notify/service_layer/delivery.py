@@ -1,0 +1,177 @@
+"""The delivery worker: claim what is due, send each on its own (a hanging peer blocks nobody), record the outcome.
+
+A notification is claimed with a lease (`claim_id`, `lease_until`) before it is sent and marked after, in one
+transaction with its event. A crash in between leaves it claimed until the lease expires, then it is claimed
+again: nothing is dropped. The honest edge is at-least-once: if the crash falls after the provider accepted
+the message and before the mark, it is sent a second time. Webhook receivers de-duplicate by
+X-Linli-Delivery-Id; SMS gateways by `request_id` (the notification id) where they support it.
+"""
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import structlog
+
+from linli_shared.logging import get_logger
+from linli_shared.outbox import Tx
+from linli_shared.tracing import bind_trace
+
+from linli_notify.channels.base import Message
+from linli_notify.domain.quiet import parse_hhmm, quiet_until
+from linli_notify.domain.retry import Outcome, decide, temporary
+from linli_notify.service_layer.context import Notify
+from linli_notify.storage import notifications
+from linli_notify.storage.indexes import NOTIFICATIONS, WEBHOOKS
+
+log = get_logger()
+
+
+async def claim_due(ctx: Notify, limit: int) -> list[tuple[dict[str, Any], str]]:
+    """Take up to `limit` due notifications, respecting each channel's rate; each claim is atomic."""
+    now = ctx.clock.now()
+    due = {"status": {"$in": list(notifications.DUE)}, "not_before": {"$lte": now},
+           "$or": [{"lease_until": None}, {"lease_until": {"$lt": now}}]}
+    candidates = await ctx.db[NOTIFICATIONS].find(due, {"channel": 1}).sort("not_before", 1).limit(limit * 2).to_list()
+    claimed, owner = [], str(uuid.uuid4())
+    for candidate in candidates:
+        if len(claimed) >= limit:
+            break
+        if not ctx.limiter.take(candidate["channel"], now.timestamp()):
+            continue  # this channel is at its rate: the notification stays due for the next round
+        doc = await ctx.db[NOTIFICATIONS].find_one_and_update(
+            {"_id": candidate["_id"], **due},
+            {"$set": {"claim_id": owner, "lease_until": now + timedelta(seconds=ctx.settings.delivery_lease_seconds)}},
+            return_document=True)
+        if doc is not None:
+            claimed.append((doc, owner))
+    return claimed
+
+
+async def send_one(ctx: Notify, doc: dict[str, Any], claim_id: str) -> str:
+    """Send one claimed notification and record what happened; returns the new status."""
+    structlog.contextvars.clear_contextvars()
+    bind_trace(doc.get("traceparent"))  # the source event's trace follows into the send
+    structlog.contextvars.bind_contextvars(notification_id=doc["_id"], community=doc["community_code"])
+    release = _quiet_release(ctx, doc)
+    if release is not None:  # a retry that fell into the night waits for the morning, without an attempt
+        return await _record(ctx, doc, claim_id, None, release)
+    try:
+        outcome = await asyncio.wait_for(ctx.channels[doc["channel"]].send(await _message(ctx, doc)),
+                                         ctx.settings.send_timeout_seconds + 1)
+    except TimeoutError:
+        outcome = temporary(f"{doc['channel']}.timeout", "no answer in time")
+    except Exception as exc:  # a bug in one adapter must not stop the worker or lose the notification
+        log.error("notify.send_error", error=str(exc), error_type=type(exc).__name__, exc_info=exc)
+        outcome = temporary(f"{doc['channel']}.error", type(exc).__name__)
+    return await _record(ctx, doc, claim_id, outcome, None)
+
+
+def _quiet_release(ctx: Notify, doc: dict[str, Any]):
+    if not doc.get("quiet") or doc.get("critical"):
+        return None
+    start, end = (parse_hhmm(t) for t in doc["quiet"])
+    return quiet_until(ctx.clock.now(), start, end, ctx.clock.zone)
+
+
+async def _message(ctx: Notify, doc: dict[str, Any]) -> Message:
+    secret = None
+    if doc["channel"] == "webhook":
+        hook = await ctx.db[WEBHOOKS].find_one({"_id": doc["recipient_id"], "active": True}, {"secret": 1})
+        secret = hook["secret"] if hook else None
+    return Message(notification_id=doc["_id"], event_id=doc["event_id"], address=doc.get("address") or "",
+                   body=doc.get("body") or "", subject=doc.get("subject"), mention=doc.get("mention"), secret=secret)
+
+
+async def _record(ctx: Notify, doc: dict[str, Any], claim_id: str, outcome: Outcome | None, release) -> str:
+    now = ctx.clock.now()
+    if outcome is None:
+        changes: dict[str, Any] = {"status": "deferred", "not_before": release, "reason": "quiet_hours"}
+        push = None
+    else:
+        attempts = doc["attempt_count"] + 1
+        decision = decide(outcome, attempts, doc["max_attempts"], ctx.settings.backoff_seconds, now)
+        changes = {"status": decision.status, "not_before": decision.not_before or now,
+                   "reason": None if outcome.ok else outcome.code, "provider": outcome.provider,
+                   "attempt_count": attempts, **({"sent_at": now} if outcome.ok else {})}
+        push = {"at": now, "outcome": outcome.kind, "code": outcome.code, "provider": outcome.provider,
+                "detail": outcome.detail}
+    changes.update(updated_at=now, claim_id=None, lease_until=None, version=doc["version"] + 1)
+
+    async def work(tx: Tx) -> str | None:
+        update: dict[str, Any] = {"$set": changes}
+        if push:
+            update["$push"] = {"attempts": push}
+        result = await tx.db[NOTIFICATIONS].update_one({"_id": doc["_id"], "claim_id": claim_id}, update,
+                                                       session=tx.session)
+        if not result.modified_count:
+            return None  # our lease ran out and someone else owns it now
+        notifications.announce(tx, {**doc, **changes})
+        return changes["status"]
+
+    status = await ctx.uow.run(work)
+    if status is None:
+        log.warning("notify.claim_lost", notification_id=doc["_id"])
+    return status or "lost"
+
+
+async def deliver_due(ctx: Notify, limit: int = 200) -> dict[str, int]:
+    """One round, waiting for every send: what the worker does, for a test or a script to run once."""
+    claimed = await claim_due(ctx, limit)
+    statuses = await asyncio.gather(*(send_one(ctx, doc, claim) for doc, claim in claimed))
+    counts: dict[str, int] = {}
+    for status in statuses:
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+class DeliveryWorker:
+    """The background loop: sends run as their own tasks, at most `delivery_concurrency` at once.
+
+    No lease is needed to run it on every replica: each claim is atomic, so replicas share the work.
+    """
+
+    def __init__(self, ctx: Notify) -> None:
+        self.ctx = ctx
+        self.inflight: set[asyncio.Task] = set()
+
+    async def run(self) -> None:
+        try:
+            while True:
+                try:
+                    await self.dispatch()
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # the store is down: keep the loop, try next poll
+                    log.warning("notify.worker_error", error=str(exc), error_type=type(exc).__name__, exc_info=exc)
+                await self.ctx.wait(self.ctx.settings.delivery_poll_seconds)
+        finally:
+            await self._drain()
+
+    async def dispatch(self) -> int:
+        free = self.ctx.settings.delivery_concurrency - len(self.inflight)
+        if free <= 0:
+            return 0
+        claimed = await claim_due(self.ctx, free)
+        for doc, claim_id in claimed:
+            task = asyncio.create_task(send_one(self.ctx, doc, claim_id), name=f"notify-send-{doc['_id']}")
+            self.inflight.add(task)
+            task.add_done_callback(self._done)
+        return len(claimed)
+
+    def _done(self, task: asyncio.Task) -> None:
+        self.inflight.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("notify.send_task_failed", error=str(task.exception()))
+        self.ctx.kick()  # a free slot: look for more work now
+
+    async def _drain(self) -> None:
+        """On shutdown let in-flight sends finish briefly; the rest are released by their lease."""
+        if self.inflight:
+            _, pending = await asyncio.wait(self.inflight, timeout=self.ctx.settings.send_timeout_seconds)
+            for task in pending:
+                task.cancel()
+        for closer in self.ctx.closers:
+            await closer()

@@ -1,0 +1,139 @@
+"""From one event to its notifications: rules → recipients → channels (now, later or skipped) → the log."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from linli_shared.events import CloudEvent
+from linli_shared.outbox import Tx
+
+from linli_notify.domain import planning
+from linli_notify.domain.planning import Recipient
+from linli_notify.domain.rules import REASON_LABELS, Rule, effective, rules_for
+from linli_notify.domain.templates import Template, TemplateProblem, defaults, render, template_key
+from linli_notify.service_layer import recipients
+from linli_notify.service_layer.context import Notify
+from linli_notify.storage import notifications
+from linli_notify.storage.indexes import RESIDENTS, TEMPLATES, WEBHOOKS
+
+
+async def notify_event(ctx: Notify, event: CloudEvent, tx: Tx) -> list[dict[str, Any]]:
+    """Every notification one event causes, stored once; the worker sends the ones not sent here."""
+    data = event.data
+    community = data.get("community_code") or event.community
+    overrides, robot = await recipients.community_settings(tx.db, community, tx.session)
+    docs: list[dict[str, Any]] = []
+    for rule in rules_for(event.type, data):
+        rule = effective(rule, overrides.get(rule.key))
+        if rule is None:
+            continue
+        for recipient in await resolve(rule, data, tx, community, robot):
+            variables = {**await variables_for(rule, data, tx, ctx.clock.zone), "recipient_name": recipient.name or ""}
+            docs += await plan_docs(ctx, tx, rule, recipient, variables, event.id, event.type, community,
+                                    event.traceparent)
+    docs += await webhook_docs(ctx, tx, event)
+    return await _store(ctx, tx, docs)
+
+
+async def plan_docs(ctx: Notify, tx: Tx, rule: Rule, recipient: Recipient, variables: Mapping[str, Any],
+                    event_id: str, event_type: str, community: str, traceparent: str | None) -> list[dict[str, Any]]:
+    now = ctx.clock.now()
+    prefs = await recipients.preferences(tx.db, recipient.id, tx.session)
+    quiet = None if rule.critical else _quiet(prefs, ctx)
+    docs = []
+    for planned in planning.plan(rule, recipient, prefs, now, ctx.clock.zone, ctx.default_quiet):
+        fields: dict[str, Any] = {"address": planned.address, "reason": planned.reason, "critical": rule.critical,
+                                  "not_before": planned.not_before, "recipient_name": recipient.name,
+                                  "quiet": quiet if planned.channel in planning.OUTBOUND_QUIET else None}
+        if planned.channel == "wecom":
+            fields["mention"] = recipient.wecom_userid
+        status = planned.status
+        if status != "skipped":
+            try:
+                fields["subject"], fields["body"] = render(await template_for(tx, rule.key, planned.channel), variables)
+            except TemplateProblem as exc:
+                status, fields["reason"] = "failed", exc.code
+        docs.append(notifications.new_doc(
+            event_id=event_id, event_type=event_type, rule=rule.key, community=community,
+            recipient_kind=recipient.kind, recipient_id=recipient.id, channel=planned.channel, status=status,
+            now=now, traceparent=traceparent, max_attempts=ctx.settings.max_attempts, **fields))
+    return docs
+
+
+async def _store(ctx: Notify, tx: Tx, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    fresh = await notifications.store(tx, docs)
+    if any(d["status"] == "pending" for d in fresh):
+        ctx.kick()
+    return fresh
+
+
+def _quiet(prefs: planning.Preferences, ctx: Notify) -> list[str]:
+    start, end = (prefs.quiet_start, prefs.quiet_end) if prefs.quiet_start and prefs.quiet_end else ctx.default_quiet
+    return [start.strftime("%H:%M"), end.strftime("%H:%M")]
+
+
+async def resolve(rule: Rule, data: Mapping[str, Any], tx: Tx, community: str, robot: str | None) -> list[Recipient]:
+    match rule.recipients:
+        case "assignee" | "assignee_and_admins":
+            found = [await recipients.staff(tx, data["assignee"], robot)] if _is_staff(data.get("assignee")) else []
+            if rule.recipients == "assignee_and_admins":
+                found += [a for a in await recipients.admins(tx, community, robot) if a.id not in {f.id for f in found}]
+            return found
+        case "admins":
+            return await recipients.admins(tx, community, robot)
+        case "seeker_and_referrer":
+            seeker = await recipients.resident(tx, data["resident_id"])
+            referrer = await recipients.staff(tx, data["referred_by"], robot) if data.get("referred_by") else None
+            return [seeker] + ([replace(referrer, only=("inbox",))] if referrer else [])
+        case "referrer":
+            return [await recipients.staff(tx, data["referred_by"], robot)] if data.get("referred_by") else []
+    return []
+
+
+def _is_staff(assignee: str | None) -> bool:
+    """Volunteers (一助一) carry routine visits as `volunteer:<resident id>`; they have no inbox here."""
+    return bool(assignee) and not assignee.startswith("volunteer:")
+
+
+async def variables_for(rule: Rule, data: Mapping[str, Any], tx: Tx, zone: ZoneInfo) -> dict[str, Any]:
+    variables = {name: data.get(name) for name in rule.variables if name in data}
+    if "reason" in data:
+        variables["reason_label"] = REASON_LABELS.get(data["reason"], data["reason"])
+    if rule.key == "referral_made":
+        variables["interview_at"] = _local_time(data.get("interview_at"), zone)
+    if rule.key == "referral_made":
+        seeker = await tx.db[RESIDENTS].find_one({"_id": data.get("resident_id")}, {"name": 1}, session=tx.session)
+        variables["seeker_name"] = (seeker or {}).get("name", "")
+    if rule.key == "followup_due":
+        resident = await tx.db[RESIDENTS].find_one({"_id": data.get("resident_id")}, {"name": 1}, session=tx.session)
+        variables["resident_name"] = (resident or {}).get("name", "")
+    return {name: variables.get(name) for name in rule.variables if name != "recipient_name"}
+
+
+def _local_time(value: str | None, zone: ZoneInfo) -> str | None:
+    """An RFC 3339 interview time as a resident reads it: 3月5日 09:30, Beijing time."""
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value).astimezone(zone)
+    return f"{moment.month}月{moment.day}日 {moment:%H:%M}"
+
+
+async def template_for(tx: Tx, rule_key: str, channel: str) -> Template:
+    key = template_key(rule_key, channel)
+    doc = await tx.db[TEMPLATES].find_one({"_id": key}, session=tx.session)
+    return Template(key, doc["body"], doc.get("subject")) if doc else defaults()[key]
+
+
+async def webhook_docs(ctx: Notify, tx: Tx, event: CloudEvent) -> list[dict[str, Any]]:
+    """Outside subscribers get the event itself (CloudEvents JSON), signed when it is sent."""
+    hooks = await tx.db[WEBHOOKS].find({"event_types": event.type, "active": True}, session=tx.session).to_list()
+    body = event.model_dump_json()
+    return [notifications.new_doc(
+        event_id=event.id, event_type=event.type, rule="webhook", community=event.community,
+        recipient_kind="webhook", recipient_id=hook["_id"], channel="webhook", status="pending",
+        now=ctx.clock.now(), traceparent=event.traceparent, max_attempts=ctx.settings.max_attempts,
+        address=hook["url"], body=body, subject=None, critical=False, quiet=None, reason=None)
+        for hook in hooks if event.community.startswith(hook["org_code"])]

@@ -1,0 +1,86 @@
+"""The delivery log, manual retry, and each staff member's inbox."""
+from __future__ import annotations
+
+from typing import Any
+
+from linli_shared.auth import Access, Principal
+from linli_shared.errors import conflict, not_found
+from linli_shared.outbox import Tx
+from linli_shared.pagination import page_by_id
+
+from linli_notify.domain.addresses import mask_address
+from linli_notify.service_layer.context import Notify
+from linli_notify.service_layer.manage import require_admin
+from linli_notify.storage.indexes import NOTIFICATIONS
+
+RETRYABLE = ("failed", "dead")
+
+
+def shown(doc: dict[str, Any], principal: Principal) -> dict[str, Any]:
+    """Addresses masked unless the caller holds pii:read; webhook payloads are the event, already on the bus."""
+    address = doc.get("address")
+    if address and not principal.can_read_pii:
+        address = mask_address(doc["channel"], address)
+    return {**doc, "id": doc["_id"], "address": address}
+
+
+async def list_notifications(ctx: Notify, principal: Principal, filters: dict[str, Any], limit: int,
+                             cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+    require_admin(principal)
+    query = {**principal.scope_filter(), **{k: v for k, v in filters.items() if v is not None}}
+    docs, next_cursor = await page_by_id(ctx.db[NOTIFICATIONS], query, limit, cursor)
+    return [shown(d, principal) for d in docs], next_cursor
+
+
+async def get_notification(ctx: Notify, principal: Principal, notification_id: str) -> dict[str, Any]:
+    doc = await ctx.db[NOTIFICATIONS].find_one({"_id": notification_id})
+    if doc is None:
+        raise not_found("notification.not_found", f"notification {notification_id} does not exist")
+    principal.authorize(doc["community_code"], Access.ADMIN)
+    return doc
+
+
+async def retry(ctx: Notify, principal: Principal, notification_id: str) -> dict[str, Any]:
+    """A failed or dead notification goes back in the queue with a fresh attempt budget; its attempts stay."""
+    doc = await get_notification(ctx, principal, notification_id)
+    if doc["status"] not in RETRYABLE:
+        raise conflict("notification.not_retryable", f"the notification is {doc['status']}; only failed or dead "
+                                                     "ones are retried by hand")
+    now = ctx.clock.now()
+
+    async def work(tx: Tx) -> dict[str, Any] | None:
+        changes = {"status": "pending", "not_before": now, "updated_at": now, "reason": "manual_retry",
+                   "max_attempts": doc["attempt_count"] + ctx.settings.max_attempts, "retried_by": principal.sub,
+                   "version": doc["version"] + 1}
+        result = await tx.db[NOTIFICATIONS].update_one({"_id": doc["_id"], "version": doc["version"]},
+                                                       {"$set": changes}, session=tx.session)
+        return {**doc, **changes} if result.modified_count else None
+
+    updated = await ctx.uow.run(work)
+    if updated is None:
+        raise conflict("notification.changed", "the notification changed meanwhile; re-read and retry")
+    ctx.kick()
+    return shown(updated, principal)
+
+
+async def inbox(ctx: Notify, principal: Principal, unread: bool | None, limit: int,
+                cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+    query: dict[str, Any] = {"recipient_id": principal.sub, "channel": "inbox", **principal.scope_filter()}
+    if unread is not None:
+        query["read_at"] = None if unread else {"$ne": None}
+    docs, next_cursor = await page_by_id(ctx.db[NOTIFICATIONS], query, limit, cursor)
+    return [{**d, "id": d["_id"]} for d in docs], next_cursor
+
+
+async def mark_read(ctx: Notify, principal: Principal, notification_id: str) -> dict[str, Any]:
+    doc = await ctx.db[NOTIFICATIONS].find_one({"_id": notification_id, "recipient_id": principal.sub,
+                                                "channel": "inbox"})
+    if doc is None:  # someone else's item is as absent as a missing one
+        raise not_found("inbox.not_found", f"no inbox item {notification_id} for you")
+    if doc.get("read_at") is None:
+        doc["read_at"] = ctx.clock.now()
+        await ctx.db[NOTIFICATIONS].update_one({"_id": notification_id, "read_at": None},
+                                               {"$set": {"read_at": doc["read_at"]}})
+    return {**doc, "id": doc["_id"]}
+
+
