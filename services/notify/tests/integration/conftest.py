@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from notify_peers import Peers, start_http, start_smtp
 
 from linli_devtools.asgi import client
 from linli_shared.bus import Bus, service_stream
@@ -17,6 +16,7 @@ from linli_notify.bootstrap import create_app
 from linli_notify.settings import NotifySettings
 
 from notify_helpers import DISTRICT, set_local
+from notify_peers import Peers, start_http, start_smtp
 
 
 @pytest.fixture

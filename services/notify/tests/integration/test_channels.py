@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import httpx
-from notify_peers import HOOK_SECRET
 
 from linli_devtools.asgi import eventually
 
 from linli_notify.domain.signing import SIGNATURE_HEADER
 
 from notify_helpers import counted, notifications, publish, referral, resident, staff, task
+from notify_peers import HOOK_SECRET
 
 
 async def _referral_sms(ctx, nats_url: str, resident_id: str = "r-1") -> dict:
