@@ -11,7 +11,7 @@ from typing import Iterator
 
 import httpx
 
-from linli_devtools.servers import free_port
+from linli_devtools.servers import ServerProcess, free_port
 
 
 @contextmanager
@@ -49,3 +49,30 @@ def _wait_ready(url: str, proc: subprocess.Popen, service: str, timeout: float =
             pass
         time.sleep(0.1)
     raise TimeoutError(f"{service} was not ready within {timeout}s")
+
+
+class ServiceProcess(ServerProcess):
+    """A service on a fixed port that can be killed (-9) and started again with the same data: fault tests."""
+
+    def __init__(self, service: str, data_dir: Path, nats_url: str, mongo_url: str, db: str,
+                 port: int | None = None) -> None:
+        self.name = service
+        super().__init__(data_dir, port)
+        self.service, self.nats_url, self.mongo_url, self.db = service, nats_url, mongo_url, db
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", f"linli_{self.service}.main"]
+
+    def env(self) -> dict[str, str]:
+        prefix = f"LINLI_{self.service.upper()}"
+        return {**os.environ, "LINLI_NATS_URL": self.nats_url, "LINLI_MONGO_URL": self.mongo_url,
+                f"{prefix}_PORT": str(self.port), f"{prefix}_MONGO_DB": self.db, "LINLI_OUTBOX_POLL_SECONDS": "0.2",
+                "LINLI_LOG_LEVEL": "WARNING"}
+
+    def start(self, timeout: float = 60.0) -> ServiceProcess:
+        super().start(timeout)  # uvicorn listens only after the service's start-up has finished
+        return self

@@ -6,6 +6,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from linli_shared.logging import get_logger
@@ -87,6 +88,12 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "route.not_found", 405: "route.method_not_allowed"}.get(exc.status_code, "http.error")
         return problem_response(Problem(exc.status_code, code, str(exc.detail), headers=exc.headers))
+
+    @app.exception_handler(ConnectionFailure)
+    async def _store_down(_: Request, exc: ConnectionFailure) -> JSONResponse:
+        log.warning("http.store_unavailable", error=str(exc))
+        return problem_response(Problem(503, "store.unavailable", "the database is unreachable; nothing was changed, "
+                                        "retry shortly", headers={"Retry-After": "5"}))
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

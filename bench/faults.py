@@ -1,0 +1,25 @@
+"""Every fault scenario on real processes, with the table of what was injected and what was checked.
+
+Run: .venv/bin/python bench/faults.py [writes]   (the same scenarios run in CI: tests/faults/)
+"""
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+from linli_devtools import faults
+
+
+async def main(writes: int = 24) -> int:
+    results = []
+    for name in faults.SCENARIOS:
+        with tempfile.TemporaryDirectory(prefix="linli-faults-") as root:
+            results.append(await faults.run(name, Path(root), writes))
+    print(faults.table(results))
+    return sum(not r.ok for r in results)
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(*[int(a) for a in sys.argv[1:]])))
