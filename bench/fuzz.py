@@ -10,10 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from common import servers
 from linli_devtools import processes
 from linli_shared.auth import issue_token
 from linli_shared.settings import DEV_JWT_SECRET
+
+from common import servers
 
 SERVICES = ("registry", "visits", "employment", "notify")
 
