@@ -1,16 +1,18 @@
-"""Single-resident create and read latency through the registry API, next to bare PyMongo on the same store.
+"""Single-resident create and read latency through the registry API, next to the bare stack on the same servers.
 
 Run: make bench ARGS=registry_latency   (or .venv/bin/python bench/registry_latency.py [N])
 """
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 import time
 import uuid
 from datetime import date, timedelta
 
 import httpx
+import nats
 from pymongo import AsyncMongoClient
 
 from linli_devtools.people import id_number
@@ -45,19 +47,25 @@ async def through_api(url: str, n: int) -> tuple[list[float], list[float]]:
     return creates, reads
 
 
-async def bare_pymongo(mongo_url: str, n: int) -> tuple[list[float], list[float]]:
+async def bare_stack(mongo_url: str, nats_url: str, n: int) -> tuple[list[float], list[float]]:
+    """The same store and bus with nothing of ours: one insert_one plus one acknowledged JetStream publish."""
     client = AsyncMongoClient(mongo_url)
     collection = client["bench_bare"]["residents"]
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    await js.add_stream(name="BARE", subjects=["bare.>"])
     creates, reads = [], []
     for i in range(n):
         doc = {"_id": str(uuid.uuid4()), "community_code": COMMUNITY, "name": "王小明", "id_tail": str(i),
                "birth_date": "1950-01-01", "gender": "male", "status": "active", "version": 1}
         started = time.perf_counter()
         await collection.insert_one(doc)
+        await js.publish("bare.resident", json.dumps(doc).encode(), headers={"Nats-Msg-Id": doc["_id"]})
         creates.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
         await collection.find_one({"_id": doc["_id"]})
         reads.append((time.perf_counter() - started) * 1000)
+    await nc.close()
     await client.close()
     return creates, reads
 
@@ -65,13 +73,13 @@ async def bare_pymongo(mongo_url: str, n: int) -> tuple[list[float], list[float]
 def main(n: int = 300) -> None:
     with servers() as (nats, mongo), service_process("registry", nats, mongo) as url:
         api_create, api_read = asyncio.run(through_api(url, n))
-        bare_create, bare_read = asyncio.run(bare_pymongo(mongo.url, n))
+        bare_create, bare_read = asyncio.run(bare_stack(mongo.url, nats.url, n))
     rows = []
     for op, api, bare in (("create", api_create, bare_create), ("read", api_read, bare_read)):
         a, b = percentiles(api), percentiles(bare)
         rows.append([op, n, a["p50"], a["p95"], b["p50"], b["p95"], round(a["p50"] / b["p50"], 1)])
-    print_table("Registry: one resident through the API (HTTP + auth + validation + transaction + outbox) "
-                "vs bare PyMongo, same SecantusDB, ms",
+    print_table("Registry: one resident through the API (HTTP, auth, validation, transaction, outbox, relay) vs the "
+                "bare stack (create: insert_one + JetStream publish; read: find_one), same servers, ms",
                 ["op", "n", "api p50", "api p95", "bare p50", "bare p95", "ratio p50"], rows)
 
 

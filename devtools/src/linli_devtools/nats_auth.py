@@ -4,7 +4,7 @@ from __future__ import annotations
 from linli_devtools.paths import REPO_ROOT
 
 NATS_CONFIG = REPO_ROOT / "deploy" / "nats" / "nats.conf"
-USERS = ("registry", "visits", "employment", "notify", "reader")
+USERS = ("registry", "visits", "employment", "notify", "reports", "reader")
 
 
 def dev_password(user: str) -> str:

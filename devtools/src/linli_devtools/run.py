@@ -19,7 +19,8 @@ from linli_shared.settings import DEV_JWT_SECRET
 
 # service -> (module with main(), default port); a service runs once its package is installed.
 SERVICES = {"registry": ("linli_registry.main", 8001), "visits": ("linli_visits.main", 8002),
-            "employment": ("linli_employment.main", 8003), "notify": ("linli_notify.main", 8004)}
+            "employment": ("linli_employment.main", 8003), "notify": ("linli_notify.main", 8004),
+            "reports": ("linli_reports.main", 8005)}
 DEFAULT_SCOPE = "130303"  # the demo district, 海港区
 
 

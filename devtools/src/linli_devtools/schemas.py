@@ -9,7 +9,8 @@ from linli_devtools.paths import REPO_ROOT
 from linli_shared.events.schema import asyncapi_document, write_schemas
 
 EVENT_MODULES = {"registry": "linli_registry.events", "visits": "linli_visits.events",
-                 "employment": "linli_employment.events", "notify": "linli_notify.events"}
+                 "employment": "linli_employment.events", "notify": "linli_notify.events",
+                 "reports": "linli_reports.events"}
 
 
 def export_all(docs: Path = REPO_ROOT / "docs") -> list[Path]:

@@ -5,7 +5,7 @@ import os
 import sys
 import urllib.request
 
-PORTS = {"registry": 8001, "visits": 8002, "employment": 8003, "notify": 8004}
+PORTS = {"registry": 8001, "visits": 8002, "employment": 8003, "notify": 8004, "reports": 8005}
 
 
 def main() -> int:

@@ -63,7 +63,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="linli-outbox", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["status", "republish"])
-    parser.add_argument("--service", required=True, choices=["registry", "visits", "employment", "notify"])
+    parser.add_argument("--service", required=True, choices=["registry", "visits", "employment", "notify", "reports"])
     parser.add_argument("--since", help="RFC 3339 time with offset (republish)")
     args = parser.parse_args()
     if args.command == "republish" and not args.since:

@@ -1,0 +1,77 @@
+"""Our consumer's throughput next to a bare nats-py pull loop on the same stream (the ratio is the figure).
+
+N registry `resident.registered` events sit in REGISTRY; visits (its own process) projects them and plans
+each elder's tasks, one transaction per event with the inbox; the bare loop fetches and acks them.
+Run: .venv/bin/python bench/consumer_throughput.py [events]
+"""
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+import uuid
+from datetime import UTC, date, datetime
+
+import nats
+
+from linli_devtools.streams import caught_up
+from linli_shared.bus import service_stream
+from linli_shared.events import CloudEvent
+
+from common import print_table, servers, service_process
+
+
+def resident_event(n: int) -> CloudEvent:
+    data = {"resident_id": f"r{n}", "community_code": "130303001001", "household_id": None, "name": "王小明",
+            "gender": "female", "birth_date": date(1940, 1, 1 + n % 28).isoformat(), "status": "active",
+            "residence_type": "registered"}
+    return CloudEvent(id=str(uuid.uuid4()), source="/linli/registry", type="linli.registry.resident.registered.v1",
+                      subject=f"r{n}", time=datetime.now(UTC), data=data, community="130303001001",
+                      traceparent="00-" + "a" * 32 + "-" + "b" * 16 + "-01", aggregateversion=1)
+
+
+async def fill(nats_url: str, events: int) -> None:
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    await js.add_stream(service_stream("registry").config())
+    for n in range(events):
+        event = resident_event(n)
+        await js.publish(event.nats_subject, event.model_dump_json().encode(), headers={"Nats-Msg-Id": event.id})
+    await nc.close()
+
+
+async def bare_loop(nats_url: str, events: int) -> float:
+    nc = await nats.connect(nats_url)
+    sub = await nc.jetstream().pull_subscribe("linli.registry.>", durable="bare-loop", stream="REGISTRY")
+    started, seen = time.perf_counter(), 0
+    while seen < events:
+        for msg in await sub.fetch(50, timeout=5):
+            await msg.ack()
+            seen += 1
+    elapsed = time.perf_counter() - started
+    await nc.close()
+    return elapsed
+
+
+async def ours(nats_url: str, started: float) -> float:
+    while not await caught_up(nats_url, "REGISTRY", "visits-registry-v1"):
+        await asyncio.sleep(0.05)
+    return time.perf_counter() - started
+
+
+def main(events: int = 1000) -> None:
+    with servers() as (nats_server, mongo):
+        asyncio.run(fill(nats_server.url, events))
+        bare = asyncio.run(bare_loop(nats_server.url, events))
+        started = time.perf_counter()
+        with service_process("visits", nats_server, mongo):
+            elapsed = asyncio.run(ours(nats_server.url, started))
+    rows = [["bare nats-py pull loop (fetch 50, ack)", events, round(bare, 2), round(events / bare)],
+            ["visits consumer (projection + tasks + inbox, one transaction each)", events, round(elapsed, 2),
+             round(events / elapsed)]]
+    print_table(f"Consumer throughput (events/s); ratio bare/ours = {bare and round(elapsed / bare, 1)}",
+                ["consumer", "events", "seconds", "per second"], rows)
+
+
+if __name__ == "__main__":
+    main(*[int(a) for a in sys.argv[1:]])

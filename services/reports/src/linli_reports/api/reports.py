@@ -1,0 +1,114 @@
+"""Runs, community reports, their review, their XLSX and the lineage of every number."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, Response
+
+from linli_shared.auth import Access, CurrentPrincipal
+from linli_shared.etag import etag, parse_if_match
+from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, page_by_id
+
+from linli_reports.api.deps import ReportsDep, out
+from linli_reports.api.schemas import (
+    LineagePage,
+    ManualCellsIn,
+    ReportOut,
+    ReportSummary,
+    ReturnIn,
+    RunIn,
+    RunOut,
+)
+from linli_reports.service_layer import lineage, reports, runs
+from linli_reports.service_layer.templates import template_version
+from linli_reports.service_layer.xlsx import XLSX, report_xlsx, rollup_xlsx
+from linli_reports.storage.indexes import REPORTS
+
+router = APIRouter(prefix="/v1", tags=["reports"])
+
+
+def _report(doc: dict, response: Response) -> ReportOut:
+    response.headers["ETag"] = etag(doc["version"])
+    return ReportOut(**out(doc))
+
+
+def _xlsx(content: bytes, name: str) -> Response:
+    return Response(content, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+
+
+@router.post("/report-templates/{key}/runs", response_model=RunOut, status_code=201)
+async def start_run(key: str, body: RunIn, ctx: ReportsDep, principal: CurrentPrincipal) -> RunOut:
+    return RunOut(**out(await runs.start_run(ctx, principal, key, body.period)))
+
+
+@router.get("/report-runs/{run_id}", response_model=RunOut)
+async def get_run(run_id: str, ctx: ReportsDep, principal: CurrentPrincipal) -> RunOut:
+    return RunOut(**out(await runs.get_run(ctx, principal, run_id)))
+
+
+@router.get("/report-runs/{run_id}/rollup.xlsx", response_class=Response)
+async def rollup(run_id: str, ctx: ReportsDep, principal: CurrentPrincipal) -> Response:
+    run = await runs.get_run(ctx, principal, run_id)
+    template = await template_version(ctx.db, run["template_key"], run["template_version"])
+    return _xlsx(rollup_xlsx(template, run, await runs.run_reports(ctx, run)), f"rollup-{run_id}")
+
+
+@router.get("/orgs/{code}/reports", response_model=Page[ReportSummary])
+async def list_reports(code: str, ctx: ReportsDep, principal: CurrentPrincipal,
+                       status: Literal["draft", "submitted", "returned", "accepted"] | None = None,
+                       run_id: str | None = None, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+                       ) -> Page[ReportSummary]:
+    """What a street sees: its communities' reports, e.g. ?status=submitted for what waits for review."""
+    principal.authorize(code, Access.AGGREGATE)
+    query = {"community_code": {"$regex": f"^{code}"}, **({"status": status} if status else {}),
+             **({"run_id": run_id} if run_id else {})}
+    docs, next_cursor = await page_by_id(ctx.db[REPORTS], query, limit, cursor,
+                                         {k: 1 for k in ReportSummary.model_fields if k != "id"})
+    return Page(items=[ReportSummary(**out(d)) for d in docs], next_cursor=next_cursor)
+
+
+@router.get("/reports/{report_id}.xlsx", response_class=Response)
+async def report_file(report_id: str, ctx: ReportsDep, principal: CurrentPrincipal) -> Response:
+    report = await reports.get_report(ctx, principal, report_id)
+    template = await template_version(ctx.db, report["template_key"], report["template_version"])
+    return _xlsx(report_xlsx(template, report), f"report-{report_id}")
+
+
+@router.get("/reports/{report_id}", response_model=ReportOut)
+async def get_report(report_id: str, response: Response, ctx: ReportsDep, principal: CurrentPrincipal) -> ReportOut:
+    return _report(await reports.get_report(ctx, principal, report_id), response)
+
+
+@router.put("/reports/{report_id}/manual-cells", response_model=ReportOut)
+async def fill_manual(report_id: str, body: ManualCellsIn, response: Response, ctx: ReportsDep,
+                      principal: CurrentPrincipal,
+                      if_match: Annotated[str | None, Header()] = None) -> ReportOut:
+    version = parse_if_match(if_match)
+    return _report(await reports.fill_manual(ctx, principal, report_id, version, body.cells), response)
+
+
+@router.post("/reports/{report_id}/submit", response_model=ReportOut)
+async def submit(report_id: str, response: Response, ctx: ReportsDep, principal: CurrentPrincipal) -> ReportOut:
+    return _report(await reports.submit(ctx, principal, report_id), response)
+
+
+@router.post("/reports/{report_id}/return", response_model=ReportOut)
+async def return_report(report_id: str, body: ReturnIn, response: Response, ctx: ReportsDep,
+                        principal: CurrentPrincipal) -> ReportOut:
+    return _report(await reports.return_report(ctx, principal, report_id, body.comment), response)
+
+
+@router.post("/reports/{report_id}/accept", response_model=ReportOut)
+async def accept(report_id: str, response: Response, ctx: ReportsDep, principal: CurrentPrincipal) -> ReportOut:
+    return _report(await reports.accept(ctx, principal, report_id), response)
+
+
+@router.post("/reports/{report_id}/recompute", response_model=ReportOut)
+async def recompute(report_id: str, response: Response, ctx: ReportsDep, principal: CurrentPrincipal) -> ReportOut:
+    return _report(await reports.recompute(ctx, principal, report_id), response)
+
+
+@router.get("/reports/{report_id}/cells/{indicator}/lineage", response_model=LineagePage)
+async def cell_lineage(report_id: str, indicator: str, ctx: ReportsDep, principal: CurrentPrincipal,
+                       limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> LineagePage:
+    return LineagePage(**await lineage.lineage(ctx, principal, report_id, indicator, limit, cursor))

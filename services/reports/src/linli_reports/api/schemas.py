@@ -1,0 +1,114 @@
+"""Request and response bodies of the reports API."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from linli_reports.domain.indicators import Indicator
+from linli_reports.domain.period import Period
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TemplateOut(BaseModel):
+    key: str
+    org_code: str
+    version: int
+    name: str
+    indicators: list[Indicator]
+    saved_by: str
+    saved_at: datetime
+
+
+class RunIn(Strict):
+    period: Period
+
+
+class RunReport(BaseModel):
+    community_code: str
+    report_id: str
+    status: str | None = None
+    revision: int | None = None
+
+
+class RunOut(BaseModel):
+    id: str
+    template_key: str
+    template_version: int
+    org_code: str
+    period: Period
+    period_label: str
+    start: str
+    end: str
+    as_of: str
+    computed_at: datetime
+    reports: list[RunReport]
+
+
+class HistoryEntry(BaseModel):
+    action: str
+    by: str
+    at: datetime
+    revision: int
+    comment: str | None = None
+
+
+class ReportOut(BaseModel):
+    id: str
+    run_id: str
+    community_code: str
+    community_name: str
+    template_key: str
+    template_version: int
+    template_name: str
+    period: Period
+    period_label: str
+    start: str
+    end: str
+    as_of: str
+    values: dict[str, int | float | None]
+    manual: dict[str, Any]
+    status: str
+    revision: int
+    version: int
+    computed_at: datetime
+    watermark: dict[str, datetime] = Field(description="newest event time applied from each producer")
+    comment: str | None = None
+    history: list[HistoryEntry]
+
+
+ManualCell = int | float | Annotated[str, StringConstraints(max_length=2000)] | None
+
+
+class ReportSummary(BaseModel):
+    id: str
+    run_id: str
+    community_code: str
+    community_name: str
+    template_key: str
+    period_label: str
+    status: str
+    revision: int
+    version: int
+    comment: str | None = None
+
+
+class ManualCellsIn(Strict):
+    cells: dict[str, ManualCell] = Field(min_length=1)
+
+
+class ReturnIn(Strict):
+    comment: Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
+
+
+class LineagePage(BaseModel):
+    indicator: str
+    kind: str
+    revision: int
+    total: int
+    items: list[dict[str, Any]]
+    next_cursor: str | None = None

@@ -1,0 +1,28 @@
+"""Report templates, defined by a district or a street for everything beneath it."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from linli_shared.auth import CurrentPrincipal
+
+from linli_reports.api.deps import ReportsDep
+from linli_reports.api.schemas import TemplateOut
+from linli_reports.domain.indicators import TemplateIn
+from linli_reports.service_layer import templates
+
+router = APIRouter(prefix="/v1", tags=["report templates"])
+
+
+def _out(doc: dict) -> TemplateOut:
+    return TemplateOut(key=doc["_id"], **{k: v for k, v in doc.items() if k in TemplateOut.model_fields})
+
+
+@router.put("/orgs/{code}/report-templates/{key}", response_model=TemplateOut)
+async def save_template(code: str, key: str, body: TemplateIn, ctx: ReportsDep,
+                        principal: CurrentPrincipal) -> TemplateOut:
+    return _out(await templates.save_template(ctx, principal, code, key, body))
+
+
+@router.get("/orgs/{code}/report-templates", response_model=list[TemplateOut])
+async def list_templates(code: str, ctx: ReportsDep, principal: CurrentPrincipal) -> list[TemplateOut]:
+    return [_out(d) for d in await templates.list_templates(ctx, principal, code)]

@@ -1,0 +1,35 @@
+"""Reactions to the registry: keep residents, households and the org tree."""
+from __future__ import annotations
+
+from linli_shared.events import CloudEvent
+from linli_shared.mongo import upsert_if_newer
+from linli_shared.outbox import Tx
+
+from linli_reports.handlers.inbound import HouseholdState, Org, ResidentState
+from linli_reports.service_layer.context import Reports
+from linli_reports.storage.indexes import HOUSEHOLDS, ORGS, RESIDENTS
+from linli_reports.storage.projection import advance_watermark
+
+
+async def resident_changed(ctx: Reports, event: CloudEvent, tx: Tx) -> None:
+    """registered / updated / moved_out / deceased all carry the whole state; the newest version wins."""
+    state = ResidentState.model_validate(event.data)
+    await upsert_if_newer(tx.db[RESIDENTS], state.resident_id, event.aggregateversion,
+                          state.model_dump(mode="json", exclude={"resident_id"}), tx.session)
+    await advance_watermark(tx, "registry", event.time)
+
+
+async def household_changed(ctx: Reports, event: CloudEvent, tx: Tx) -> None:
+    state = HouseholdState.model_validate(event.data)
+    periods = [{"start": state.low_income_since.isoformat(), "end": None}] if state.low_income and \
+        state.low_income_since else []
+    await upsert_if_newer(tx.db[HOUSEHOLDS], state.household_id, event.aggregateversion,
+                          {"community_code": state.community_code, "address": state.address, "grid": state.grid,
+                           "low_income_periods": periods}, tx.session)
+    await advance_watermark(tx, "registry", event.time)
+
+
+async def org_upserted(ctx: Reports, event: CloudEvent, tx: Tx) -> None:
+    org = Org.model_validate(event.data)
+    await upsert_if_newer(tx.db[ORGS], org.code, event.aggregateversion,
+                          {"name": org.name, "level": org.level, "parent": org.parent}, tx.session)

@@ -1,0 +1,19 @@
+"""Reactions to visits: every visit record, for counts and sums over a period."""
+from __future__ import annotations
+
+from linli_shared.events import CloudEvent
+from linli_shared.outbox import Tx
+
+from linli_reports.handlers.inbound import VisitRecorded
+from linli_reports.service_layer.context import Reports
+from linli_reports.storage.indexes import VISITS
+from linli_reports.storage.projection import advance_watermark
+
+
+async def visit_recorded(ctx: Reports, event: CloudEvent, tx: Tx) -> None:
+    visit = VisitRecorded.model_validate(event.data)
+    await tx.db[VISITS].update_one({"_id": visit.visit_id}, {"$set": {
+        "community_code": visit.community_code, "resident_id": visit.resident_id, "reason": visit.reason,
+        "visited_at": visit.visited_at, "visited_on": ctx.local_day(visit.visited_at).isoformat(),
+        "met": visit.met, "aid_total_cny": visit.aid_total_cny}}, upsert=True, session=tx.session)
+    await advance_watermark(tx, "visits", event.time)

@@ -1,0 +1,22 @@
+"""What every reports use case and event handler needs, built once by the composition root."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from linli_shared.clock import Clock
+from linli_shared.domain.groups import GroupRules
+from linli_shared.outbox import UnitOfWork
+
+
+@dataclass
+class Reports:
+    uow: UnitOfWork
+    db: Any
+    clock: Clock
+    rules: GroupRules
+
+    def local_day(self, moment: datetime) -> date:
+        """Committees count days in their own time zone, not UTC."""
+        return moment.astimezone(self.clock.zone).date()

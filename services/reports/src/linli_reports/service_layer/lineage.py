@@ -1,0 +1,64 @@
+"""Which people (or visits, or referrals) are behind a number: scoped and masked like everything else."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from linli_shared.auth import Access, Principal
+from linli_shared.domain.ages import age_on
+from linli_shared.errors import not_found
+from linli_shared.pagination import decode_cursor, encode_cursor
+from linli_shared.privacy import mask_phone
+
+from linli_reports.service_layer.context import Reports
+from linli_reports.service_layer.reports import get_report
+from linli_reports.storage.indexes import HOUSEHOLDS, LINEAGE, PLACEMENTS, REFERRALS, RESIDENTS, VISITS
+
+
+async def lineage(ctx: Reports, principal: Principal, report_id: str, indicator: str, limit: int,
+                  cursor: str | None) -> dict[str, Any]:
+    report = await get_report(ctx, principal, report_id, Access.READ)  # people, not aggregates: no officers
+    cell = await ctx.db[LINEAGE].find_one({"report_id": report_id, "revision": report["revision"],
+                                           "indicator": indicator})
+    if cell is None:
+        raise not_found("report.cell.no_lineage", f"{indicator} is not a computed cell of report {report_id}")
+    after = decode_cursor(cursor)
+    ids = [i for i in cell["ids"] if after is None or i > after]
+    page, more = ids[:limit], len(ids) > limit
+    rows = await _rows(ctx, cell["kind"], page, date.fromisoformat(report["as_of"]), principal.can_read_pii)
+    return {"indicator": indicator, "kind": cell["kind"], "revision": report["revision"], "total": len(cell["ids"]),
+            "items": rows, "next_cursor": encode_cursor(page[-1]) if more else None}
+
+
+async def _rows(ctx: Reports, kind: str, ids: list[str], as_of: date, pii: bool) -> list[dict[str, Any]]:
+    if kind == "residents":
+        found = await _by_id(ctx.db[RESIDENTS], ids)
+        return [_person(found.get(i, {"_id": i}), as_of, pii) for i in ids]
+    if kind == "households":
+        found = await _by_id(ctx.db[HOUSEHOLDS], ids)
+        members = await ctx.db[RESIDENTS].find({"household_id": {"$in": ids}}).sort("_id", 1).to_list()
+        return [{"id": i, "address": found.get(i, {}).get("address"), "grid": found.get(i, {}).get("grid"),
+                 "members": [_person(m, as_of, pii) for m in members if m["household_id"] == i]} for i in ids]
+    collection = {"visits": VISITS, "referrals": REFERRALS, "placements": PLACEMENTS}[kind]
+    found = await _by_id(ctx.db[collection], ids)
+    people = await _by_id(ctx.db[RESIDENTS], sorted({d["resident_id"] for d in found.values()}))
+    fields = {"visits": ("visited_on", "reason", "met", "aid_total_cny"),
+              "referrals": ("referred_on", "job_title", "employer_name", "priority_groups", "outcome"),
+              "placements": ("start_date", "job_id", "priority_groups")}[kind]
+    return [{"id": i, "resident_id": found.get(i, {}).get("resident_id"),
+             "resident_name": people.get(found.get(i, {}).get("resident_id"), {}).get("name"),
+             **{f: found.get(i, {}).get(f) for f in fields}} for i in ids]
+
+
+def _person(resident: dict[str, Any], as_of: date, pii: bool) -> dict[str, Any]:
+    """Name, gender, age, grid and status; the phone masked without pii:read; never an ID number."""
+    birth = resident.get("birth_date")
+    age = age_on(date.fromisoformat(birth), as_of) if birth and date.fromisoformat(birth) <= as_of else None
+    phone = resident.get("phone")
+    return {"id": resident["_id"], "name": resident.get("name"), "gender": resident.get("gender"), "age": age,
+            "grid": resident.get("grid"), "household_id": resident.get("household_id"),
+            "status": resident.get("status"), "phone": phone if pii else mask_phone(phone)}
+
+
+async def _by_id(collection: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
+    return {d["_id"]: d for d in await collection.find({"_id": {"$in": ids}}).to_list()}

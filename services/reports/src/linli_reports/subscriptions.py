@@ -1,0 +1,36 @@
+"""Every event the reports service reacts to, on one screen."""
+from __future__ import annotations
+
+from functools import partial
+
+from linli_shared.consumer import Subscription
+
+from linli_reports.handlers import employment, registry, visits
+from linli_reports.service_layer.context import Reports
+
+REGISTRY, VISITS, EMPLOYMENT = "linli.registry", "linli.visits", "linli.employment"
+
+
+def subscriptions(ctx: Reports) -> list[Subscription]:
+    on = lambda handler: partial(handler, ctx)  # noqa: E731 — handlers take the context first
+    return [
+        Subscription(durable="reports-registry-v1", stream="REGISTRY", handlers={
+            f"{REGISTRY}.resident.registered.v1": on(registry.resident_changed),
+            f"{REGISTRY}.resident.updated.v1": on(registry.resident_changed),
+            f"{REGISTRY}.resident.moved_out.v1": on(registry.resident_changed),
+            f"{REGISTRY}.resident.deceased.v1": on(registry.resident_changed),
+            f"{REGISTRY}.household.registered.v1": on(registry.household_changed),
+            f"{REGISTRY}.household.updated.v1": on(registry.household_changed),
+            f"{REGISTRY}.org.upserted.v1": on(registry.org_upserted),
+        }),
+        Subscription(durable="reports-visits-v1", stream="VISITS", handlers={
+            f"{VISITS}.visit.recorded.v1": on(visits.visit_recorded),
+        }),
+        Subscription(durable="reports-employment-v1", stream="EMPLOYMENT", handlers={
+            f"{EMPLOYMENT}.seeker.registered.v1": on(employment.seeker_changed),
+            f"{EMPLOYMENT}.seeker.updated.v1": on(employment.seeker_changed),
+            f"{EMPLOYMENT}.referral.made.v1": on(employment.referral_made),
+            f"{EMPLOYMENT}.referral.outcome_recorded.v1": on(employment.referral_outcome),
+            f"{EMPLOYMENT}.placement.started.v1": on(employment.placement_started),
+        }),
+    ]
