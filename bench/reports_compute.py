@@ -17,6 +17,11 @@ import uuid
 from datetime import date, timedelta
 
 from asgi_lifespan import LifespanManager
+from pymongo import MongoClient
+
+from linli_shared.auth import Principal
+from linli_shared.clock import Clock
+
 from linli_reports.bootstrap import create_app
 from linli_reports.domain.indicators import TemplateIn
 from linli_reports.domain.period import Period
@@ -24,10 +29,6 @@ from linli_reports.service_layer import reports, runs, templates
 from linli_reports.service_layer.templates import template_version
 from linli_reports.service_layer.xlsx import rollup_xlsx
 from linli_reports.settings import ReportsSettings
-from pymongo import MongoClient
-
-from linli_shared.auth import Principal
-from linli_shared.clock import Clock
 
 from common import print_table, servers
 
