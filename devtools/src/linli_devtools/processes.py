@@ -28,7 +28,7 @@ def service_process(service: str, nats_url: str, mongo_url: str, db: str | None 
                             stderr=subprocess.STDOUT if log else None)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(url, proc, service)
+        wait_ready(url, proc, service)
         yield url
     finally:
         proc.terminate()
@@ -37,11 +37,11 @@ def service_process(service: str, nats_url: str, mongo_url: str, db: str | None 
             log.close()
 
 
-def _wait_ready(url: str, proc: subprocess.Popen, service: str, timeout: float = 60.0) -> None:
+def wait_ready(url: str, proc: subprocess.Popen, service: str, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"{service} exited with {proc.returncode}")
+            raise RuntimeError(f"{service} exited with {proc.returncode}; see its log lines above")
         try:
             if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
                 return

@@ -10,9 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
-
 from linli_devtools import nats_auth
+from linli_devtools.processes import wait_ready
 from linli_devtools.servers import MongoServer, NatsServer
 from linli_shared.auth import issue_token
 from linli_shared.settings import DEV_JWT_SECRET
@@ -44,20 +43,6 @@ def _service_env(name: str, port: int, nats: NatsServer, mongo: MongoServer) -> 
     return env
 
 
-def _wait_ready(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{url}: the service exited with {proc.returncode}; see its log lines above")
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(f"{url} was not ready within {timeout}s")
-
-
 def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
 
@@ -79,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
             procs[name] = subprocess.Popen([sys.executable, "-m", module], env=_service_env(name, port, nats, mongo))
             urls[name] = f"http://127.0.0.1:{port}"
         for name, url in urls.items():
-            _wait_ready(url, procs[name])
+            wait_ready(url, procs[name], name)
         token = dev_token([args.scope], ["admin"], pii=True)
         if args.demo:
             from linli_devtools.demo import load_demo

@@ -9,6 +9,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import PyMongoError
 
+from linli_shared.auth import Access, Principal
 from linli_shared.errors import Problem
 from linli_shared.logging import get_logger
 from linli_shared.settings import ServiceSettings
@@ -75,3 +76,13 @@ async def upsert_if_newer(collection: AsyncCollection, doc_id: str, version: int
     await collection.update_one({"_id": doc_id}, {"$set": {**fields, "version": version}}, upsert=True,
                                 session=session)
     return True
+
+
+async def find_authorized(collection: AsyncCollection, doc_id: str, principal: Principal, access: Access,
+                          what: str, code: str, field: str = "community_code") -> dict[str, Any]:
+    """Load one community-owned document by id: 404 `code` if missing, 403 unless the principal may `access` it."""
+    doc = await collection.find_one({"_id": doc_id})
+    if doc is None:
+        raise Problem(404, code, f"{what} {doc_id} does not exist")
+    principal.authorize(doc[field], access)
+    return doc

@@ -5,7 +5,8 @@ import uuid
 from typing import Any
 
 from linli_shared.auth import Access, Principal
-from linli_shared.errors import Problem, invalid, not_found
+from linli_shared.errors import Problem, invalid
+from linli_shared.mongo import find_authorized
 from linli_shared.outbox import Tx
 
 from linli_employment.api.schemas import EmployerIn, JobIn, JobPatch
@@ -23,11 +24,7 @@ async def add_employer(ctx: Employment, principal: Principal, body: EmployerIn) 
 
 
 async def load_job(ctx: Employment, principal: Principal, job_id: str, access: Access) -> dict[str, Any]:
-    job = await ctx.db[JOBS].find_one({"_id": job_id})
-    if job is None:
-        raise not_found("job.not_found", f"job {job_id} does not exist")
-    principal.authorize(job["community_code"], access)
-    return job
+    return await find_authorized(ctx.db[JOBS], job_id, principal, access, "job", "job.not_found")
 
 
 async def post_job(ctx: Employment, principal: Principal, body: JobIn) -> dict[str, Any]:

@@ -5,7 +5,8 @@ import uuid
 from typing import Any
 
 from linli_shared.auth import Access, Principal
-from linli_shared.errors import Problem, conflict, invalid, not_found
+from linli_shared.errors import Problem, conflict, invalid
+from linli_shared.mongo import find_authorized
 from linli_shared.outbox import Tx
 
 from linli_employment.api.schemas import OutcomeIn, ReferralIn
@@ -53,10 +54,8 @@ async def refer(ctx: Employment, principal: Principal, body: ReferralIn) -> dict
 
 
 async def record_outcome(ctx: Employment, principal: Principal, referral_id: str, body: OutcomeIn) -> dict:
-    referral = await ctx.db[REFERRALS].find_one({"_id": referral_id})
-    if referral is None:
-        raise not_found("referral.not_found", f"referral {referral_id} does not exist")
-    principal.authorize(referral["community_code"], Access.WRITE)
+    referral = await find_authorized(ctx.db[REFERRALS], referral_id, principal, Access.WRITE, "referral",
+                                     "referral.not_found")
     try:
         status = next_status(referral["status"], body.outcome)
     except TransitionError as exc:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Any
 
 from linli_shared.auth import Access, Principal
-from linli_shared.errors import Problem, invalid, not_found
+from linli_shared.errors import Problem, invalid
+from linli_shared.mongo import find_authorized
 from linli_shared.outbox import Tx
 
 from linli_employment.api.schemas import SeekerIn, SeekerPatch
@@ -15,11 +16,7 @@ from linli_employment.storage.indexes import SEEKERS
 
 
 async def load(ctx: Employment, principal: Principal, seeker_id: str, access: Access) -> dict[str, Any]:
-    seeker = await ctx.db[SEEKERS].find_one({"_id": seeker_id})
-    if seeker is None:
-        raise not_found("seeker.not_found", f"job seeker {seeker_id} does not exist")
-    principal.authorize(seeker["community_code"], access)
-    return seeker
+    return await find_authorized(ctx.db[SEEKERS], seeker_id, principal, access, "job seeker", "seeker.not_found")
 
 
 async def register_intentions(ctx: Employment, principal: Principal, community: str, body: SeekerIn) -> dict:

@@ -6,6 +6,7 @@ from typing import Any
 
 from linli_shared.auth import Access, Principal
 from linli_shared.errors import conflict, invalid, not_found
+from linli_shared.mongo import find_authorized
 from linli_shared.outbox import Tx
 
 from linli_employment.api.schemas import EnrollmentIn, TrainingIn
@@ -52,10 +53,8 @@ async def enroll(ctx: Employment, principal: Principal, training_id: str, body: 
 
 
 async def complete(ctx: Employment, principal: Principal, enrollment_id: str, certificate: str | None) -> dict:
-    enrollment = await ctx.db[ENROLLMENTS].find_one({"_id": enrollment_id})
-    if enrollment is None:
-        raise not_found("enrollment.not_found", f"enrollment {enrollment_id} does not exist")
-    principal.authorize(enrollment["community_code"], Access.WRITE)
+    enrollment = await find_authorized(ctx.db[ENROLLMENTS], enrollment_id, principal, Access.WRITE, "enrollment",
+                                       "enrollment.not_found")
 
     async def work(tx: Tx) -> dict[str, Any]:
         changes = {"status": "completed", "certificate": certificate, "completed_on": ctx.clock.today().isoformat()}

@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from linli_shared.auth import Access, Principal
-from linli_shared.errors import Problem, invalid, not_found
+from linli_shared.errors import Problem, invalid
+from linli_shared.mongo import find_authorized
 from linli_shared.outbox import Tx
 
 from linli_registry.api.schemas import HouseholdIn, LowIncomeIn
@@ -60,11 +61,8 @@ async def _check_grid(tx: Tx, community: str, grid: str) -> None:
 
 
 async def load_household(reg: Registry, principal: Principal, household_id: str, access: Access) -> dict:
-    doc = await reg.db[HOUSEHOLDS].find_one({"_id": household_id})
-    if doc is None:
-        raise not_found("household.not_found", f"household {household_id} does not exist")
-    principal.authorize(doc["community_code"], access)
-    return doc
+    return await find_authorized(reg.db[HOUSEHOLDS], household_id, principal, access, "household",
+                                 "household.not_found")
 
 
 async def start_low_income(reg: Registry, principal: Principal, household_id: str, body: LowIncomeIn) -> dict:

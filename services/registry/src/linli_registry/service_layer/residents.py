@@ -10,8 +10,9 @@ from pypinyin import Style, lazy_pinyin
 
 from linli_shared.auth import Access, Principal
 from linli_shared.domain.groups import household_facts_from, person_facts_from, resident_groups
-from linli_shared.errors import Problem, conflict, invalid, not_found
+from linli_shared.errors import Problem, conflict, invalid
 from linli_shared.logging import get_logger
+from linli_shared.mongo import find_authorized
 from linli_shared.outbox import Tx
 from linli_shared.privacy import mask_id_number
 
@@ -136,11 +137,7 @@ async def register_resident(reg: Registry, principal: Principal, community: str,
 
 
 async def load_resident(reg: Registry, principal: Principal, resident_id: str, access: Access) -> dict[str, Any]:
-    doc = await reg.db[RESIDENTS].find_one({"_id": resident_id})
-    if doc is None:
-        raise not_found("resident.not_found", f"resident {resident_id} does not exist")
-    principal.authorize(doc["community_code"], access)
-    return doc
+    return await find_authorized(reg.db[RESIDENTS], resident_id, principal, access, "resident", "resident.not_found")
 
 
 def reveal_id_number(reg: Registry, principal: Principal, doc: dict[str, Any]) -> str:

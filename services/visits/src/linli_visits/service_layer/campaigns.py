@@ -6,7 +6,8 @@ from collections import Counter
 from typing import Any
 
 from linli_shared.auth import Access, Principal
-from linli_shared.errors import conflict, not_found
+from linli_shared.errors import conflict
+from linli_shared.mongo import find_authorized
 from linli_shared.outbox import Tx
 
 from linli_visits.api.schemas import CampaignIn
@@ -44,10 +45,8 @@ async def start(ctx: Visits, principal: Principal, community: str, body: Campaig
 
 
 async def progress(ctx: Visits, principal: Principal, campaign_id: str) -> dict[str, Any]:
-    campaign = await ctx.db[CAMPAIGNS].find_one({"_id": campaign_id})
-    if campaign is None:
-        raise not_found("campaign.not_found", f"campaign {campaign_id} does not exist")
-    principal.authorize(campaign["community_code"], Access.READ)
+    campaign = await find_authorized(ctx.db[CAMPAIGNS], campaign_id, principal, Access.READ, "campaign",
+                                     "campaign.not_found")
     campaign_tasks = await ctx.db[TASKS].find({"source": campaign_id}, {"status": 1, "visit_id": 1}).to_list()
     statuses = Counter(t["status"] for t in campaign_tasks)
     visit_ids = [t["visit_id"] for t in campaign_tasks if t.get("visit_id")]

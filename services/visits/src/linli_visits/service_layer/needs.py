@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Any
 
 from linli_shared.auth import Access, Principal
-from linli_shared.errors import conflict, not_found
+from linli_shared.errors import conflict
+from linli_shared.mongo import find_authorized
 from linli_shared.outbox import Tx
 
 from linli_visits.events import NeedResolved
@@ -13,10 +14,7 @@ from linli_visits.storage.indexes import NEEDS
 
 
 async def resolve(ctx: Visits, principal: Principal, need_id: str, resolution: str) -> dict[str, Any]:
-    need = await ctx.db[NEEDS].find_one({"_id": need_id})
-    if need is None:
-        raise not_found("need.not_found", f"need {need_id} does not exist")
-    principal.authorize(need["community_code"], Access.WRITE)
+    need = await find_authorized(ctx.db[NEEDS], need_id, principal, Access.WRITE, "need", "need.not_found")
 
     async def work(tx: Tx) -> dict[str, Any]:
         changes = {"status": "resolved", "resolution": resolution, "resolved_by": principal.sub,

@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Any
 
 from linli_shared.auth import Access, Principal
-from linli_shared.errors import conflict, invalid, not_found
+from linli_shared.errors import conflict, invalid
+from linli_shared.mongo import find_authorized
 from linli_shared.outbox import Tx
 
 from linli_visits.events import TaskAssigned
@@ -14,11 +15,7 @@ from linli_visits.storage.indexes import STAFF, TASKS
 
 
 async def load_task(ctx: Visits, principal: Principal, task_id: str, access: Access) -> dict[str, Any]:
-    task = await ctx.db[TASKS].find_one({"_id": task_id})
-    if task is None:
-        raise not_found("task.not_found", f"visit task {task_id} does not exist")
-    principal.authorize(task["community_code"], access)
-    return task
+    return await find_authorized(ctx.db[TASKS], task_id, principal, access, "visit task", "task.not_found")
 
 
 async def assign(ctx: Visits, principal: Principal, task_id: str, staff_id: str) -> dict[str, Any]:
