@@ -16,7 +16,7 @@ from linli_shared.settings import DEV_JWT_SECRET
 
 from common import servers
 
-SERVICES = ("registry", "visits", "employment", "notify")
+SERVICES = ("registry", "visits", "employment", "notify", "reports")
 
 
 def fuzz(service: str, url: str, token: str, max_examples: int) -> int:
