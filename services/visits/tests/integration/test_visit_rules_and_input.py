@@ -1,12 +1,14 @@
 """Bad input is a specific 4xx that changes nothing; assignment, pairing, campaigns, follow-ups, statistics."""
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import nats
 
 from linli_devtools.asgi import eventually
+from linli_devtools.streams import read_stream
 from linli_shared.bus import StreamSpec
 from linli_shared.events import CloudEvent
 
@@ -57,7 +59,7 @@ async def test_assignment_stays_inside_the_community(registry, visits):
     assert (assigned.status_code, assigned.json()["assignee"]) == (200, own["id"])
 
 
-async def test_a_paired_volunteer_carries_the_routine_visits(registry, visits):
+async def test_a_paired_volunteer_carries_the_routine_visits(registry, visits, nats_url):
     elder = await register(registry, 82)
     volunteer = await register(registry, 62, name="志愿者", volunteer={"skills": ["陪伴"]})
     await eventually(lambda: tasks_of(visits, elder["id"], reason="routine"))
@@ -68,6 +70,11 @@ async def test_a_paired_volunteer_carries_the_routine_visits(registry, visits):
     assert (paired.status_code, twice.status_code, not_volunteer.status_code) == (201, 409, 422)
     [task] = await tasks_of(visits, elder["id"], reason="routine")
     assert task["assignee"] == f"volunteer:{volunteer['id']}"
+    assigned = await read_stream(nats_url, expected=2, subject="linli.visits.task.assigned.v1.>", timeout=3)
+    assert [json.loads(m.data)["data"]["assignee"] for m in assigned] == [f"volunteer:{volunteer['id']}"]
+    ended = await visits.delete(f"/v1/pairings/{paired.json()['id']}")
+    [after] = await tasks_of(visits, elder["id"], reason="routine")
+    assert (ended.status_code, after["assignee"]) == (204, None)
 
 
 async def test_a_spring_festival_campaign_and_its_progress(registry, visits):

@@ -35,9 +35,8 @@ async def pair(ctx: Visits, principal: Principal, volunteer_id: str, elder_id: s
         doc = {"_id": str(uuid.uuid4()), "community_code": elder["community_code"], "volunteer_id": volunteer_id,
                "elder_id": elder_id, "active": True, "created_by": principal.sub, "created_at": ctx.clock.now()}
         await tx.db[PAIRINGS].insert_one(doc, session=tx.session)
-        await tx.db[TASKS].update_many({"resident_id": elder_id, "reason": "routine", "assignee": None,
-                                        "status": {"$in": list(tasks.PENDING)}},
-                                       {"$set": {"assignee": f"volunteer:{volunteer_id}"}}, session=tx.session)
+        await _reassign(ctx, tx, {"resident_id": elder_id, "reason": "routine", "assignee": None},
+                        f"volunteer:{volunteer_id}")
         return doc
 
     return await ctx.uow.run(work)
@@ -52,9 +51,14 @@ async def unpair(ctx: Visits, principal: Principal, pairing_id: str) -> None:
     async def work(tx: Tx) -> None:
         await tx.db[PAIRINGS].update_one({"_id": pairing_id}, {"$set": {"active": False, "ended_at": ctx.clock.now()}},
                                          session=tx.session)
-        await tx.db[TASKS].update_many({"resident_id": pairing["elder_id"],
-                                        "assignee": f"volunteer:{pairing['volunteer_id']}",
-                                        "status": {"$in": list(tasks.PENDING)}},
-                                       {"$set": {"assignee": None}}, session=tx.session)
+        await _reassign(ctx, tx, {"resident_id": pairing["elder_id"],
+                                  "assignee": f"volunteer:{pairing['volunteer_id']}"}, None)
 
     await ctx.uow.run(work)
+
+
+async def _reassign(ctx: Visits, tx: Tx, query: dict[str, Any], assignee: str | None) -> None:
+    """The elder's pending tasks change hands, each with its `task.assigned` event."""
+    pending = await tx.db[TASKS].find({**query, "status": {"$in": list(tasks.PENDING)}}, session=tx.session).to_list()
+    for task in pending:
+        await tasks.reassign(tx, task, assignee, ctx.clock.now())

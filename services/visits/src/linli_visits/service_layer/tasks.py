@@ -8,7 +8,6 @@ from linli_shared.errors import conflict, invalid
 from linli_shared.mongo import find_authorized
 from linli_shared.outbox import Tx
 
-from linli_visits.events import TaskAssigned
 from linli_visits.service_layer.context import Visits
 from linli_visits.storage import tasks
 from linli_visits.storage.indexes import STAFF, TASKS
@@ -35,10 +34,7 @@ async def assign(ctx: Visits, principal: Principal, task_id: str, staff_id: str)
 
     async def work(tx: Tx) -> dict[str, Any]:
         current = await tx.db[TASKS].find_one({"_id": task_id}, session=tx.session)
-        previous = current.get("assignee")
-        await tx.db[TASKS].update_one({"_id": task_id}, {"$set": {"assignee": staff_id}}, session=tx.session)
-        moved = await tasks.move(tx, {**current, "assignee": staff_id}, current["status"], TaskAssigned,
-                                 ctx.clock.now(), previous_assignee=previous)
+        moved = await tasks.reassign(tx, current, staff_id, ctx.clock.now())
         if moved is None:
             raise conflict("task.changed", "the task changed while assigning; re-read and retry")
         return moved

@@ -7,7 +7,7 @@ from typing import Any
 from linli_shared.outbox import Tx
 
 from linli_visits.domain.rules import TaskPlan
-from linli_visits.events import TaskCreated, TaskFacts
+from linli_visits.events import TaskAssigned, TaskCreated, TaskFacts
 from linli_visits.storage.indexes import TASKS
 
 URGENT_REASONS = {"hospitalized", "special_situation"}
@@ -59,3 +59,13 @@ async def move(tx: Tx, task: dict[str, Any], to_status: str, event: type[TaskFac
     task = {**task, **changes}
     emit(tx, task, event, **extra)
     return task
+
+
+async def reassign(tx: Tx, task: dict[str, Any], assignee: str | None, now: datetime) -> dict[str, Any] | None:
+    """Give a task to someone (or no one), with its `task.assigned` event; None if it moved meanwhile."""
+    result = await tx.db[TASKS].update_one({"_id": task["_id"], "version": task["version"]},
+                                           {"$set": {"assignee": assignee}}, session=tx.session)
+    if not result.modified_count:
+        return None
+    return await move(tx, {**task, "assignee": assignee}, task["status"], TaskAssigned, now,
+                      previous_assignee=task.get("assignee"))
