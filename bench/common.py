@@ -31,7 +31,7 @@ def service_process(service: str, nats: NatsServer, mongo: MongoServer, db: str 
 
 def percentiles(samples_ms: list[float]) -> dict[str, float]:
     cuts = statistics.quantiles(samples_ms, n=100)
-    return {"p50": round(cuts[49], 2), "p95": round(cuts[94], 2), "n": len(samples_ms)}
+    return {"p50": round(cuts[49], 2), "p95": round(cuts[94], 2), "p99": round(cuts[98], 2), "n": len(samples_ms)}
 
 
 def print_table(title: str, header: list[str], rows: list[list]) -> None:

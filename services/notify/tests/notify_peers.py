@@ -1,5 +1,5 @@
-"""Real peers on loopback: an SMTP server (aiosmtpd), and one HTTP app playing SMS gateways, WeCom and webhook
-receivers, each answering as it is told (ok, 500, an error body, a hang) and recording what it received."""
+"""Real peers on loopback: an SMTP server (aiosmtpd), and one HTTP app playing SMS gateways, a WeCom group robot
+and webhook receivers, each answering as it is told (ok, 500, an error body, a hang) and recording what it received."""
 from __future__ import annotations
 
 import asyncio
@@ -42,6 +42,13 @@ class Peers:
 
     def _app(self) -> FastAPI:
         app = FastAPI()
+
+        @app.post("/cgi-bin/webhook/send")
+        async def wecom_robot(request: Request, key: str = ""):
+            """A WeCom group robot: JSON in, `{"errcode": 0}` out, or the errcode told by `answer("robot", ...)`."""
+            self.received["robot"].append({"key": key, "json": await request.json()})
+            errcode = int(self.script["robot"].pop(0)) if self.script["robot"] else 0
+            return JSONResponse({"errcode": errcode, "errmsg": "ok" if errcode == 0 else "robot says no"})
 
         @app.post("/{path:path}")
         async def receive(path: str, request: Request):

@@ -1,0 +1,208 @@
+"""A mixed workload at a steady rate against all services as their own processes.
+
+Preloads a district through the registry API (residents in households, some unemployed, all 60+ get
+visit tasks), then for `seconds` sends a fixed-rate mix: resident reads, listings with a group filter,
+registrations, updates, life events, visit records, job-intention registrations, statistics. Prints
+throughput, p50/p95/p99 per endpoint, the end-to-end latency from a registry life event to its visit
+task, outbox backlog and consumer lag (from /metrics), and resident memory per service.
+
+Run: .venv/bin/python bench/load.py [households] [seconds] [rate_per_second]
+(The district-scale preload of 300,000 residents goes through the public import of issue 3.)
+"""
+from __future__ import annotations
+
+import asyncio
+import random
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+from linli_devtools.people import born_years_ago, id_number
+from linli_devtools.processes import ServiceProcess
+from linli_devtools.servers import MongoServer, NatsServer
+from linli_shared.auth import issue_token
+from linli_shared.clock import Clock
+from linli_shared.settings import DEV_JWT_SECRET
+
+from common import percentiles, print_table
+
+SERVICES = ("registry", "visits", "employment", "notify")
+COMMUNITIES = ("130303001001", "130303001002", "130303002001")
+TODAY = Clock().today()
+
+
+class Load:
+    def __init__(self, urls: dict[str, str], token: str) -> None:
+        headers = {"Authorization": f"Bearer {token}"}
+        self.api = {name: httpx.AsyncClient(base_url=url, headers=headers, timeout=30) for name, url in urls.items()}
+        self.samples: dict[str, list[float]] = defaultdict(list)
+        self.errors: dict[str, int] = defaultdict(int)
+        self.residents: list[dict] = []
+        self.unemployed: list[str] = []
+        self.seq = 0
+
+    async def call(self, label: str, service: str, method: str, path: str, **kw) -> httpx.Response | None:
+        started = time.perf_counter()
+        try:
+            response = await self.api[service].request(method, path, **kw)
+        except httpx.HTTPError:
+            self.errors[label] += 1
+            return None
+        self.samples[label].append((time.perf_counter() - started) * 1000)
+        if response.status_code >= 500:
+            self.errors[label] += 1
+        return response
+
+    async def register(self, community: str, age: int, status: str = "retired", label: str = "POST resident"):
+        household = await self.call("POST household", "registry", "POST", f"/v1/communities/{community}/households",
+                                    json={"address": {"estate": "工农里", "building": str(self.seq % 40)}})
+        if household is None or household.status_code != 201:
+            return
+        self.seq += 1
+        body = {"name": "王小明", "id_number": id_number(born_years_ago(age, TODAY, self.seq % 300), seq=self.seq),
+                "household_id": household.json()["id"], "employment_status": status}
+        response = await self.call(label, "registry", "POST", f"/v1/communities/{community}/residents", json=body)
+        if response is not None and response.status_code == 201:
+            self.residents.append(response.json())
+            if status == "unemployed":
+                self.unemployed.append(response.json()["id"])
+
+
+async def preload(load: Load, households: int) -> None:
+    for code in ("130303", "130303001", "130303002", *COMMUNITIES):
+        await load.call("PUT org", "registry", "PUT", f"/v1/orgs/{code}", json={"name": code})
+    rng = random.Random(3)
+    for n in range(households):
+        old = rng.random() < 0.4
+        await load.register(COMMUNITIES[n % 3], rng.randrange(60, 95) if old else rng.randrange(20, 59),
+                            "retired" if old else rng.choice(("employed", "unemployed")), label="preload")
+    load.samples.clear()
+
+
+async def one_operation(load: Load, rng: random.Random, e2e: list[float]) -> None:
+    resident = rng.choice(load.residents)
+    community, pick = resident["community_code"], rng.random()
+    if pick < 0.30:
+        await load.call("GET resident", "registry", "GET", f"/v1/residents/{resident['id']}")
+    elif pick < 0.40:
+        await load.call("GET residents?group", "registry", "GET", f"/v1/communities/{community}/residents",
+                        params={"group": "elderly_80", "limit": 20})
+    elif pick < 0.50:
+        await load.register(community, rng.randrange(20, 90))
+    elif pick < 0.60:
+        current = await load.api["registry"].get(f"/v1/residents/{resident['id']}")
+        await load.call("PATCH resident", "registry", "PATCH", f"/v1/residents/{resident['id']}",
+                        json={"health": rng.choice(("good", "fair", "poor"))},
+                        headers={"If-Match": current.headers.get("etag", '"0"')})
+    elif pick < 0.70:
+        await life_event(load, rng, e2e)
+    elif pick < 0.85:
+        await load.call("POST visit", "visits", "POST", f"/v1/communities/{community}/visits",
+                        json={"resident_id": resident["id"], "visited_at": datetime.now(UTC).isoformat(),
+                              "met": True})
+    elif pick < 0.92 and load.unemployed:
+        seeker = rng.choice(load.unemployed)
+        await load.call("POST job-seeker", "employment", "POST", f"/v1/communities/{community}/job-seekers",
+                        json={"resident_id": seeker, "intentions": {"categories": ["cleaning"]}})
+    else:
+        await load.call("GET statistics", "registry", "GET", "/v1/orgs/130303/statistics")
+
+
+async def life_event(load: Load, rng: random.Random, e2e: list[float]) -> None:
+    """A hospitalisation of an 80+ resident: measured until visits shows the task."""
+    elders = [r for r in load.residents if r["age"] >= 80 and r["status"] == "active"]
+    if not elders:
+        return
+    elder = rng.choice(elders)
+    started = time.perf_counter()
+    response = await load.call("POST life-event", "registry", "POST", f"/v1/residents/{elder['id']}/life-events",
+                               json={"kind": "hospitalized", "date": TODAY.isoformat()})
+    if response is None or response.status_code != 201:
+        return
+    for _ in range(500):
+        found = await load.api["visits"].get(f"/v1/communities/{elder['community_code']}/visit-tasks",
+                                             params={"resident_id": elder["id"], "reason": "hospitalized"})
+        if len(found.json()["items"]) > len(elder.setdefault("_hospital_tasks", [])):
+            elder["_hospital_tasks"] = found.json()["items"]
+            e2e.append((time.perf_counter() - started) * 1000)
+            return
+        await asyncio.sleep(0.01)
+
+
+async def steady(load: Load, seconds: float, rate: float) -> tuple[int, float, list[float]]:
+    rng, e2e, inflight = random.Random(11), [], set()
+    started, sent = time.perf_counter(), 0
+    while time.perf_counter() - started < seconds:
+        task = asyncio.create_task(one_operation(load, rng, e2e))
+        inflight.add(task)
+        task.add_done_callback(inflight.discard)
+        sent += 1
+        await asyncio.sleep(max(0.0, started + sent / rate - time.perf_counter()))
+    await asyncio.gather(*inflight)
+    return sent, time.perf_counter() - started, e2e
+
+
+async def gauges(urls: dict[str, str]) -> dict[str, float]:
+    wanted = ("linli_outbox_pending", "linli_consumer_pending", "linli_consumer_ack_pending")
+    found: dict[str, float] = defaultdict(float)
+    async with httpx.AsyncClient() as client:
+        for url in urls.values():
+            for line in (await client.get(f"{url}/metrics")).text.splitlines():
+                name = line.split("{")[0].split(" ")[0]
+                if name in wanted:
+                    found[name] += float(line.rsplit(" ", 1)[1])
+    return found
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+async def run(root: Path, households: int, seconds: float, rate: float) -> None:
+    nats, mongo = NatsServer(root / "nats").start(), MongoServer(root / "db").start(timeout=60)
+    procs = {s: ServiceProcess(s, root / s, nats.url, mongo.url, f"load_{s}").start() for s in SERVICES}
+    try:
+        urls = {s: p.url for s, p in procs.items()}
+        load = Load(urls, issue_token(DEV_JWT_SECRET, "load", ["admin"], ["130303"]))
+        await preload(load, households)
+        sent, elapsed, e2e = await steady(load, seconds, rate)
+        await asyncio.sleep(15)  # one lag report interval
+        lag = await gauges(urls)
+        memory = {s: rss_mib(p.proc.pid) for s, p in procs.items()}
+        report(load, sent, elapsed, e2e, lag, memory, households)
+    finally:
+        for process in (*procs.values(), mongo, nats):
+            process.stop()
+
+
+def report(load: Load, sent: int, elapsed: float, e2e: list[float], lag: dict, memory: dict, households: int) -> None:
+    rows = []
+    for label, samples in sorted(load.samples.items()):
+        p = percentiles(samples) if len(samples) > 1 else dict.fromkeys(("p50", "p95", "p99"), samples[0])
+        rows.append([label, len(samples), load.errors[label], p["p50"], p["p95"], p["p99"]])
+    print_table(f"Mixed workload: {sent} operations in {elapsed:.0f} s = {sent / elapsed:.1f}/s after preloading "
+                f"{len(load.residents)} residents in {households} households (ms)",
+                ["endpoint", "n", "errors", "p50", "p95", "p99"], rows)
+    if len(e2e) > 1:
+        p = percentiles(e2e)
+        print_table("Registry life event → visits task (ms)", ["n", "p50", "p95"], [[p["n"], p["p50"], p["p95"]]])
+    print_table("After the run", ["outbox pending", "consumer pending", "consumer unacked", *memory],
+                [[lag["linli_outbox_pending"], lag["linli_consumer_pending"], lag["linli_consumer_ack_pending"],
+                  *[f"{m} MiB" for m in memory.values()]]])
+
+
+def main(households: int = 600, seconds: float = 120, rate: float = 20) -> None:
+    with tempfile.TemporaryDirectory(prefix="linli-load-") as root:
+        asyncio.run(run(Path(root), households, seconds, rate))
+
+
+if __name__ == "__main__":
+    main(*[float(a) if "." in a else int(a) for a in sys.argv[1:]])
