@@ -6,7 +6,7 @@ import json
 import structlog
 
 from linli_shared.logging import configure_logging, get_logger
-from linli_shared.privacy import PiiVault, mask_id_number, mask_phone, redact_text
+from linli_shared.privacy import PiiVault, mask_id_number, mask_phone, outside_view, redact_text
 
 NUMBER = "11010519491231002X"
 
@@ -42,3 +42,9 @@ def test_log_lines_are_json_with_sensitive_fields_redacted(capsys):
         "110105********002X", "138****5678", "[redacted]")
     assert record["nested"] == {"phones": ["139****5678"]}
     assert NUMBER not in line and "13812345678" not in line
+
+
+def test_what_leaves_for_outside_systems_has_phones_masked_wherever_they_sit():
+    data = {"name": "王小明", "phone": "13812345678", "household": {"members": [{"phone": "13912345678"}]}}
+    assert outside_view(data) == {"name": "王小明", "phone": "138****5678",
+                                  "household": {"members": [{"phone": "139****5678"}]}}

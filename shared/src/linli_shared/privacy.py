@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import os
 import re
+from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -64,3 +65,16 @@ class PiiVault:
 
     def keyed_hash(self, value: str) -> str:
         return hmac.new(self._hash_key, value.encode(), hashlib.sha256).hexdigest()
+
+
+_PHONE_KEYS = {"phone", "phones", "mobile"}
+
+
+def outside_view(data: Any) -> Any:
+    """What leaves Linli for an outside system: phones masked wherever they sit (minimum necessary)."""
+    if isinstance(data, dict):
+        return {k: (mask_phone(v) if k in _PHONE_KEYS and isinstance(v, str) else outside_view(v))
+                for k, v in data.items()}
+    if isinstance(data, list):
+        return [outside_view(item) for item in data]
+    return data

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from linli_shared.events import CloudEvent
 from linli_shared.outbox import Tx
+from linli_shared.privacy import outside_view
 
 from linli_notify.domain import planning
 from linli_notify.domain.planning import Recipient
@@ -128,9 +129,9 @@ async def template_for(tx: Tx, rule_key: str, channel: str) -> Template:
 
 
 async def webhook_docs(ctx: Notify, tx: Tx, event: CloudEvent) -> list[dict[str, Any]]:
-    """Outside subscribers get the event itself (CloudEvents JSON), signed when it is sent."""
+    """Outside subscribers get the event itself (CloudEvents JSON, phones masked), signed when it is sent."""
     hooks = await tx.db[WEBHOOKS].find({"event_types": event.type, "active": True}, session=tx.session).to_list()
-    body = event.model_dump_json()
+    body = event.model_copy(update={"data": outside_view(event.data)}).model_dump_json()
     return [notifications.new_doc(
         event_id=event.id, event_type=event.type, rule="webhook", community=event.community,
         recipient_kind="webhook", recipient_id=hook["_id"], channel="webhook", status="pending",
