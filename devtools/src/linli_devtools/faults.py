@@ -1,10 +1,12 @@
 """Fault scenarios on real processes: inject a failure in the middle of a stream of writes, then check.
 
-Each scenario starts NATS, SecantusDB, the registry and visits as their own processes, registers
-living-alone elders through the registry's API while the fault happens, lets the system settle and
-checks what Linli promises: every accepted write is present, every event was published once and
-handled once in effect, every elder got exactly one routine visit task, nothing is stuck in an outbox
-or a dead-letter stream. `tests/faults/` asserts the results; `bench/faults.py` prints the table.
+Each scenario starts NATS, SecantusDB, the registry and visits (and, in a full run, employment and
+notify) as their own processes, registers residents living alone through the registry's API (elders,
+and people out of work) while the fault happens, lets the system settle and checks what Linli
+promises: every accepted write is present, every event was published once and handled once in effect
+by every consumer, every elder got exactly one routine visit task, everyone out of work exactly one
+job-seeker record (full run), nothing is stuck in an outbox or a dead-letter stream.
+`tests/faults/` asserts the results; `bench/faults.py` prints the table for the full cluster.
 """
 from __future__ import annotations
 
@@ -37,6 +39,12 @@ class Cluster:
     mongo: MongoServer
     registry: ServiceProcess
     visits: list[ServiceProcess]
+    others: list[ServiceProcess] = field(default_factory=list)  # employment and notify, in a full run
+
+    @property
+    def consumers(self) -> list[str]:
+        """The services reading the registry's stream, each with its durable `<service>-registry-v1`."""
+        return ["visits", *(p.service for p in self.others)]
 
 
 @dataclass
@@ -96,15 +104,20 @@ SCENARIOS: dict[str, tuple[str, Fault, int]] = {
 }
 
 
-async def run(name: str, root: Path, writes: int = 24) -> Result:
+async def run(name: str, root: Path, writes: int = 24, full: bool = False) -> Result:
+    """One scenario; `full` adds employment and notify as consumers of the same stream (the bench does)."""
     injected, fault, replicas = SCENARIOS[name]
     result, started = Result(name, injected), time.monotonic()
     nats_server = NatsServer(root / "nats").start()
     mongo = MongoServer(root / "db").start(timeout=60)
-    registry = ServiceProcess("registry", root / "registry", nats_server.url, mongo.url, "faults_registry").start()
-    visits = [ServiceProcess("visits", root / f"visits{i}", nats_server.url, mongo.url, "faults_visits").start()
-              for i in range(replicas)]
-    cluster = Cluster(nats_server, mongo, registry, visits)
+
+    def service(name: str, folder: str) -> ServiceProcess:
+        return ServiceProcess(name, root / folder, nats_server.url, mongo.url, f"faults_{name}").start()
+
+    registry = service("registry", "registry")
+    visits = [service("visits", f"visits{i}") for i in range(replicas)]
+    others = [service(name, name) for name in ("employment", "notify")] if full else []
+    cluster = Cluster(nats_server, mongo, registry, visits, others)
     try:
         accepted = await _write_through(cluster, fault, writes, result)
         if name == "events redelivered":
@@ -112,7 +125,7 @@ async def run(name: str, root: Path, writes: int = 24) -> Result:
         await _settle(cluster)
         result.checks = await _check(cluster, accepted)
     finally:
-        for process in (*visits, registry, mongo, nats_server):
+        for process in (*others, *visits, registry, mongo, nats_server):
             process.stop()
     result.seconds = round(time.monotonic() - started, 1)
     return result
@@ -142,14 +155,16 @@ async def _write_through(cluster: Cluster, fault: Fault, writes: int, result: Re
 
 
 async def _register(api: httpx.AsyncClient, today, i: int) -> str | None:
-    """A living-alone elder: a household and its only member (two writes; accepted when both are)."""
+    """A household and its only member (two writes; accepted when both are): every other one a living-alone
+    elder (visits plans a routine task), the rest a 45-year-old out of work (employment opens a seeker)."""
+    elder = i % 2 == 0
     try:
         household = await api.post(f"/v1/communities/{COMMUNITY}/households", json={"address": {"estate": "工农里"}})
         if household.status_code != 201:
             return None
         resident = await api.post(f"/v1/communities/{COMMUNITY}/residents", json={
-            "name": f"老人{i}", "id_number": id_number(born_years_ago(82, today), seq=i),
-            "household_id": household.json()["id"]})
+            "name": f"居民{i}", "id_number": id_number(born_years_ago(82 if elder else 45, today), seq=i),
+            "household_id": household.json()["id"], "employment_status": "retired" if elder else "unemployed"})
         return resident.json()["id"] if resident.status_code == 201 else None
     except httpx.HTTPError:
         return None
@@ -176,7 +191,8 @@ async def _settle(cluster: Cluster, timeout: float = 60.0) -> None:
         while time.monotonic() < deadline:
             pending = await client["faults_registry"].outbox.count_documents({"state": "pending"})
             try:
-                settled = pending == 0 and await caught_up(cluster.nats.url, "REGISTRY", "visits-registry-v1")
+                settled = pending == 0 and all([await caught_up(cluster.nats.url, "REGISTRY", f"{name}-registry-v1")
+                                                for name in cluster.consumers])
             except Exception:  # NATS still coming back
                 settled = False
             if settled:
@@ -191,20 +207,27 @@ async def _check(cluster: Cluster, accepted: list[str]) -> dict[str, bool]:
     client = AsyncMongoClient(cluster.mongo.url)
     try:
         registry, visits = client["faults_registry"], client["faults_visits"]
-        stored = {d["_id"] for d in await registry.residents.find({}, {"_id": 1}).to_list()}
+        people = await registry.residents.find({}, {"employment_status": 1}).to_list()
+        stored = {d["_id"] for d in people}
+        elders = {d["_id"] for d in people if d["employment_status"] == "retired"}
         registered = await _registered_event_ids(cluster.nats.url)
         projected = {d["_id"] for d in await visits.residents.find({}, {"_id": 1}).to_list()}
         routine = Counter(t["resident_id"] for t in await visits.tasks.find({"reason": "routine"}).to_list())
-        handled = await visits.inbox.count_documents({"type": "linli.registry.resident.registered.v1"})
-        return {
+        handled = {name: await client[f"faults_{name}"].inbox.count_documents(
+            {"type": "linli.registry.resident.registered.v1"}) for name in cluster.consumers}
+        checks = {
             "every accepted write present": set(accepted) <= stored,
             "one registered event per resident": all(len(registered.get(r, ())) == 1 for r in stored),
             "visits projection equals the registry": projected == stored,
-            "each event handled once in effect": handled == len(stored),
-            "one routine task per elder": all(routine[r] == 1 for r in stored) and len(routine) == len(stored),
+            "each event handled once in effect": all(count == len(stored) for count in handled.values()),
+            "one routine task per elder": all(routine[r] == 1 for r in elders) and set(routine) == elders,
             "outbox drained": await registry.outbox.count_documents({"state": "pending"}) == 0,
             "no dead letters": await _dead_letters(cluster.nats.url) == 0,
         }
+        if cluster.others:
+            seekers = {d["_id"] for d in await client["faults_employment"].seekers.find({}, {"_id": 1}).to_list()}
+            checks["one seeker per resident out of work"] = seekers == stored - elders
+        return checks
     finally:
         await client.close()
 
