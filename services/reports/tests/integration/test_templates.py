@@ -23,6 +23,17 @@ async def test_each_save_is_a_new_version_and_lists_below_and_above(district, st
     assert (taken.status_code, taken.json()["code"]) == (409, "template.key.taken")
 
 
+async def test_if_match_keeps_two_admins_from_overwriting_each_other(district):
+    url = f"/v1/orgs/{STREET}/report-templates/seed_000"
+    first = await district.put(url, json=SEED_000)
+    mine = await district.put(url, json={**SEED_000, "name": "甲"}, headers={"If-Match": first.headers["etag"]})
+    theirs = await district.put(url, json={**SEED_000, "name": "乙"}, headers={"If-Match": first.headers["etag"]})
+    assert (first.headers["etag"], mine.status_code, mine.headers["etag"]) == ('"1"', 200, '"2"')
+    assert (theirs.status_code, theirs.json()["code"]) == (412, "version.mismatch")
+    listed = await district.get(f"/v1/orgs/{STREET}/report-templates")
+    assert [(t["name"], t["version"]) for t in listed.json()] == [("甲", 2)]
+
+
 @pytest.mark.parametrize("indicator, code", [
     ({**ELDERLY, "group": "martians"}, "template.indicator.unknown_group"),
     ({**ELDERLY, "filters": {"min_age": 90, "max_age": 80}}, "template.filter.age_range_inverted"),

@@ -1,9 +1,12 @@
 """Report templates, defined by a district or a street for everything beneath it."""
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response
 
 from linli_shared.auth import CurrentPrincipal
+from linli_shared.etag import etag, parse_if_match
 
 from linli_reports.api.deps import ReportsDep
 from linli_reports.api.schemas import TemplateOut
@@ -18,9 +21,12 @@ def _out(doc: dict) -> TemplateOut:
 
 
 @router.put("/orgs/{code}/report-templates/{key}", response_model=TemplateOut)
-async def save_template(code: str, key: str, body: TemplateIn, ctx: ReportsDep,
-                        principal: CurrentPrincipal) -> TemplateOut:
-    return _out(await templates.save_template(ctx, principal, code, key, body))
+async def save_template(code: str, key: str, body: TemplateIn, ctx: ReportsDep, principal: CurrentPrincipal,
+                        response: Response, if_match: Annotated[str | None, Header()] = None) -> TemplateOut:
+    expected = parse_if_match(if_match) if if_match is not None else None
+    saved = await templates.save_template(ctx, principal, code, key, body, expected)
+    response.headers["ETag"] = etag(saved["version"])
+    return _out(saved)
 
 
 @router.get("/orgs/{code}/report-templates", response_model=list[TemplateOut])

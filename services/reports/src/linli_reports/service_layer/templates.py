@@ -5,7 +5,7 @@ import re
 from typing import Any
 
 from linli_shared.auth import Access, Principal
-from linli_shared.errors import conflict, invalid, not_found
+from linli_shared.errors import Problem, conflict, invalid, not_found
 from linli_shared.outbox import Tx
 
 from linli_reports.domain.indicators import Template, TemplateError, TemplateIn, validate_template
@@ -16,7 +16,9 @@ OWNER_LEVELS = {6: "district", 9: "street"}
 KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
-async def save_template(ctx: Reports, principal: Principal, org: str, key: str, body: TemplateIn) -> dict[str, Any]:
+async def save_template(ctx: Reports, principal: Principal, org: str, key: str, body: TemplateIn,
+                        expected_version: int | None = None) -> dict[str, Any]:
+    """Each save is the next version; with `expected_version` (If-Match) a concurrent save is a 412, not lost."""
     principal.authorize(org, Access.ADMIN)
     if len(org) not in OWNER_LEVELS or not org.isdigit():
         raise invalid("template.org.not_district_or_street",
@@ -32,7 +34,11 @@ async def save_template(ctx: Reports, principal: Principal, org: str, key: str, 
         current = await tx.db[TEMPLATES].find_one({"_id": key}, session=tx.session)
         if current is not None and current["org_code"] != org:
             raise conflict("template.key.taken", f"template {key} belongs to {current['org_code']}")
-        version = current["version"] + 1 if current else 1
+        at = current["version"] if current else 0
+        if expected_version is not None and expected_version != at:
+            raise Problem(412, "version.mismatch", f"template {key} is at version {at}, not {expected_version}; "
+                          "re-read and retry")
+        version = at + 1
         doc = {"org_code": org, "version": version, **body.model_dump(mode="json"),
                "saved_by": principal.sub, "saved_at": ctx.clock.now()}
         await tx.db[TEMPLATES].replace_one({"_id": key}, doc, upsert=True, session=tx.session)
