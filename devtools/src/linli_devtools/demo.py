@@ -6,10 +6,10 @@ from datetime import date, timedelta
 
 import httpx
 
+from linli_devtools.orgs import ORG_TREE
 from linli_devtools.people import id_number
 
-ORGS = [("130303", "海港区"), ("130303001", "港城大街街道"), ("130303001001", "工农里社区"),
-        ("130303001001-01", "工农里第一网格"), ("130303001001-02", "工农里第二网格"), ("130303001002", "建树里社区")]
+ORGS = [*ORG_TREE, ("130303001001-01", "工农里第一网格"), ("130303001001-02", "工农里第二网格")]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "凤兰玉荣秀英建国志强桂芝淑华德明丽娟文海红梅振华小明春生"
 ESTATES = {"130303001001": "工农里", "130303001002": "建树里"}

@@ -5,9 +5,8 @@ from datetime import date
 
 import httpx
 
+from linli_devtools.orgs import COMMUNITY, DISTRICT, OTHER_COMMUNITY, STREET  # noqa: F401  (the tests import them from here)
 from linli_devtools.people import id_number  # noqa: F401  (re-exported for the tests)
-
-DISTRICT, STREET, COMMUNITY, OTHER_COMMUNITY = "130303", "130303001", "130303001001", "130303001002"
 
 
 async def new_household(client: httpx.AsyncClient, community: str = COMMUNITY, **extra) -> str:

@@ -6,12 +6,13 @@ from datetime import UTC, datetime
 
 import nats
 
+from linli_devtools.orgs import COMMUNITY, DISTRICT, STREET  # noqa: F401  (the tests import them from here)
+from linli_devtools.orgs import OTHER_COMMUNITY as OTHER  # noqa: F401
 from linli_devtools.people import born_years_ago, id_number
 from linli_shared.bus import StreamSpec
 from linli_shared.clock import Clock
 from linli_shared.events import CloudEvent
 
-DISTRICT, STREET, COMMUNITY, OTHER = "130303", "130303001", "130303001001", "130303001002"
 TODAY = Clock().today()
 
 # 60岁以上老年人786人，其中80岁以上36人，60岁以上的空巢老人户131户。下岗失业人员207人，其中4050人员45人

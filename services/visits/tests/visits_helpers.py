@@ -1,10 +1,11 @@
 """Helpers for visits tests: residents registered through the registry, tasks read from visits."""
 from __future__ import annotations
 
+from linli_devtools.orgs import COMMUNITY, DISTRICT, STREET  # noqa: F401  (the tests import them from here)
+from linli_devtools.orgs import OTHER_COMMUNITY as OTHER  # noqa: F401
 from linli_devtools.people import born_years_ago, id_number
 from linli_shared.clock import Clock
 
-DISTRICT, STREET, COMMUNITY, OTHER = "130303", "130303001", "130303001001", "130303001002"
 TODAY = Clock().today()  # Asia/Shanghai, as both services count days
 
 

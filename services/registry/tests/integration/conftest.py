@@ -7,10 +7,12 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 
+from linli_devtools.orgs import put_org_tree
+
 from linli_registry.bootstrap import create_app
 from linli_registry.settings import RegistrySettings
 
-from registry_helpers import COMMUNITY, DISTRICT, OTHER_COMMUNITY, STREET
+from registry_helpers import COMMUNITY, DISTRICT
 
 
 @pytest.fixture
@@ -46,8 +48,5 @@ async def client_for(app) -> AsyncIterator[Callable[..., httpx.AsyncClient]]:
 async def admin(client_for, make_token) -> AsyncIterator[httpx.AsyncClient]:
     """A district admin who may read PII, with the org tree of two communities in place."""
     client = client_for(make_token(roles=["admin"], scope=[DISTRICT], perms=["pii:read"]))
-    for code, name in [(DISTRICT, "海港区"), (STREET, "港城大街街道"), (COMMUNITY, "工农里社区"),
-                       (OTHER_COMMUNITY, "建树里社区"), (f"{COMMUNITY}-03", "第三网格")]:
-        response = await client.put(f"/v1/orgs/{code}", json={"name": name})
-        assert response.status_code == 200, response.text
+    await put_org_tree(client, extra=[(f"{COMMUNITY}-03", "第三网格")])
     yield client

@@ -8,6 +8,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from linli_devtools.asgi import client
+from linli_devtools.orgs import put_org_tree
 from linli_shared.clock import Clock
 
 from linli_registry.bootstrap import create_app as create_registry
@@ -15,7 +16,7 @@ from linli_registry.settings import RegistrySettings
 from linli_visits.bootstrap import create_app as create_visits
 from linli_visits.settings import VisitsSettings
 
-from visits_helpers import COMMUNITY, DISTRICT, OTHER, STREET
+from visits_helpers import DISTRICT
 
 
 @pytest.fixture
@@ -35,9 +36,7 @@ async def apps(mongo_url, nats_url, db_name, clock) -> AsyncIterator[tuple]:
 @pytest.fixture
 async def registry(apps, make_token) -> AsyncIterator[httpx.AsyncClient]:
     async with client(apps[0], make_token(roles=["admin"], scope=[DISTRICT], perms=["pii:read"])) as c:
-        for code, name in [(DISTRICT, "海港区"), (STREET, "港城大街街道"), (COMMUNITY, "工农里社区"),
-                           (OTHER, "建树里社区")]:
-            assert (await c.put(f"/v1/orgs/{code}", json={"name": name})).status_code == 200
+        await put_org_tree(c)
         yield c
 
 
