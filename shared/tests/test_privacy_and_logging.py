@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import structlog
+from cryptography.exceptions import InvalidTag
 
 from linli_shared.logging import configure_logging, get_logger
 from linli_shared.privacy import PiiVault, mask_id_number, mask_phone, outside_view, redact_text
@@ -23,6 +25,15 @@ def test_vault_encrypts_with_a_fresh_nonce_and_hashes_stably():
     assert first != second and NUMBER not in first
     assert vault.decrypt(first) == NUMBER == vault.decrypt(second)
     assert vault.keyed_hash(NUMBER) == vault.keyed_hash(NUMBER) != PiiVault("a" * 32, "c" * 32).keyed_hash(NUMBER)
+
+
+def test_vault_seals_bytes_bound_to_their_context():
+    vault = PiiVault("a" * 32, "b" * 32)
+    sealed = vault.encrypt_bytes(NUMBER.encode(), b"import-1:0")
+    assert NUMBER.encode() not in sealed
+    assert vault.decrypt_bytes(sealed, b"import-1:0") == NUMBER.encode()
+    with pytest.raises(InvalidTag):  # a chunk moved to another file or position does not decrypt
+        vault.decrypt_bytes(sealed, b"import-1:1")
 
 
 def test_log_lines_are_json_with_sensitive_fields_redacted(capsys):

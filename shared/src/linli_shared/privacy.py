@@ -60,8 +60,15 @@ class PiiVault:
         return base64.b64encode(nonce + sealed).decode()
 
     def decrypt(self, token: str) -> str:
-        raw = base64.b64decode(token)
-        return self._aead.decrypt(raw[:12], raw[12:], None).decode()
+        return self.decrypt_bytes(base64.b64decode(token)).decode()
+
+    def encrypt_bytes(self, plaintext: bytes, context: bytes = b"") -> bytes:
+        """Nonce + ciphertext; `context` (e.g. a file id and chunk number) must match on decryption."""
+        nonce = os.urandom(12)
+        return nonce + self._aead.encrypt(nonce, plaintext, context or None)
+
+    def decrypt_bytes(self, sealed: bytes, context: bytes = b"") -> bytes:
+        return self._aead.decrypt(sealed[:12], sealed[12:], context or None)
 
     def keyed_hash(self, value: str) -> str:
         return hmac.new(self._hash_key, value.encode(), hashlib.sha256).hexdigest()

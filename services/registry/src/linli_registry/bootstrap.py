@@ -9,8 +9,9 @@ from linli_shared.privacy import PiiVault
 from linli_shared.runtime import ServiceRuntime
 from linli_shared.settings import group_rules
 
-from linli_registry.api import households, orgs, residents, statistics
+from linli_registry.api import audit, exports, households, imports, memberships, orgs, residents, statistics
 from linli_registry.service_layer.context import Registry
+from linli_registry.service_layer.imports import ImportRunner
 from linli_registry.settings import RegistrySettings
 from linli_registry.storage.indexes import INDEXES
 from linli_registry.storage.statistics_cache import bump_data_versions
@@ -20,9 +21,15 @@ def create_app(settings: RegistrySettings | None = None, clock: Clock | None = N
     settings = settings or RegistrySettings()
     runtime = ServiceRuntime(settings, INDEXES)  # the registry consumes no one's events
     runtime.uow.before_commit.append(bump_data_versions)
-    app = create_service_app(runtime, [orgs.router, households.router, residents.router, statistics.router],
-                             title="Linli registry (居民登记)")
-    app.state.registry = Registry(
+    routers = [orgs.router, households.router, exports.router, residents.router, memberships.router,
+               statistics.router, imports.router, audit.router]
+    app = create_service_app(runtime, routers, title="Linli registry (居民登记)")
+    app.state.registry = registry = Registry(
         uow=runtime.uow, db=runtime.db, rules=group_rules(settings), clock=clock or Clock(settings.timezone),
         vault=PiiVault(settings.pii_key.get_secret_value(), settings.pii_hash_key.get_secret_value()))
+    app.state.import_runner = runner = ImportRunner(
+        registry, runtime.owner, batch_rows=settings.import_batch_rows, lease_seconds=settings.import_lease_seconds,
+        poll_seconds=settings.import_poll_seconds)
+    app.state.import_max_bytes = settings.import_max_bytes
+    runtime.workers["imports"] = runner.loop
     return app

@@ -9,3 +9,8 @@ class RegistrySettings(ServiceSettings):
     service_name: str = "registry"
     port: int = Field(8001, validation_alias=AliasChoices("LINLI_REGISTRY_PORT"))
     mongo_db: str = Field("linli_registry", validation_alias=AliasChoices("LINLI_REGISTRY_MONGO_DB"))
+    # Ledger imports (台账导入)
+    import_max_bytes: int = Field(50 << 20, gt=0, description="largest upload accepted")
+    import_batch_rows: int = Field(500, ge=1, description="rows written per transaction (whole households)")
+    import_poll_seconds: float = Field(2.0, gt=0, description="how often an idle worker looks for jobs")
+    import_lease_seconds: float = Field(60.0, gt=0, description="a job whose worker is silent this long is rerun")

@@ -32,11 +32,16 @@ class _Facts(BaseModel):
 
 
 class Period(_Facts):
-    start: date
+    start: date | None  # None: since before records began (a ledger's value with no known start)
     end: date | None = None  # exclusive; None while still running
 
     def active_on(self, day: date) -> bool:
-        return self.start <= day and (self.end is None or day < self.end)
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+def _member_on(periods: tuple[Period, ...], flag: bool, day: date) -> bool:
+    # Records without history (e.g. built from events) only know today's flag.
+    return any(period.active_on(day) for period in periods) if periods else flag
 
 
 class PersonFacts(_Facts):
@@ -50,11 +55,22 @@ class PersonFacts(_Facts):
     residence_type: Literal["registered", "resident_nonlocal", "temporary"] = "registered"
     status: Literal["active", "moved_out", "deceased"] = "active"
     left_on: date | None = None  # moved out / died; before that day the person still counts
-    disabled: bool = False
+    disabled: bool = False  # holds a 残疾人证 today
     retired_cadre: bool = False  # 离退休干部
-    special_care: bool = False  # 优抚对象
+    special_care: bool = False  # 重点监护对象 of any category today
+    # Retired cadre, volunteer and party member stay plain flags: none has a validity period in the
+    # ledgers (a cadre's retirement and a party membership last for life; volunteering is a standing
+    # willingness), so dating them would record data entry, not fact. Leaving is `left_on`.
     volunteer: bool = False
     party_member: bool = False
+    disability_periods: tuple[Period, ...] = ()  # when known, these decide `disabled` on any date
+    special_care_periods: tuple[Period, ...] = ()  # of every category
+
+    def disabled_on(self, day: date) -> bool:
+        return _member_on(self.disability_periods, self.disabled, day)
+
+    def special_care_on(self, day: date) -> bool:
+        return _member_on(self.special_care_periods, self.special_care, day)
 
 
 class HouseholdFacts(_Facts):
@@ -117,7 +133,7 @@ def group_members(
     for person, age in counted:
         hid = person.household_id
         alone = hid is not None and len(ages_by_household[hid]) == 1
-        for name in _resident_group_names(person, age, alone, hid in low_income, rules):
+        for name in _resident_group_names(person, age, as_of, alone, hid in low_income, rules):
             members[name].add(person.resident_id)
     return members
 
@@ -153,11 +169,11 @@ def resident_groups(
     }
     low_income = in_household and household is not None and household.low_income_on(as_of)
     alone = in_household and not housemates
-    return _resident_group_names(person, age_on(person.birth_date, as_of), alone, low_income, rules)
+    return _resident_group_names(person, age_on(person.birth_date, as_of), as_of, alone, low_income, rules)
 
 
 def _resident_group_names(
-    person: PersonFacts, age: int, alone: bool, low_income: bool, rules: GroupRules
+    person: PersonFacts, age: int, as_of: date, alone: bool, low_income: bool, rules: GroupRules
 ) -> list[str]:
     # Shared by group_members and resident_groups so the two can never disagree.
     out_of_work = person.employment_status in _OUT_OF_WORK
@@ -171,9 +187,9 @@ def _resident_group_names(
         "unemployed": out_of_work,
         "hard_to_employ_4050": out_of_work and _within(age, hard_to_employ),
         "low_income_residents": low_income,  # 低保对象
-        "disabled": person.disabled,
+        "disabled": person.disabled_on(as_of),
         "retired_cadres": person.retired_cadre,
-        "special_care": person.special_care,
+        "special_care": person.special_care_on(as_of),
         "volunteers": person.volunteer,
         "party_members": person.party_member,
         "children_under_6": age < rules.child_under_age,
@@ -187,8 +203,21 @@ def _within(age: int, bounds: AgeRange) -> bool:
     return bounds[0] <= age <= bounds[1]
 
 
+def _day(value: Any) -> date | None:
+    return date.fromisoformat(str(value)) if value else None
+
+
+def _periods(records: Iterable[Mapping[str, Any]]) -> tuple[Period, ...]:
+    return tuple(Period(start=_day(r.get("start")), end=_day(r.get("end"))) for r in records)
+
+
 def person_facts_from(record: Mapping[str, Any]) -> PersonFacts:
-    """A resident as the registry stores and publishes it (ISO dates; flags as objects) → the rules' facts."""
+    """A resident as the registry stores and publishes it (ISO dates; flags as objects) → the rules' facts.
+
+    The registry's documents also carry `memberships: [{kind, start, end, ...}]` (disability and
+    special-care periods); events do not, and then today's flags decide every date.
+    """
+    memberships = record.get("memberships") or ()
     return PersonFacts(
         resident_id=record.get("resident_id") or record["_id"], household_id=record.get("household_id"),
         gender=record["gender"], birth_date=date.fromisoformat(str(record["birth_date"])),
@@ -198,12 +227,12 @@ def person_facts_from(record: Mapping[str, Any]) -> PersonFacts:
         disabled=bool(record.get("disability")), retired_cadre=bool(record.get("retired_cadre")),
         special_care=bool(record.get("special_care")), volunteer=bool(record.get("volunteer")),
         party_member=bool(record.get("party_member")),
+        disability_periods=_periods(m for m in memberships if m.get("kind") == "disability"),
+        special_care_periods=_periods(m for m in memberships if m.get("kind") == "special_care"),
     )
 
 
 def household_facts_from(record: Mapping[str, Any]) -> HouseholdFacts:
     """A household record with `low_income_periods: [{start, end}]` (ISO dates) → the rules' facts."""
-    periods = tuple(Period(start=date.fromisoformat(str(p["start"])),
-                           end=date.fromisoformat(str(p["end"])) if p.get("end") else None)
-                    for p in record.get("low_income_periods") or ())
-    return HouseholdFacts(household_id=record.get("household_id") or record["_id"], low_income_periods=periods)
+    return HouseholdFacts(household_id=record.get("household_id") or record["_id"],
+                          low_income_periods=_periods(record.get("low_income_periods") or ()))

@@ -15,8 +15,9 @@ from linli_shared.privacy import mask_phone
 from linli_registry.api.deps import RegistryDep
 from linli_registry.api.schemas import LifeEventIn, LifeEventOut, ResidentIn, ResidentOut, ResidentPatch
 from linli_registry.domain.vocabulary import ResidentStatus
-from linli_registry.service_layer import queries, residents
+from linli_registry.service_layer import audit, queries, residents
 from linli_registry.service_layer.context import Registry
+from linli_registry.service_layer.resident_filters import ResidentFilter
 
 router = APIRouter(prefix="/v1", tags=["residents"])
 
@@ -32,8 +33,10 @@ def _out(reg: Registry, principal: Principal, doc: dict, groups: list[str]) -> R
     return ResidentOut(**fields)
 
 
-async def _full(reg: Registry, principal: Principal, doc: dict, response: Response) -> ResidentOut:
+async def _full(reg: Registry, principal: Principal, doc: dict, response: Response, via: str | None) -> ResidentOut:
     response.headers["ETag"] = etag(doc["version"])
+    if via:
+        await audit.pii_revealed(reg, principal, [doc], via=via)
     return _out(reg, principal, doc, await residents.groups_of(reg.db, doc, reg.today(), reg.rules))
 
 
@@ -42,21 +45,21 @@ async def post_resident(code: str, body: ResidentIn, reg: RegistryDep, principal
                         response: Response) -> ResidentOut:
     doc = await residents.register_resident(reg, principal, code, body)
     response.headers["Location"] = f"/v1/residents/{doc['_id']}"
-    return await _full(reg, principal, doc, response)
+    return await _full(reg, principal, doc, response, via=None)  # the caller just sent these values
 
 
 @router.get("/residents/{resident_id}", response_model=ResidentOut)
 async def get_resident(resident_id: str, reg: RegistryDep, principal: CurrentPrincipal,
                        response: Response) -> ResidentOut:
     doc = await residents.load_resident(reg, principal, resident_id, Access.READ)
-    return await _full(reg, principal, doc, response)
+    return await _full(reg, principal, doc, response, via="read")
 
 
 @router.patch("/residents/{resident_id}", response_model=ResidentOut)
 async def patch_resident(resident_id: str, body: ResidentPatch, reg: RegistryDep, principal: CurrentPrincipal,
                          response: Response, if_match: Annotated[str | None, Header()] = None) -> ResidentOut:
     doc = await residents.update_resident(reg, principal, resident_id, body, parse_if_match(if_match))
-    return await _full(reg, principal, doc, response)
+    return await _full(reg, principal, doc, response, via="update")
 
 
 @router.post("/residents/{resident_id}/life-events", response_model=LifeEventOut, status_code=201)
@@ -70,14 +73,15 @@ async def post_life_event(resident_id: str, body: LifeEventIn, reg: RegistryDep,
 @router.get("/communities/{code}/residents", response_model=Page[ResidentOut])
 async def list_residents(
     code: str, reg: RegistryDep, principal: CurrentPrincipal,
-    group: Annotated[str | None, Query(description="a derived group, e.g. elderly_80")] = None,
+    group: Annotated[list[str], Query(description="derived groups, all must hold, e.g. elderly_80")] = [],  # noqa: B006
     status: ResidentStatus | None = None,
     q: Annotated[str | None, Query(min_length=1, max_length=50)] = None,
-    household_id: str | None = None, as_of: date | None = None,
-    limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
+    household_id: str | None = None,
+    grid: Annotated[str | None, Query(description="grid code, e.g. 130303001001-03")] = None,
+    as_of: date | None = None, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
 ) -> Page[ResidentOut]:
-    docs, next_cursor = await queries.list_residents(
-        reg, principal, code, group=group, status=status, q=q, household_id=household_id, as_of=as_of,
-        limit=limit, cursor=cursor)
+    f = ResidentFilter(groups=tuple(group), status=status, household_id=household_id, grid=grid, as_of=as_of)
+    docs, next_cursor = await queries.list_residents(reg, principal, code, f, q, limit, cursor)
     groups = await residents.groups_of_many(reg.db, docs, as_of or reg.today(), reg.rules)
+    await audit.pii_revealed(reg, principal, docs, via="list")
     return Page(items=[_out(reg, principal, d, groups[d["_id"]]) for d in docs], next_cursor=next_cursor)

@@ -11,8 +11,10 @@ from linli_shared.mongo import find_authorized
 from linli_shared.outbox import Tx
 
 from linli_registry.api.schemas import HouseholdIn, LowIncomeIn
+from linli_registry.domain.audit import changes_between, new_entry
 from linli_registry.domain.orgs import is_grid_of
 from linli_registry.events import HouseholdRegistered, HouseholdState, HouseholdUpdated
+from linli_registry.service_layer import audit
 from linli_registry.service_layer.context import Registry, existing_community
 from linli_registry.storage.indexes import HOUSEHOLDS, ORGS
 
@@ -47,6 +49,8 @@ async def register_household(reg: Registry, principal: Principal, community: str
                "created_at": datetime.now(UTC)}
         await tx.db[HOUSEHOLDS].insert_one(doc, session=tx.session)
         _emit(tx, doc, HouseholdRegistered)
+        await audit.record(tx, new_entry(principal.sub, "household.registered", community, household_id=doc["_id"],
+                                         detail={"address": doc["address"], "grid": doc["grid"]}))
         return doc
 
     return await reg.uow.run(work)
@@ -85,7 +89,7 @@ async def start_low_income(reg: Registry, principal: Principal, household_id: st
             if current:
                 periods = [*periods[:-1], {**current, "end": since}]
             periods = [*periods, {"start": since, "end": None, "monthly_amount_cny": body.monthly_amount_cny}]
-        return await _save_periods(tx, doc, periods)
+        return await _save_periods(tx, principal, doc, periods)
 
     return await reg.uow.run(work)
 
@@ -104,13 +108,16 @@ async def end_low_income(reg: Registry, principal: Principal, household_id: str,
                           f"ended_on {ended} is before the allowance started ({current['start']})",
                           ["query", "ended_on"])
         periods = [*doc["low_income_periods"][:-1], {**current, "end": ended.isoformat()}]
-        return await _save_periods(tx, doc, periods)
+        return await _save_periods(tx, principal, doc, periods)
 
     return await reg.uow.run(work)
 
 
-async def _save_periods(tx: Tx, doc: dict[str, Any], periods: list[dict]) -> dict[str, Any]:
-    doc = {**doc, "low_income_periods": periods, "version": doc["version"] + 1}
+async def _save_periods(tx: Tx, principal: Principal, doc: dict[str, Any], periods: list[dict]) -> dict[str, Any]:
+    before, doc = doc, {**doc, "low_income_periods": periods, "version": doc["version"] + 1}
     await tx.db[HOUSEHOLDS].replace_one({"_id": doc["_id"]}, doc, session=tx.session)
     _emit(tx, doc, HouseholdUpdated)
+    await audit.record(tx, new_entry(principal.sub, "household.changed", doc["community_code"],
+                                     household_id=doc["_id"],
+                                     changes=changes_between(before, doc, ["low_income_periods"])))
     return doc

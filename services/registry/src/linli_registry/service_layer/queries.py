@@ -2,79 +2,30 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from datetime import date
 from typing import Any
 
 from linli_shared.auth import Access, Principal
-from linli_shared.domain.groups import (
-    GROUPS,
-    HOUSEHOLD_GROUPS,
-    HouseholdFacts,
-    PersonFacts,
-    counts_on,
-    group_counts,
-    group_members,
-    household_facts_from,
-    person_facts_from,
-)
+from linli_shared.domain.groups import GROUPS, group_counts
 from linli_shared.errors import invalid, not_found
 from linli_shared.pagination import page_by_id
 
+from linli_registry.service_layer import search
 from linli_registry.service_layer.context import Registry, existing_community, org_code_or_422
-from linli_registry.storage.indexes import HOUSEHOLDS, ORGS, RESIDENTS
+from linli_registry.service_layer.resident_filters import ResidentFilter, query_for
+from linli_registry.storage.facts import community_facts
+from linli_registry.storage.indexes import ORGS, RESIDENTS
 from linli_registry.storage.statistics_cache import cached_counts
 
-# Only what the group rules read: statistics over a district must not drag whole documents along.
-FACT_FIELDS = {"household_id": 1, "gender": 1, "birth_date": 1, "employment_status": 1, "residence_type": 1,
-               "status": 1, "left_on": 1, "disability": 1, "retired_cadre": 1, "special_care": 1,
-               "volunteer": 1, "party_member": 1}
 
-
-async def _facts(reg: Registry, community: str) -> tuple[list[PersonFacts], list[HouseholdFacts]]:
-    persons = await reg.db[RESIDENTS].find({"community_code": community}, FACT_FIELDS).to_list()
-    households = await reg.db[HOUSEHOLDS].find({"community_code": community}, {"low_income_periods": 1}).to_list()
-    return [person_facts_from(p) for p in persons], [household_facts_from(h) for h in households]
-
-
-def _search_filter(q: str) -> dict[str, Any]:
-    """Name, pinyin initials or full pinyin, or the tail of the ID number or phone."""
-    q = q.strip()
-    if re.fullmatch(r"[0-9Xx]{4}", q):
-        return {"$or": [{"id_tail": q.upper()}, {"phone": {"$regex": f"{q}$"}}]}
-    if re.fullmatch(r"[A-Za-z]+", q):
-        prefix = f"^{q.lower()}"
-        return {"$or": [{"name_initials": {"$regex": prefix}}, {"name_pinyin": {"$regex": prefix}}]}
-    return {"name": {"$regex": re.escape(q)}}
-
-
-async def list_residents(reg: Registry, principal: Principal, community: str, *, group: str | None,
-                         status: str | None, q: str | None, household_id: str | None, as_of: date | None,
+async def list_residents(reg: Registry, principal: Principal, community: str, f: ResidentFilter, q: str | None,
                          limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
     principal.authorize(community, Access.READ)
     await existing_community(reg.db, community)
-    clauses: list[dict[str, Any]] = [{"community_code": community}]
-    if status:
-        clauses.append({"status": status})
-    if household_id:
-        clauses.append({"household_id": household_id})
-    if q:
-        clauses.append(_search_filter(q))
-    if group:
-        clauses.append({"_id": {"$in": await _group_resident_ids(reg, community, group, as_of or reg.today())}})
-    query = clauses[0] if len(clauses) == 1 else {"$and": clauses}
+    query = await query_for(reg, community, f)
+    if q and q.strip():  # ranked by relevance, so paged by offset rather than by _id
+        return await search.search_residents(reg, community, q, query, limit, cursor)
     return await page_by_id(reg.db[RESIDENTS], query, limit, cursor)
-
-
-async def _group_resident_ids(reg: Registry, community: str, group: str, as_of: date) -> list[str]:
-    if group not in GROUPS:
-        raise invalid("resident.group.unknown", f"unknown group {group!r}; one of {', '.join(GROUPS)}",
-                      ["query", "group"])
-    facts, households = await _facts(reg, community)
-    members = group_members(facts, households, as_of, reg.rules)[group]
-    if group in HOUSEHOLD_GROUPS:
-        return sorted(p.resident_id for p in facts if p.household_id in members and counts_on(p, as_of))
-    return sorted(members)
 
 
 async def statistics(reg: Registry, principal: Principal, code: str, as_of: date | None) -> dict[str, Any]:
@@ -100,13 +51,18 @@ async def _community_counts(reg: Registry, prefix: str, as_of: date) -> dict[str
 
     async def one(code: str) -> dict[str, int]:
         async with gate:
-            return await cached_counts(reg.db, code, as_of, lambda: _compute_counts(reg, code, as_of))
+            return await community_counts(reg, code, as_of)
 
     return dict(zip(codes, await asyncio.gather(*(one(code) for code in codes)), strict=True))
 
 
+async def community_counts(reg: Registry, community: str, as_of: date) -> dict[str, int]:
+    """One community's statistics, through the same cache as the statistics page."""
+    return await cached_counts(reg.db, community, as_of, lambda: _compute_counts(reg, community, as_of))
+
+
 async def _compute_counts(reg: Registry, community: str, as_of: date) -> dict[str, int]:
-    return group_counts(*await _facts(reg, community), as_of, reg.rules)
+    return group_counts(*await community_facts(reg.db, community), as_of, reg.rules)
 
 
 def _node(org: dict[str, Any], as_of: date, per_community: dict[str, dict[str, int]], breakdown: list) -> dict:

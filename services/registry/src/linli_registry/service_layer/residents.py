@@ -11,13 +11,14 @@ from pypinyin import Style, lazy_pinyin
 from linli_shared.auth import Access, Principal
 from linli_shared.domain.groups import household_facts_from, person_facts_from, resident_groups
 from linli_shared.errors import Problem, conflict, invalid
-from linli_shared.logging import get_logger
 from linli_shared.mongo import find_authorized
 from linli_shared.outbox import Tx
 from linli_shared.privacy import mask_id_number
 
 from linli_registry.api.schemas import LifeEventIn, ResidentIn, ResidentPatch
+from linli_registry.domain.audit import new_entry
 from linli_registry.domain.id_card import id_tail
+from linli_registry.domain.memberships import memberships_after, reconcile
 from linli_registry.domain.residents import Identity, IdentityError, resolve_identity
 from linli_registry.events import (
     ResidentDeceased,
@@ -27,12 +28,17 @@ from linli_registry.events import (
     ResidentState,
     ResidentUpdated,
 )
+from linli_registry.service_layer import audit
 from linli_registry.service_layer.context import Registry, existing_community
 from linli_registry.storage.indexes import HOUSEHOLDS, ID_REGISTRATIONS, LIFE_EVENTS, RESIDENTS
 
-log = get_logger()
 IDENTITY_FIELDS = ("id_type", "id_number", "birth_date", "gender")
 _LEAVING = {"moved_out": ResidentMovedOut, "deceased": ResidentDeceased}
+# Stored keys that are the resident's own data (not bookkeeping like version or timestamps).
+PUBLIC_STORED = frozenset({"name", "id_type", "id_number_hash", "birth_date", "gender", "ethnicity", "phone",
+                           "household_id", "relation_to_head", "residence_type", "employment_status", "health",
+                           "disability", "party_member", "volunteer", "retired_cadre", "special_care",
+                           "birthday_calendar", "sms_consent"})
 
 
 def _identity_or_422(reg: Registry, id_type: str, number: str, birth: date | None, gender: str | None) -> Identity:
@@ -42,7 +48,7 @@ def _identity_or_422(reg: Registry, id_type: str, number: str, birth: date | Non
         raise invalid(exc.code, exc.message, ["body", exc.field]) from exc
 
 
-def _identity_doc(reg: Registry, identity: Identity) -> dict[str, Any]:
+def identity_doc(reg: Registry, identity: Identity) -> dict[str, Any]:
     """The raw number only encrypted; found again by a keyed hash; shown masked."""
     return {"id_type": identity.id_type, "id_number_enc": reg.vault.encrypt(identity.id_number),
             "id_number_hash": reg.vault.keyed_hash(f"{identity.id_type}:{identity.id_number}"),
@@ -50,7 +56,7 @@ def _identity_doc(reg: Registry, identity: Identity) -> dict[str, Any]:
             "birth_date": identity.birth_date.isoformat(), "gender": identity.gender}
 
 
-def _name_doc(name: str) -> dict[str, str]:
+def name_doc(name: str) -> dict[str, str]:
     syllables = lazy_pinyin(name, style=Style.NORMAL, errors="ignore")
     return {"name": name, "name_pinyin": "".join(syllables).lower(),
             "name_initials": "".join(s[0] for s in syllables if s).lower()}
@@ -100,17 +106,30 @@ async def groups_of(db: Any, doc: dict[str, Any], as_of: date, rules, session: A
 
 
 async def _emit_state(reg: Registry, tx: Tx, doc: dict[str, Any], event: type[ResidentState], **extra: Any) -> None:
-    household = await tx.db[HOUSEHOLDS].find_one({"_id": doc["household_id"]}, session=tx.session) \
-        if doc.get("household_id") else None
+    await emit_states(reg, tx, [(doc, event, extra)])
+
+
+async def emit_states(reg: Registry, tx: Tx, items: list[tuple[dict[str, Any], type[ResidentState], dict]]) -> None:
+    """Publish each resident's state (address, today's groups) with two reads for the lot, not two per resident."""
+    docs = [doc for doc, _, _ in items]
+    household_ids = sorted({d["household_id"] for d in docs if d.get("household_id")})
+    households = {h["_id"]: h for h in await tx.db[HOUSEHOLDS].find(
+        {"_id": {"$in": household_ids}}, session=tx.session).to_list()} if household_ids else {}
+    groups = await groups_of_many(tx.db, docs, reg.today(), reg.rules, tx.session)
+    for doc, event, extra in items:
+        state = _state(doc, households.get(doc.get("household_id")), groups[doc["_id"]])
+        tx.emit(event(**state, **extra), subject=doc["_id"], community=doc["community_code"],
+                aggregate_version=doc["version"])
+
+
+def _state(doc: dict[str, Any], household: dict[str, Any] | None, groups: list[str]) -> dict[str, Any]:
     state = {key: doc.get(key) for key in ResidentState.model_fields if key in doc}
     state.update(resident_id=doc["_id"], address=household["address"] if household else None,
-                 grid=household.get("grid") if household else None,
-                 groups=await groups_of(tx.db, doc, reg.today(), reg.rules, tx.session),
+                 grid=household.get("grid") if household else None, groups=groups,
                  special_care=doc.get("special_care") or [], party_member=bool(doc.get("party_member")),
                  volunteer=bool(doc.get("volunteer")), birthday_calendar=doc.get("birthday_calendar") or "solar",
                  sms_consent=bool(doc.get("sms_consent")))
-    tx.emit(event(**state, **extra), subject=doc["_id"], community=doc["community_code"],
-            aggregate_version=doc["version"])
+    return state
 
 
 async def register_resident(reg: Registry, principal: Principal, community: str, body: ResidentIn) -> dict:
@@ -120,17 +139,19 @@ async def register_resident(reg: Registry, principal: Principal, community: str,
     fields.update(residence_type=body.residence_type or "registered", special_care=body.special_care or [],
                   party_member=bool(body.party_member), birthday_calendar=body.birthday_calendar or "solar",
                   sms_consent=bool(body.sms_consent))
+    fields["memberships"] = reconcile([], fields.get("disability"), fields["special_care"], None)  # starts unknown
 
     async def work(tx: Tx) -> dict[str, Any]:
         await existing_community(tx.db, community, tx.session)
         await _check_household(tx, body.household_id, community)
         now = datetime.now(UTC)
         doc = {"_id": str(uuid.uuid4()), "community_code": community, "household_id": None, **fields,
-               **_name_doc(body.name), **_identity_doc(reg, identity), "status": "active", "left_on": None,
+               **name_doc(body.name), **identity_doc(reg, identity), "status": "active", "left_on": None,
                "version": 1, "created_at": now, "updated_at": now, "created_by": principal.sub}
         await _claim_identity(tx, doc["id_number_hash"], doc["_id"])
         await tx.db[RESIDENTS].insert_one(doc, session=tx.session)
         await _emit_state(reg, tx, doc, ResidentRegistered)
+        await audit.record_change(tx, principal, "resident.registered", {}, trail_view(doc), filled_fields(doc))
         return doc
 
     return await reg.uow.run(work)
@@ -141,10 +162,26 @@ async def load_resident(reg: Registry, principal: Principal, resident_id: str, a
 
 
 def reveal_id_number(reg: Registry, principal: Principal, doc: dict[str, Any]) -> str:
+    """The raw number for a pii:read token; the caller records the reveal (`audit.pii_revealed`)."""
     if not principal.can_read_pii:
         return doc["id_number_masked"]
-    log.info("resident.pii_revealed", resident_id=doc["_id"], community=doc["community_code"], sub=principal.sub)
     return reg.vault.decrypt(doc["id_number_enc"])
+
+
+def public_fields(changes: dict[str, Any]) -> list[str]:
+    """Stored keys → the field names consumers and the trail know (name_pinyin → name, id_* → id_number)."""
+    # `memberships` moves only with disability / special_care, which already name the change.
+    return sorted({"name" if k.startswith("name") else "id_number" if k.startswith("id_") else k
+                   for k in changes if k != "memberships"})
+
+
+def trail_view(doc: dict[str, Any]) -> dict[str, Any]:
+    """A resident as the audit trail may see it: the ID number only in its masked form."""
+    return {**doc, "id_number": doc.get("id_number_masked")}
+
+
+def filled_fields(doc: dict[str, Any]) -> list[str]:
+    return public_fields({k: v for k, v in doc.items() if k in PUBLIC_STORED and v not in (None, "", [], {}, False)})
 
 
 def _changes(reg: Registry, doc: dict[str, Any], patch: ResidentPatch) -> dict[str, Any]:
@@ -152,17 +189,20 @@ def _changes(reg: Registry, doc: dict[str, Any], patch: ResidentPatch) -> dict[s
     sent = patch.model_dump(exclude_unset=True)
     changes = {k: v for k, v in sent.items() if k not in IDENTITY_FIELDS and k != "name"}
     if "name" in sent:
-        changes.update(_name_doc(sent["name"]))
+        changes.update(name_doc(sent["name"]))
     if sent.keys() & set(IDENTITY_FIELDS):
         id_type = sent.get("id_type") or doc["id_type"]
         number = sent.get("id_number") or reg.vault.decrypt(doc["id_number_enc"])
         birth = sent.get("birth_date") or (None if id_type == "id_card" else date.fromisoformat(doc["birth_date"]))
         gender = sent.get("gender") or (None if id_type == "id_card" else doc["gender"])
-        identity = _identity_doc(reg, _identity_or_422(reg, id_type, number, birth, gender))
+        identity = identity_doc(reg, _identity_or_422(reg, id_type, number, birth, gender))
         if identity["id_number_hash"] == doc["id_number_hash"]:
             identity.pop("id_number_enc")  # same number: keep the stored ciphertext
         changes.update(identity)
-    return {k: v for k, v in changes.items() if doc.get(k) != v}
+    changes = {k: v for k, v in changes.items() if doc.get(k) != v}
+    if changes.keys() & {"disability", "special_care"}:  # the dated history follows, from today
+        changes["memberships"] = memberships_after(doc, changes, reg.today())
+    return changes
 
 
 async def update_resident(reg: Registry, principal: Principal, resident_id: str, patch: ResidentPatch,
@@ -179,6 +219,7 @@ async def update_resident(reg: Registry, principal: Principal, resident_id: str,
                           f"resident is at version {doc['version']}, not {if_match}; re-read and retry")
         if not changes:
             return doc
+        before = doc
         if "household_id" in changes:
             await _check_household(tx, changes["household_id"], doc["community_code"])
         if "id_number_hash" in changes:
@@ -186,9 +227,9 @@ async def update_resident(reg: Registry, principal: Principal, resident_id: str,
             await _claim_identity(tx, changes["id_number_hash"], resident_id)
         doc = {**doc, **changes, "version": doc["version"] + 1, "updated_at": datetime.now(UTC)}
         await tx.db[RESIDENTS].replace_one({"_id": resident_id}, doc, session=tx.session)
-        public = sorted({"name" if k.startswith("name") else "id_number" if k.startswith("id_") else k
-                         for k in changes})
+        public = public_fields(changes)
         await _emit_state(reg, tx, doc, ResidentUpdated, changed=public)
+        await audit.record_change(tx, principal, "resident.changed", trail_view(before), trail_view(doc), public)
         return doc
 
     return await reg.uow.run(work)
@@ -222,6 +263,10 @@ async def record_life_event(reg: Registry, principal: Principal, resident_id: st
             await _emit_state(reg, tx, doc, _LEAVING[body.kind])
         else:
             await tx.db[RESIDENTS].replace_one({"_id": resident_id}, doc, session=tx.session)
+        # The note may hold health details: the trail keeps the kind and date only.
+        await audit.record(tx, new_entry(principal.sub, "resident.life_event", doc["community_code"],
+                                         resident_ids=[resident_id], detail={"kind": body.kind,
+                                                                             "date": body.date.isoformat()}))
         return event, doc
 
     return await reg.uow.run(work)

@@ -1,0 +1,123 @@
+"""Ledger import routes: upload (multipart `file`, or the raw CSV/XLSX as the body), then follow the job."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel
+
+from linli_shared.auth import CurrentPrincipal
+from linli_shared.errors import Problem
+
+from linli_registry.api.deps import RegistryDep
+from linli_registry.service_layer import imports
+
+router = APIRouter(prefix="/v1", tags=["imports"])
+
+
+class RowProblem(BaseModel):
+    row: int
+    column: str | None
+    code: str
+    message: str
+
+
+class ColumnUnderstood(BaseModel):
+    header: str  # as written in the file
+    column: str  # the contract's name
+
+
+class ImportOut(BaseModel):
+    import_id: str
+    community_code: str
+    status: Literal["running", "done", "failed"]
+    phase: str | None = None
+    file_name: str
+    format: str
+    encoding: str | None
+    columns: list[ColumnUnderstood]
+    ignored_columns: list[str]
+    rows_total: int | None
+    rows_done: int
+    rows_ok: int
+    rows_failed: int
+    residents_created: int = 0
+    residents_updated: int = 0
+    residents_unchanged: int = 0
+    households_created: int = 0
+    households_updated: int = 0
+    errors: list[RowProblem] = []
+    warnings: list[RowProblem] = []
+    failure: dict | None = None
+    created_by: str
+    created_at: datetime
+    finished_at: datetime | None = None
+
+
+def _out(job: dict) -> ImportOut:
+    return ImportOut(import_id=job["_id"], **{k: v for k, v in job.items() if k in ImportOut.model_fields})
+
+
+def _too_large(limit: int) -> Problem:
+    return Problem(413, "import.file.too_large", f"文件超过 {limit // (1 << 20)} MB，请分批导入 (file too large)")
+
+
+async def _receive(request: Request, path: Path, limit: int) -> str:
+    """Write the upload to `path` without holding it in memory; returns the file's name."""
+    if int(request.headers.get("content-length") or 0) > limit + (1 << 16):
+        raise _too_large(limit)
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        form = await request.form()
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise Problem(422, "import.file.missing", "请在表单字段 file 中上传台账文件 (form field `file` is missing)")
+        with path.open("wb") as out:
+            shutil.copyfileobj(upload.file, out, 1 << 20)
+        name = upload.filename or "ledger"
+    else:
+        with path.open("wb") as out:
+            async for block in request.stream():
+                out.write(block)
+                if out.tell() > limit:
+                    raise _too_large(limit)
+        name = request.headers.get("x-file-name") or "ledger"
+    if path.stat().st_size > limit:
+        raise _too_large(limit)
+    return name
+
+
+@router.post("/communities/{code}/imports", response_model=ImportOut, status_code=202,
+             openapi_extra={"requestBody": {"content": {
+                 "multipart/form-data": {"schema": {"type": "object", "properties": {
+                     "file": {"type": "string", "format": "binary"}}, "required": ["file"]}},
+                 "text/csv": {"schema": {"type": "string", "format": "binary"}},
+                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                     "schema": {"type": "string", "format": "binary"}}}}})
+async def post_import(code: str, request: Request, reg: RegistryDep, principal: CurrentPrincipal,
+                      response: Response) -> ImportOut:
+    runner: imports.ImportRunner = request.app.state.import_runner
+    limit = request.app.state.import_max_bytes
+    with tempfile.TemporaryDirectory(prefix="linli-upload-") as tmp:
+        path = Path(tmp) / "upload"
+        name = await _receive(request, path, limit)
+        job = await imports.accept_import(reg, principal, code, path, name, runner)
+    response.headers["Location"] = f"/v1/imports/{job['_id']}"
+    return _out(job)
+
+
+@router.get("/imports/{import_id}", response_model=ImportOut)
+async def get_import(import_id: str, reg: RegistryDep, principal: CurrentPrincipal) -> ImportOut:
+    """Progress and the first 1,000 row errors and warnings; all of them under /errors."""
+    return _out(await imports.load_import(reg, principal, import_id))
+
+
+@router.get("/imports/{import_id}/errors", response_model=list[RowProblem])
+async def get_import_errors(import_id: str, reg: RegistryDep, principal: CurrentPrincipal,
+                            kind: Literal["error", "warning"] = "error",
+                            offset: Annotated[int, Query(ge=0)] = 0,
+                            limit: Annotated[int, Query(ge=1, le=5000)] = 1000) -> list[RowProblem]:
+    return [RowProblem(**e) for e in await imports.import_errors(reg, principal, import_id, kind, offset, limit)]

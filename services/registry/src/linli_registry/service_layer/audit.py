@@ -1,0 +1,65 @@
+"""Writing and reading the privacy trail. Changes are recorded in the same transaction as the change."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from linli_shared.auth import Access, Principal
+from linli_shared.errors import forbidden
+from linli_shared.outbox import Tx
+
+from linli_registry.domain.audit import Action, AuditEntry, changes_between, new_entry
+from linli_registry.service_layer.context import Registry
+from linli_registry.storage import audit as trail
+
+# A listing or an export reveals many residents: one entry names at most this many (the document stays small).
+REVEALS_PER_ENTRY = 1000
+
+
+async def record(tx: Tx, entry: AuditEntry) -> None:
+    await trail.append(tx.db, [entry], tx.session)
+
+
+async def record_change(tx: Tx, principal: Principal, action: Action, old: dict[str, Any], new: dict[str, Any],
+                        fields: list[str], **detail: Any) -> None:
+    """Who changed which fields of a resident, old and new values masked as the trail shows them."""
+    await record(tx, new_entry(principal.sub, action, new["community_code"], resident_ids=[new["_id"]],
+                               household_id=new.get("household_id"), changes=changes_between(old, new, fields),
+                               detail=detail))
+
+
+async def pii_revealed(reg: Registry, principal: Principal, docs: list[dict[str, Any]], via: str,
+                       **detail: Any) -> None:
+    """Before an unmasked ID number or phone leaves the registry, the trail says who saw whose."""
+    if not principal.can_read_pii or not docs:
+        return
+    by_community: dict[str, list[str]] = defaultdict(list)
+    for doc in docs:
+        by_community[doc["community_code"]].append(doc["_id"])
+    entries = [new_entry(principal.sub, "pii.read", community, resident_ids=ids[i:i + REVEALS_PER_ENTRY],
+                         detail={"via": via, "fields": ["id_number", "phone"], **detail})
+               for community, ids in sorted(by_community.items())
+               for i in range(0, len(ids), REVEALS_PER_ENTRY)]
+    await trail.append(reg.db, entries)
+
+
+async def query(reg: Registry, principal: Principal, *, community: str | None, resident_id: str | None,
+                actor: str | None, action: str | None, since: datetime | None, until: datetime | None,
+                limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
+    """Admins read the trail of the orgs their token covers, by resident, staff member, action and time."""
+    if community:
+        principal.authorize(community, Access.ADMIN)
+    elif not principal.roles & Access.ADMIN.value:
+        raise forbidden(f"roles {sorted(principal.roles)} may not read the audit trail", "auth.role")
+    clauses: list[dict[str, Any]] = [principal.scope_filter()]
+    if community:
+        clauses.append({"community_code": {"$regex": f"^{community}"}})
+    for field, value in (("resident_ids", resident_id), ("actor", actor), ("action", action)):
+        if value:
+            clauses.append({field: value})
+    if since:
+        clauses.append({"at": {"$gte": since}})
+    if until:
+        clauses.append({"at": {"$lt": until}})
+    return await trail.page(reg.db, {"$and": clauses}, limit, cursor)

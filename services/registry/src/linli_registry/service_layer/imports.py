@@ -1,0 +1,135 @@
+"""Ledger imports: accept a file (checked enough to refuse a non-ledger at once), run it in the background.
+
+An accepted import is a job in the store, not a task in memory: if the process dies, another
+instance (or this one, restarted) claims it once its lease runs out and runs it again.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from linli_shared.auth import Access, Principal
+from linli_shared.errors import Problem
+from linli_shared.logging import get_logger
+from linli_shared.mongo import find_authorized
+from linli_shared.tracing import bind_trace, current_traceparent
+
+from linli_registry.domain.audit import new_entry
+from linli_registry.domain.ledger import LedgerFileError
+from linli_registry.files.reader import Ledger, open_ledger
+from linli_registry.service_layer.context import Registry, existing_community
+from linli_registry.service_layer.import_job import ImportJob
+from linli_registry.storage import audit as trail
+from linli_registry.storage import imports as store
+
+log = get_logger()
+# Not a spreadsheet at all is "unsupported media"; a spreadsheet we cannot use is "unprocessable".
+_UNSUPPORTED = {"import.file.not_a_spreadsheet", "import.file.xls_unsupported"}
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ERRORS_INLINE = 1000
+
+
+def _checked(path: Path) -> Ledger:
+    try:
+        ledger = open_ledger(path)
+    except LedgerFileError as exc:
+        raise Problem(415 if exc.code in _UNSUPPORTED else 422, exc.code, exc.message) from exc
+    if next(iter(ledger.rows()), None) is None:
+        raise Problem(422, "import.file.no_rows", "表头下没有任何数据行 (the ledger has a header but no rows)")
+    return ledger
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+async def accept_import(reg: Registry, principal: Principal, community: str, path: Path, file_name: str,
+                        runner: ImportRunner) -> dict[str, Any]:
+    principal.authorize(community, Access.WRITE)
+    await existing_community(reg.db, community)
+    ledger = await asyncio.to_thread(_checked, path)
+    import_id, now = str(uuid.uuid4()), datetime.now(UTC)
+    with path.open("rb") as source:
+        await store.store_file(reg.db, reg.vault, import_id, source)
+    job = {"_id": import_id, "community_code": community, "status": "running", "phase": "queued",
+           "file_name": file_name, "file_bytes": path.stat().st_size, "file_sha256": await asyncio.to_thread(
+               _sha256, path), "format": ledger.format, "encoding": ledger.encoding,
+           "header_row": ledger.header_row,
+           "columns": [{"header": h, "column": k} for h, k in ledger.header.recognised.items()],
+           "ignored_columns": list(ledger.header.ignored), "rows_total": None, "rows_done": 0, "rows_ok": 0,
+           "rows_failed": 0, "created_by": principal.sub, "created_at": now, "updated_at": now,
+           "lease_owner": None, "lease_until": EPOCH, "attempts": 0,
+           "traceparent": current_traceparent()}  # the job's events join the upload's trace
+    await reg.db[store.IMPORTS].insert_one(job)
+    await trail.append(reg.db, [new_entry(principal.sub, "import", community, detail={
+        "import_id": import_id, "file_name": file_name, "file_sha256": job["file_sha256"]})])
+    runner.wake()
+    return job
+
+
+async def load_import(reg: Registry, principal: Principal, import_id: str) -> dict[str, Any]:
+    job = await find_authorized(reg.db[store.IMPORTS], import_id, principal, Access.READ, "import",
+                                "import.not_found")
+    job["errors"] = await store.errors_of(reg.db, import_id, "error", 0, ERRORS_INLINE)
+    job["warnings"] = await store.errors_of(reg.db, import_id, "warning", 0, ERRORS_INLINE)
+    return job
+
+
+async def import_errors(reg: Registry, principal: Principal, import_id: str, kind: str, offset: int,
+                        limit: int) -> list[dict[str, Any]]:
+    await find_authorized(reg.db[store.IMPORTS], import_id, principal, Access.READ, "import", "import.not_found")
+    return await store.errors_of(reg.db, import_id, kind, offset, limit)
+
+
+class ImportRunner:
+    """The background worker: claims one job at a time (imports are heavy) and runs it."""
+
+    def __init__(self, reg: Registry, owner: str, *, batch_rows: int, lease_seconds: float, poll_seconds: float,
+                 max_attempts: int = 3) -> None:
+        self.reg, self.owner = reg, owner
+        self.batch_rows, self.lease_seconds, self.poll_seconds = batch_rows, lease_seconds, poll_seconds
+        self.max_attempts = max_attempts
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def loop(self) -> None:
+        while True:
+            try:
+                while job := await store.claim(self.reg.db, self.owner, self.lease_seconds):
+                    await self._run(job)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the store is away: try again at the next poll
+                log.error("import.claim_failed", error=str(exc), error_type=type(exc).__name__)
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+            except TimeoutError:
+                pass
+
+    async def _run(self, job: dict[str, Any]) -> None:
+        if job["attempts"] > self.max_attempts:
+            await store.progress(self.reg.db, job["_id"], self.owner, 0, status="failed", failure={
+                "code": "import.job.crashed", "message": f"导入在{self.max_attempts}次尝试中均中断，请联系运维 "
+                                                         f"(the import stopped {self.max_attempts} times)"})
+            await store.delete_file(self.reg.db, job["_id"])
+            return
+        bind_trace(job.get("traceparent"))
+        log.info("import.started", import_id=job["_id"], community=job["community_code"], attempt=job["attempts"])
+        try:
+            await ImportJob(self.reg, job, self.owner, self.batch_rows, self.lease_seconds).run()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # left to its lease: claimed again, up to max_attempts
+            log.error("import.crashed", import_id=job["_id"], error=str(exc), error_type=type(exc).__name__,
+                      exc_info=exc)

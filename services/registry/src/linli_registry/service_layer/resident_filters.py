@@ -1,0 +1,76 @@
+"""The listing's filters, shared by the listing and the ledger export (e.g. all 80+ living alone in one grid)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from linli_shared.domain.groups import GROUPS, HOUSEHOLD_GROUPS, counts_on, group_members
+from linli_shared.errors import invalid
+
+from linli_registry.service_layer.context import Registry
+from linli_registry.storage.facts import community_facts
+from linli_registry.storage.indexes import HOUSEHOLDS
+
+
+@dataclass(frozen=True)
+class ResidentFilter:
+    groups: tuple[str, ...] = ()  # every one must hold (AND)
+    status: str | None = None
+    household_id: str | None = None
+    grid: str | None = None
+    as_of: date | None = None
+
+    def describe(self) -> dict[str, str]:
+        shown = {"group": "、".join(self.groups), "status": self.status, "household_id": self.household_id,
+                 "grid": self.grid, "as_of": self.as_of.isoformat() if self.as_of else None}
+        return {k: v for k, v in shown.items() if v}
+
+
+@dataclass
+class Membership:
+    """Every counted resident's groups on the as-of date, from one pass over the community's facts."""
+
+    by_resident: dict[str, list[str]] = field(default_factory=dict)
+    members: dict[str, set[str]] = field(default_factory=dict)
+
+
+def check_groups(groups: tuple[str, ...]) -> None:
+    for group in groups:
+        if group not in GROUPS:
+            raise invalid("resident.group.unknown", f"unknown group {group!r}; one of {', '.join(GROUPS)}",
+                          ["query", "group"])
+
+
+async def membership(reg: Registry, community: str, as_of: date) -> Membership:
+    facts, households = await community_facts(reg.db, community)
+    members = group_members(facts, households, as_of, reg.rules)
+    counted = [p for p in facts if counts_on(p, as_of)]
+    for group in HOUSEHOLD_GROUPS:  # a household group's residents: its counted members
+        members[group] = {p.resident_id for p in counted if p.household_id in members[group]}
+    by_resident: dict[str, list[str]] = {p.resident_id: [] for p in facts}
+    for group in GROUPS:
+        if group not in HOUSEHOLD_GROUPS:
+            for resident_id in members[group]:
+                by_resident[resident_id].append(group)
+    return Membership(by_resident=by_resident, members=members)
+
+
+async def query_for(reg: Registry, community: str, f: ResidentFilter,
+                    known: Membership | None = None) -> dict[str, Any]:
+    """The Mongo query for the filter; group filters are resolved to resident ids on `f.as_of`."""
+    check_groups(f.groups)
+    clauses: list[dict[str, Any]] = [{"community_code": community}]
+    if f.status:
+        clauses.append({"status": f.status})
+    if f.household_id:
+        clauses.append({"household_id": f.household_id})
+    if f.grid:
+        grid_households = await reg.db[HOUSEHOLDS].find({"community_code": community, "grid": f.grid},
+                                                        {"_id": 1}).to_list()
+        clauses.append({"household_id": {"$in": [h["_id"] for h in grid_households]}})
+    if f.groups:
+        known = known or await membership(reg, community, f.as_of or reg.today())
+        ids = set.intersection(*(known.members[g] for g in f.groups))
+        clauses.append({"_id": {"$in": sorted(ids)}})
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
