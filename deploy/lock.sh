@@ -3,7 +3,7 @@
 # a dependency; commit the result). A test fails when a declared dependency is missing from a lock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for service in "${@:-registry visits employment notify}"; do
+for service in "${@:-registry visits employment notify reports}"; do
   for svc in $service; do
     venv=$(mktemp -d)
     python3 -m venv "$venv"

@@ -9,6 +9,7 @@ import nats
 import pytest
 
 from linli_devtools.asgi import eventually
+from linli_shared.clock import Clock
 from linli_shared.outbox import Outbox
 
 from linli_registry.storage.imports import store_file
@@ -157,3 +158,27 @@ async def test_an_interrupted_import_is_run_again_by_the_next_worker(admin, app)
     rerun = await eventually(finished_again, timeout=60)
     assert problems(rerun) == EXPECTED_ERRORS and rerun["residents_unchanged"] == 5
     assert (await admin.get(f"/v1/orgs/{COMMUNITY}/statistics")).json()["statistics"]["residents"] == 5
+
+
+async def test_a_certificate_changed_in_the_ledger_keeps_its_history(admin):
+    header = ["户编号", "小区", "姓名", "身份证号", "残疾类别", "残疾等级"]
+    number = id_number(date(1960, 4, 4), "male")
+    for grade in ("三级", "二级"):
+        job = await import_and_wait(admin, COMMUNITY, csv_bytes([["H1", "工农里", "刘一", number, "肢体", grade]],
+                                                                header=header))
+    assert job["residents_updated"] == 1
+    resident = (await admin.get(f"/v1/communities/{COMMUNITY}/residents", params={"q": "刘一"})).json()["items"][0]
+    assert resident["disability"] == {"category": "physical", "grade": 2}
+    history = (await admin.get(f"/v1/residents/{resident['id']}/memberships")).json()["history"]
+    today = Clock().today().isoformat()  # the registry's clock (Asia/Shanghai) is the real one here
+    assert [(h["grade"], h["start"], h["end"]) for h in history] == [(3, None, today), (2, today, None)]
+
+
+async def test_the_listing_takes_several_groups_and_a_grid(admin):
+    await import_and_wait(admin, COMMUNITY, csv_bytes(ledger_rows()))
+    listing = (await admin.get(f"/v1/communities/{COMMUNITY}/residents",
+                               params={"group": ["elderly_60", "living_alone_elderly"]})).json()["items"]
+    assert sorted(r["name"] for r in listing) == ["张三", "王大爷"]
+    in_grid = (await admin.get(f"/v1/communities/{COMMUNITY}/residents",
+                               params={"group": "elderly_60", "grid": f"{COMMUNITY}-03"})).json()["items"]
+    assert [r["name"] for r in in_grid] == ["王大爷"]

@@ -397,13 +397,16 @@ def _name(text: str) -> str:
     return "".join(text.split()) if _CJK_NAME.fullmatch(text) else " ".join(text.split())
 
 
-_GRID = re.compile(r"\d{1,3}|\d{12}-\d{1,3}")
+_GRID = re.compile(r"(?:(\d{12})-|第)?0*(\d{1,3})(?:网格)?")
 
 
 def _grid(text: str) -> str:
-    if not _GRID.fullmatch(text):
+    """"3", "03", "第3网格" → "03"; a full code "…-3" → "…-03" (Excel turns `03` into 3)."""
+    match = _GRID.fullmatch(text)
+    if not match:
         raise _Bad("import.value.unknown", f"网格：无法识别“{_shown(text)}”，可填网格号（如 03）或网格代码 (grid)")
-    return text.zfill(2) if text.isdigit() else text  # Excel turns `03` into 3
+    community, number = match.groups()
+    return f"{community}-{int(number):02d}" if community else f"{int(number):02d}"
 
 
 _SPECIAL_SEPARATORS = re.compile(r"[、,，;；/\s]+")

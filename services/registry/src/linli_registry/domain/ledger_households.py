@@ -49,7 +49,7 @@ def plan_household(key: str, rows: list[LedgerRow], community: str,
                          present=rows[0].present & set(HOUSEHOLD_FIELDS))
     errors: list[RowError] = []
     for name in HOUSEHOLD_FIELDS:
-        value, conflict = _one_value(rows, name)
+        value, conflict = _one_value(rows, name, community if name == "grid" else None)
         errors.extend(conflict)
         plan.values[name] = value
     if plan.values.get("grid"):
@@ -60,15 +60,21 @@ def plan_household(key: str, rows: list[LedgerRow], community: str,
     return (None if errors else plan), errors
 
 
-def _one_value(rows: list[LedgerRow], name: str) -> tuple[Any, list[RowError]]:
+def _one_value(rows: list[LedgerRow], name: str, community: str | None = None) -> tuple[Any, list[RowError]]:
     stated = [(r.row, getattr(r, name)) for r in rows if getattr(r, name) not in (None, "")]
     if not stated:
         return None, []
     first_row, first = stated[0]
+
+    def same(value: Any) -> bool:  # "03" and "…-03" are one grid
+        if community is None:
+            return value == first
+        return grid_code(value, community, frozenset())[0] == grid_code(first, community, frozenset())[0]
+
     return first, [RowError(row, name, "import.household.conflict",
                             f"同一户的第{first_row}行为“{first}”，本行为“{value}”，请统一 "
                             f"(rows of one household disagree on {name})")
-                   for row, value in stated[1:] if value != first]
+                   for row, value in stated[1:] if not same(value)]
 
 
 def _first_row_with(rows: list[LedgerRow], name: str) -> int:
@@ -77,8 +83,8 @@ def _first_row_with(rows: list[LedgerRow], name: str) -> int:
 
 def grid_code(value: str, community: str, grids: frozenset[str]) -> tuple[str, str | None]:
     """"3", "03", "第3网格" or the full code "…-03" → the grid's code; an error if the community has no such grid."""
-    digits = re.fullmatch(r"(?:第)?0*(\d{1,3})(?:网格)?", value.strip())
-    code = f"{community}-{int(digits.group(1)):02d}" if digits else value.strip()
+    parts = re.fullmatch(r"(?:(\d{12})-|第)?0*(\d{1,3})(?:网格)?", value.strip())
+    code = f"{parts.group(1) or community}-{int(parts.group(2)):02d}" if parts else value.strip()
     if code in grids:
         return code, None
     known = "、".join(sorted(g.rsplit("-", 1)[-1] for g in grids)) or "无"
