@@ -15,7 +15,7 @@ from linli_devtools import faults
 async def main(writes: int = 24) -> int:
     """The full cluster: registry, visits, employment and notify (CI runs registry and visits only)."""
     results = []
-    for name in faults.SCENARIOS:
+    for name in [*faults.SCENARIOS, *faults.FULL_SCENARIOS]:
         with tempfile.TemporaryDirectory(prefix="linli-faults-") as root:
             results.append(await faults.run(name, Path(root), writes, full=True))
     print(faults.table(results))

@@ -1,13 +1,16 @@
-"""A mixed workload at a steady rate against all services as their own processes.
+"""A district loaded through the public ledger import, then a mixed workload at a steady rate.
 
-Preloads a district through the registry API (residents in households, some unemployed, all 60+ get
-visit tasks), then for `seconds` sends a fixed-rate mix: resident reads, listings with a group filter,
-registrations, updates, life events, visit records, job-intention registrations, statistics. Prints
-throughput, p50/p95/p99 per endpoint, the end-to-end latency from a registry life event to its visit
-task, outbox backlog and consumer lag (from /metrics), and resident memory per service.
+All services run as their own processes. The preload imports one GB18030 ledger per community
+(`communities` × `residents` rows, households of one to four, some out of work, some 80+) through
+`POST /v1/communities/{code}/imports`, and waits until every consumer (visits, employment, notify,
+reports) has caught up with the events. Then for `seconds` it sends a fixed-rate mix: resident reads,
+listings with a group filter, registrations, updates, life events, visit records, job-intention
+registrations, statistics. Prints the import and catch-up rates, throughput, p50/p95/p99 per endpoint,
+the end-to-end latency from a registry life event to its visit task, outbox backlog and consumer lag
+(from /metrics), and resident memory per service.
 
-Run: .venv/bin/python bench/load.py [households] [seconds] [rate_per_second]
-(The district-scale preload of 300,000 residents goes through the public import of issue 3.)
+Run: .venv/bin/python bench/load.py [communities] [residents_per_community] [seconds] [rate_per_second]
+(issue 8's district: `bench/load.py 100 3000 180 12`.)
 """
 from __future__ import annotations
 
@@ -30,9 +33,10 @@ from linli_shared.clock import Clock
 from linli_shared.settings import DEV_JWT_SECRET
 
 from common import percentiles, print_table
+from ledgers import write_ledger
 
-SERVICES = ("registry", "visits", "employment", "notify")
-COMMUNITIES = ("130303001001", "130303001002", "130303002001")
+SERVICES = ("registry", "visits", "employment", "notify", "reports")
+DISTRICT, STREETS = "130303", 10
 TODAY = Clock().today()
 
 
@@ -75,15 +79,54 @@ class Load:
                 self.unemployed.append(response.json()["id"])
 
 
-async def preload(load: Load, households: int) -> None:
-    for code in ("130303", "130303001", "130303002", *COMMUNITIES):
+def community_codes(communities: int) -> list[str]:
+    per_street = -(-communities // STREETS)
+    return [f"{DISTRICT}{1 + i // per_street:03d}{1 + i % per_street:03d}" for i in range(communities)]
+
+
+async def preload(load: Load, root: Path, communities: int, residents: int) -> dict[str, float]:
+    """The district through the public import, one ledger per community; then wait for every consumer."""
+    codes = community_codes(communities)
+    for code in [DISTRICT, *sorted({c[:9] for c in codes}), *codes]:
         await load.call("PUT org", "registry", "PUT", f"/v1/orgs/{code}", json={"name": code})
-    rng = random.Random(3)
-    for n in range(households):
-        old = rng.random() < 0.4
-        await load.register(COMMUNITIES[n % 3], rng.randrange(60, 95) if old else rng.randrange(20, 59),
-                            "retired" if old else rng.choice(("employed", "unemployed")), label="preload")
+    started, jobs = time.perf_counter(), []
+    for n, code in enumerate(codes):
+        ledger = root / f"{code}.csv"
+        write_ledger(ledger, residents, seed=n, first_index=n * residents)
+        response = await load.api["registry"].post(f"/v1/communities/{code}/imports",
+                                                   files={"file": (ledger.name, ledger.read_bytes())})
+        response.raise_for_status()
+        jobs.append(response.headers["Location"])
+    ok = 0
+    for location in jobs:
+        while (job := (await load.api["registry"].get(location)).json())["status"] == "running":
+            await asyncio.sleep(1)
+        ok += job["rows_ok"]
+    imported = time.perf_counter() - started
+    await caught_up(load)
+    settled = time.perf_counter() - started
+    await sample_residents(load, codes)
     load.samples.clear()
+    return {"rows": ok, "import_s": imported, "settled_s": settled}
+
+
+async def caught_up(load: Load) -> None:
+    while True:
+        lag = await gauges({s: str(c.base_url) for s, c in load.api.items()})
+        if not any(lag.values()):
+            return
+        await asyncio.sleep(5)
+
+
+async def sample_residents(load: Load, codes: list[str]) -> None:
+    """A few thousand residents of ten communities to aim the workload at."""
+    for code in codes[:10]:
+        page = await load.call("sample", "registry", "GET", f"/v1/communities/{code}/residents",
+                               params={"limit": 300})
+        load.residents.extend(page.json()["items"])
+        out_of_work = await load.call("sample", "registry", "GET", f"/v1/communities/{code}/residents",
+                                      params={"group": "unemployed", "limit": 50})
+        load.unemployed.extend(r["id"] for r in out_of_work.json()["items"])
 
 
 async def one_operation(load: Load, rng: random.Random, e2e: list[float]) -> None:
@@ -176,31 +219,36 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
-async def run(root: Path, households: int, seconds: float, rate: float) -> None:
+async def run(root: Path, communities: int, residents: int, seconds: float, rate: float) -> None:
     nats, mongo = NatsServer(root / "nats").start(), MongoServer(root / "db").start(timeout=60)
     procs = {s: ServiceProcess(s, root / s, nats.url, mongo.url, f"load_{s}").start() for s in SERVICES}
     try:
         urls = {s: p.url for s, p in procs.items()}
-        load = Load(urls, issue_token(DEV_JWT_SECRET, "load", ["admin"], ["130303"]))
-        await preload(load, households)
+        load = Load(urls, issue_token(DEV_JWT_SECRET, "load", ["admin"], ["130303"], ttl_seconds=86400))
+        loaded = await preload(load, root, communities, residents)
         sent, elapsed, e2e = await steady(load, seconds, rate)
         await asyncio.sleep(15)  # one lag report interval
         lag = await gauges(urls)
         memory = {s: rss_mib(p.proc.pid) for s, p in procs.items()}
-        report(load, sent, elapsed, e2e, lag, memory, households)
+        report(load, sent, elapsed, e2e, lag, memory, loaded, communities)
     finally:
         for process in (*procs.values(), mongo, nats):
             process.stop()
 
 
-def report(load: Load, sent: int, elapsed: float, e2e: list[float], lag: dict, memory: dict, households: int) -> None:
+def report(load: Load, sent: int, elapsed: float, e2e: list[float], lag: dict, memory: dict, loaded: dict,
+           communities: int) -> None:
+    print_table(f"District preload through the public import ({communities} communities)",
+                ["rows imported", "import s", "rows/s", "all consumers caught up after s"],
+                [[loaded["rows"], round(loaded["import_s"]), round(loaded["rows"] / loaded["import_s"]),
+                  round(loaded["settled_s"])]])
     rows = []
     for label, samples in sorted(load.samples.items()):
         p = percentiles(samples) if len(samples) > 1 else dict.fromkeys(("p50", "p95", "p99"), samples[0])
         rows.append([label, len(samples), load.errors[label], p["p50"], p["p95"], p["p99"]])
     shed = load.errors.get("shed (system saturated)", 0)
     print_table(f"Mixed workload: {sent} operations in {elapsed:.0f} s = {sent / elapsed:.1f}/s ({shed} ticks shed) "
-                f"after preloading {len(load.residents)} residents in {households} households (ms)",
+                f"aimed at {len(load.residents)} sampled residents (ms)",
                 ["endpoint", "n", "errors", "p50", "p95", "p99"], rows)
     if len(e2e) > 1:
         p = percentiles(e2e)
@@ -210,9 +258,9 @@ def report(load: Load, sent: int, elapsed: float, e2e: list[float], lag: dict, m
                   *[f"{m} MiB" for m in memory.values()]]])
 
 
-def main(households: int = 400, seconds: float = 90, rate: float = 12) -> None:
+def main(communities: int = 100, residents: int = 3000, seconds: float = 180, rate: float = 12) -> None:
     with tempfile.TemporaryDirectory(prefix="linli-load-") as root:
-        asyncio.run(run(Path(root), households, seconds, rate))
+        asyncio.run(run(Path(root), communities, residents, seconds, rate))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-BENCHES = ["registry_latency", "registry_statistics", "visits_sweep", "visits_latency", "employment_matching",
+BENCHES = ["registry_latency", "registry_statistics", "registry_import", "visits_sweep", "visits_latency", "employment_matching",
            "notify_throughput", "reports_compute", "consumer_throughput", "faults", "load"]
 
 if __name__ == "__main__":

@@ -78,6 +78,12 @@ async def kill_visits(cluster: Cluster) -> None:
     await _restart(cluster.visits[0], 0.5)
 
 
+def _killer(service: str) -> Fault:
+    async def kill(cluster: Cluster) -> None:
+        await _restart(next(p for p in cluster.others if p.service == service), 0.5)
+    return kill
+
+
 async def stop_nats(cluster: Cluster) -> None:
     cluster.nats.stop()
     await asyncio.sleep(3)
@@ -102,11 +108,16 @@ SCENARIOS: dict[str, tuple[str, Fault, int]] = {
     "two visits replicas": ("run two visits replicas on one durable consumer", nothing, 2),
     "events redelivered": ("re-publish every registry event under new message ids", nothing, 1),
 }
+# Only with the full cluster (the bench): employment and notify take part there.
+FULL_SCENARIOS: dict[str, tuple[str, Fault, int]] = {
+    "employment killed": ("kill -9 employment mid-stream, start it again", _killer("employment"), 1),
+    "notify killed": ("kill -9 notify mid-stream, start it again", _killer("notify"), 1),
+}
 
 
 async def run(name: str, root: Path, writes: int = 24, full: bool = False) -> Result:
     """One scenario; `full` adds employment and notify as consumers of the same stream (the bench does)."""
-    injected, fault, replicas = SCENARIOS[name]
+    injected, fault, replicas = {**SCENARIOS, **FULL_SCENARIOS}[name]
     result, started = Result(name, injected), time.monotonic()
     nats_server = NatsServer(root / "nats").start()
     mongo = MongoServer(root / "db").start(timeout=60)

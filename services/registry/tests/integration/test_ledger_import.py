@@ -182,3 +182,8 @@ async def test_the_listing_takes_several_groups_and_a_grid(admin):
     in_grid = (await admin.get(f"/v1/communities/{COMMUNITY}/residents",
                                params={"group": "elderly_60", "grid": f"{COMMUNITY}-03"})).json()["items"]
     assert [r["name"] for r in in_grid] == ["王大爷"]
+
+
+async def test_a_utf8_ledger_with_a_byte_order_mark(admin):
+    job = await import_and_wait(admin, COMMUNITY, csv_bytes(ledger_rows()[:1], encoding="utf-8-sig"))
+    assert (job["encoding"], job["rows_ok"], job["errors"]) == ("utf-8-sig", 1, [])

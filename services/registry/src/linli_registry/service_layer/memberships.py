@@ -59,7 +59,7 @@ async def _change(reg: Registry, principal: Principal, resident_id: str, kind: K
         doc = {**doc, "memberships": periods, **rules.current_fields(periods, reg.today()),
                "version": doc["version"] + 1, "updated_at": datetime.now(UTC)}
         await tx.db[RESIDENTS].replace_one({"_id": resident_id}, doc, session=tx.session)
-        await residents._emit_state(reg, tx, doc, ResidentUpdated, changed=[kind])
+        await residents.emit_state(reg, tx, doc, ResidentUpdated, changed=[kind])
         await audit.record_change(tx, principal, "resident.changed", residents.trail_view(before),
                                   residents.trail_view(doc), [kind])  # the trail masks the values
         return doc

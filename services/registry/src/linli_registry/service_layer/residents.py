@@ -62,7 +62,7 @@ def name_doc(name: str) -> dict[str, str]:
             "name_initials": "".join(s[0] for s in syllables if s).lower()}
 
 
-async def _claim_identity(tx: Tx, id_hash: str, resident_id: str) -> None:
+async def claim_identity(tx: Tx, id_hash: str, resident_id: str) -> None:
     try:
         await tx.db[ID_REGISTRATIONS].insert_one({"_id": id_hash, "resident_id": resident_id}, session=tx.session)
     except DuplicateKeyError as exc:
@@ -106,7 +106,7 @@ async def groups_of(db: Any, doc: dict[str, Any], as_of: date, rules, session: A
     return (await groups_of_many(db, [doc], as_of, rules, session))[doc["_id"]]
 
 
-async def _emit_state(reg: Registry, tx: Tx, doc: dict[str, Any], event: type[ResidentState], **extra: Any) -> None:
+async def emit_state(reg: Registry, tx: Tx, doc: dict[str, Any], event: type[ResidentState], **extra: Any) -> None:
     await emit_states(reg, tx, [(doc, event, extra)])
 
 
@@ -149,9 +149,9 @@ async def register_resident(reg: Registry, principal: Principal, community: str,
         doc = {"_id": str(uuid.uuid4()), "community_code": community, "household_id": None, **fields,
                **name_doc(body.name), **identity_doc(reg, identity), "status": "active", "left_on": None,
                "version": 1, "created_at": now, "updated_at": now, "created_by": principal.sub}
-        await _claim_identity(tx, doc["id_number_hash"], doc["_id"])
+        await claim_identity(tx, doc["id_number_hash"], doc["_id"])
         await tx.db[RESIDENTS].insert_one(doc, session=tx.session)
-        await _emit_state(reg, tx, doc, ResidentRegistered)
+        await emit_state(reg, tx, doc, ResidentRegistered)
         await audit.record_change(tx, principal, "resident.registered", {}, trail_view(doc), filled_fields(doc))
         return doc
 
@@ -225,11 +225,11 @@ async def update_resident(reg: Registry, principal: Principal, resident_id: str,
             await _check_household(tx, changes["household_id"], doc["community_code"])
         if "id_number_hash" in changes:
             await tx.db[ID_REGISTRATIONS].delete_one({"_id": doc["id_number_hash"]}, session=tx.session)
-            await _claim_identity(tx, changes["id_number_hash"], resident_id)
+            await claim_identity(tx, changes["id_number_hash"], resident_id)
         doc = {**doc, **changes, "version": doc["version"] + 1, "updated_at": datetime.now(UTC)}
         await tx.db[RESIDENTS].replace_one({"_id": resident_id}, doc, session=tx.session)
         public = public_fields(changes)
-        await _emit_state(reg, tx, doc, ResidentUpdated, changed=public)
+        await emit_state(reg, tx, doc, ResidentUpdated, changed=public)
         await audit.record_change(tx, principal, "resident.changed", trail_view(before), trail_view(doc), public)
         return doc
 
@@ -261,7 +261,7 @@ async def record_life_event(reg: Registry, principal: Principal, resident_id: st
             doc = {**doc, "status": body.kind, "left_on": body.date.isoformat(), "version": doc["version"] + 1}
             await tx.db[ID_REGISTRATIONS].delete_one({"_id": doc["id_number_hash"]}, session=tx.session)
             await tx.db[RESIDENTS].replace_one({"_id": resident_id}, doc, session=tx.session)
-            await _emit_state(reg, tx, doc, _LEAVING[body.kind])
+            await emit_state(reg, tx, doc, _LEAVING[body.kind])
         else:
             await tx.db[RESIDENTS].replace_one({"_id": resident_id}, doc, session=tx.session)
         # The note may hold health details: the trail keeps the kind and date only.
