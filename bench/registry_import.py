@@ -14,11 +14,11 @@ import time
 from pathlib import Path
 
 import httpx
-import nats
 from pymongo import MongoClient
 
 from linli_devtools.orgs import COMMUNITY, ORG_TREE
 from linli_devtools.processes import ServiceProcess
+from linli_devtools.streams import stream_messages
 from linli_shared.auth import issue_token
 from linli_shared.outbox import OUTBOX
 from linli_shared.settings import DEV_JWT_SECRET
@@ -51,14 +51,6 @@ def drained(mongo_url: str) -> None:
             time.sleep(0.5)
 
 
-async def bus_messages(url: str) -> int:
-    nc = await nats.connect(url)
-    try:
-        return (await nc.jetstream().stream_info("REGISTRY")).state.messages
-    finally:
-        await nc.close()
-
-
 def main(rows: int) -> None:
     token = issue_token(DEV_JWT_SECRET, "bench", ["admin"], ["130303"], ["pii:read"], ttl_seconds=7200)
     with servers() as (nats_server, mongo), tempfile.TemporaryDirectory() as tmp:
@@ -72,10 +64,10 @@ def main(rows: int) -> None:
         first, first_s = run_import(api, ledger)
         peak = memory_mib(registry.proc.pid, "VmHWM")
         drained(mongo.url)
-        published = asyncio.run(bus_messages(nats_server.url))
+        published = asyncio.run(stream_messages(nats_server.url, "REGISTRY"))
         second, second_s = run_import(api, ledger)
         drained(mongo.url)
-        republished = asyncio.run(bus_messages(nats_server.url)) - published
+        republished = asyncio.run(stream_messages(nats_server.url, "REGISTRY")) - published
         started = time.perf_counter()
         export = api.get(f"/v1/communities/{COMMUNITY}/residents.xlsx")
         export.raise_for_status()

@@ -25,7 +25,7 @@ from pymongo import AsyncMongoClient
 from linli_devtools.people import born_years_ago, id_number
 from linli_devtools.processes import ServiceProcess
 from linli_devtools.servers import MongoServer, NatsServer
-from linli_devtools.streams import caught_up
+from linli_devtools.streams import caught_up, stream_messages
 from linli_shared.auth import issue_token
 from linli_shared.clock import Clock
 from linli_shared.settings import DEV_JWT_SECRET
@@ -264,11 +264,7 @@ async def _registered_event_ids(nats_url: str) -> dict[str, set[str]]:
 
 
 async def _dead_letters(nats_url: str) -> int:
-    nc = await nats.connect(nats_url)
-    try:
-        return (await nc.jetstream().stream_info("DEADLETTER")).state.messages
-    finally:
-        await nc.close()
+    return await stream_messages(nats_url, "DEADLETTER")
 
 
 def table(results: list[Result]) -> str:

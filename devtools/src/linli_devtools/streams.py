@@ -38,3 +38,12 @@ async def caught_up(nats_url: str, stream: str, durable: str) -> bool:
     finally:
         await nc.close()
     return info.num_pending == 0 and info.num_ack_pending == 0
+
+
+async def stream_messages(nats_url: str, stream: str) -> int:
+    """How many messages a stream holds (e.g. REGISTRY: every event the registry has published)."""
+    nc = await nats.connect(nats_url)
+    try:
+        return (await nc.jetstream().stream_info(stream)).state.messages
+    finally:
+        await nc.close()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 
-import nats
 import pytest
 
 from linli_devtools.asgi import eventually
+from linli_devtools.streams import stream_messages
 from linli_shared.clock import Clock
 from linli_shared.outbox import Outbox
 
@@ -30,14 +30,6 @@ from ledger_files import (
 from registry_helpers import COMMUNITY, OTHER_COMMUNITY, id_number
 
 
-async def registry_messages(nats_url: str) -> int:
-    nc = await nats.connect(nats_url)
-    try:
-        return (await nc.jetstream().stream_info("REGISTRY")).state.messages
-    finally:
-        await nc.close()
-
-
 async def settled(app, nats_url: str) -> int:
     """The number of events on the bus once the outbox has nothing left to publish."""
     outbox = Outbox(app.state.registry.db)
@@ -46,7 +38,7 @@ async def settled(app, nats_url: str) -> int:
         return await outbox.pending_count() == 0
 
     await eventually(drained)
-    return await registry_messages(nats_url)
+    return await stream_messages(nats_url, "REGISTRY")
 
 
 async def test_a_gb18030_ledger_lands_with_exact_errors_and_statistics(admin):
@@ -85,6 +77,8 @@ async def test_the_same_file_twice_changes_nothing_and_publishes_nothing(admin, 
     assert (second["residents_created"], second["residents_updated"], second["residents_unchanged"]) == (0, 0, 5)
     assert (second["households_created"], second["households_updated"]) == (0, 0)
     assert await settled(app, nats_url) == after_first
+    listed = (await admin.get(f"/v1/communities/{COMMUNITY}/imports")).json()
+    assert [job["import_id"] for job in listed] == [second["import_id"], first["import_id"]]
 
 
 async def test_a_corrected_file_updates_only_what_changed(admin, app, nats_url):

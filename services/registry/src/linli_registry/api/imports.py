@@ -109,6 +109,13 @@ async def post_import(code: str, request: Request, reg: RegistryDep, principal: 
     return _out(job)
 
 
+@router.get("/communities/{code}/imports", response_model=list[ImportOut])
+async def list_imports(code: str, reg: RegistryDep, principal: CurrentPrincipal,
+                       limit: Annotated[int, Query(ge=1, le=200)] = 20) -> list[ImportOut]:
+    """The community's latest imports, newest first (counts only: errors are on each import)."""
+    return [_out(job) for job in await imports.recent_imports(reg, principal, code, limit)]
+
+
 @router.get("/imports/{import_id}", response_model=ImportOut)
 async def get_import(import_id: str, reg: RegistryDep, principal: CurrentPrincipal) -> ImportOut:
     """Progress and the first 1,000 row errors and warnings; all of them under /errors."""

@@ -83,6 +83,13 @@ async def load_import(reg: Registry, principal: Principal, import_id: str) -> di
     return job
 
 
+async def recent_imports(reg: Registry, principal: Principal, community: str, limit: int) -> list[dict[str, Any]]:
+    principal.authorize(community, Access.READ)
+    await existing_community(reg.db, community)
+    return await reg.db[store.IMPORTS].find({"community_code": community}).sort("created_at", -1) \
+        .limit(limit).to_list()
+
+
 async def import_errors(reg: Registry, principal: Principal, import_id: str, kind: str, offset: int,
                         limit: int) -> list[dict[str, Any]]:
     await find_authorized(reg.db[store.IMPORTS], import_id, principal, Access.READ, "import", "import.not_found")
