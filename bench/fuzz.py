@@ -1,6 +1,7 @@
 """Fuzz every service's OpenAPI with schemathesis against real processes: no 500s, no schema violations.
 
-Run: .venv/bin/python bench/fuzz.py [max_examples]   (needs `pip install schemathesis`; not a test dependency)
+Run: .venv/bin/python bench/fuzz.py [max_examples] [service ...]   (needs `pip install schemathesis`; not a test
+dependency)
 Each service runs as its own process on real NATS and SecantusDB with a district admin token holding
 pii:read, so the fuzzer reaches every route past auth; it prints schemathesis's summary per service.
 """
@@ -28,17 +29,17 @@ def fuzz(service: str, url: str, token: str, max_examples: int) -> int:
     return subprocess.run(command).returncode
 
 
-def main(max_examples: int = 25) -> int:
+def main(max_examples: int = 25, *only: str) -> int:
     token = issue_token(DEV_JWT_SECRET, "fuzzer", ["admin"], ["130303"], ["pii:read"], ttl_seconds=3600)
     failures = 0
     with servers() as (nats, mongo):
-        for service in SERVICES:
+        for service in only or SERVICES:
             quiet = {"LINLI_LOG_LEVEL": "ERROR"}
             with processes.service_process(service, nats.url, mongo.url, extra_env=quiet) as url:
                 failures += fuzz(service, url, token, max_examples) != 0
-    print(f"\nservices with findings: {failures} of {len(SERVICES)}")
+    print(f"\nservices with findings: {failures} of {len(only or SERVICES)}")
     return failures
 
 
 if __name__ == "__main__":
-    sys.exit(main(*[int(a) for a in sys.argv[1:]]))
+    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 25, *sys.argv[2:]))

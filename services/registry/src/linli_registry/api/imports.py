@@ -68,7 +68,8 @@ def _too_large(limit: int) -> Problem:
 
 async def _receive(request: Request, path: Path, limit: int) -> str:
     """Write the upload to `path` without holding it in memory; returns the file's name."""
-    if int(request.headers.get("content-length") or 0) > limit + (1 << 16):
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit + (1 << 16):  # refuse before reading (headroom: the form)
         raise _too_large(limit)
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         form = await request.form()
