@@ -64,6 +64,25 @@ async def test_every_event_is_handled_exactly_once_in_stream_order(wire, metric)
         0, 0, ["linli.source.thing.happened.v1.>"])
 
 
+async def test_first_deliveries_share_a_transaction_and_a_failure_splits_the_group(wire, metric):
+    """A group commits together or not at all; after a failure each message runs in its own transaction."""
+    calls: list[int] = []
+
+    def once(event, attempt):
+        if event.data["n"] == 4 and attempt == 1:
+            raise RuntimeError("the first try of 4 fails")
+
+    await wire.publish(*[wire.event(n) for n in range(10)])
+    with capture_logs() as logs:
+        await wire.start("group-v1", recording(calls, once), together=5)
+        await eventually(lambda: metric("group-v1", "handled") == 10)
+    assert calls == [0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]  # the failed group left nothing behind
+    assert await wire.count("effects") == 10 and await wire.count("inbox") == 10
+    assert metric("group-v1", "retry") == 0  # the split is not a redelivery: 4 succeeded in its own transaction
+    assert [entry["size"] for entry in logs if entry["event"] == "consumer.group_split"] == [5]
+    assert [entry.get("group") for entry in logs if entry["event"] == "consumer.handled"] == [None] * 5 + [5] * 5
+
+
 async def test_a_failing_event_is_redelivered_with_back_off_then_handled_once(wire, metric):
     calls: list[int] = []
     times: list[float] = []
@@ -76,7 +95,7 @@ async def test_a_failing_event_is_redelivered_with_back_off_then_handled_once(wi
 
     await wire.publish(*[wire.event(n) for n in range(5)])
     with capture_logs() as logs:
-        await wire.start("flaky-v1", recording(calls, flaky), backoff=(0.3, 0.3))
+        await wire.start("flaky-v1", recording(calls, flaky), backoff=(0.3, 0.3), together=1)
         await eventually(lambda: metric("flaky-v1", "handled") == 5)
 
     assert calls.count(3) == 3
@@ -97,7 +116,7 @@ async def test_a_poison_event_is_dead_lettered_after_max_deliver_without_blockin
 
     events = [wire.event(n) for n in range(6)]
     await wire.publish(*events)
-    await wire.start("poison-v1", recording(calls, poison), max_deliver=3, backoff=(0.1,))
+    await wire.start("poison-v1", recording(calls, poison), max_deliver=3, backoff=(0.1,), together=1)
     await eventually(lambda: metric("poison-v1", "dead_lettered") == 1 and metric("poison-v1", "handled") == 5)
 
     assert calls.count(2) == 3
@@ -169,7 +188,7 @@ async def test_stop_finishes_the_message_in_flight_and_releases_the_rest(wire, m
         await recording(calls, delay=1.5 if event.data["n"] == 0 else 0)(event, tx)
 
     await wire.publish(*[wire.event(n) for n in range(3)])
-    runner = await wire.start("stop-v1", slow)
+    runner = await wire.start("stop-v1", slow, together=1)  # one message in flight, not a group
     await asyncio.wait_for(started.wait(), 10)
     await runner.stop()
 
@@ -181,7 +200,8 @@ async def test_stop_finishes_the_message_in_flight_and_releases_the_rest(wire, m
         return (info.ack_floor.stream_seq, info.num_ack_pending) == (1, 2)  # 1 acked; 2 and 3 released
     await eventually(acked, timeout=3)
 
-    await wire.start("stop-v1", slow)  # released (nak'd) messages come back at once, not after ack_wait (30 s)
+    # Released (nak'd) messages come back at once, not after ack_wait (30 s).
+    await wire.start("stop-v1", slow, together=1)
     await eventually(lambda: metric("stop-v1", "handled") == 3, timeout=5)
     assert calls == [0, 1, 2]
     assert metric("stop-v1", "duplicate") == 0

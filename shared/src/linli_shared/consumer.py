@@ -1,9 +1,13 @@
 """Durable pull consumers: explicit ack, an inbox for idempotency, bounded retries, then a dead-letter stream.
 
-Each message runs through one Mongo transaction that records `<durable>:<event id>` in `inbox` and
+Each message runs through a Mongo transaction that records `<durable>:<event id>` in `inbox` and
 applies the handler's effect (and its emitted events, via the outbox), so a redelivery is acked and
 skipped. A failure is retried with back-off until `max_deliver`, then dead-lettered with its error;
 nothing is dropped silently.
+
+For throughput, consecutive first deliveries share one transaction (`Subscription.together`); the
+messages are acked only after it commits. If anything in the group fails, the transaction leaves no
+trace and the group runs again one message per transaction, with the usual retries and dead letters.
 """
 from __future__ import annotations
 
@@ -48,6 +52,7 @@ class Subscription:
     backoff: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0)  # redelivery delay after failure n
     ack_wait: float = 30.0
     batch: int = 50
+    together: int = 20  # first deliveries handled in one transaction (1: one transaction per message)
 
     @property
     def filter_subjects(self) -> list[str]:
@@ -183,15 +188,56 @@ class ConsumerRunner:
                 await self._pause(_backoff(failures))
 
     async def _run_batch(self, msgs: list[Msg]) -> None:
+        start = 0
+        while start < len(msgs):
+            if self._stopping.is_set():
+                await _release(msgs[start:])
+                return
+            group = msgs[start:start + self.subscription.together]
+            try:
+                if len(group) < 2 or not await self._process_together(group):
+                    await self._one_by_one(group)
+            except BaseException:
+                await _release(msgs[start:])
+                raise
+            start += len(group)
+
+    async def _one_by_one(self, msgs: list[Msg]) -> None:
         for index, msg in enumerate(msgs):
             if self._stopping.is_set():
                 await _release(msgs[index:])
                 return
-            try:
-                await self._process(msg)
-            except BaseException:
-                await _release(msgs[index:])
-                raise
+            await self._process(msg)
+
+    async def _process_together(self, msgs: list[Msg]) -> bool:
+        """First deliveries of known events in one transaction; False (nothing done) sends them one by one."""
+        group = _first_deliveries(msgs, self.subscription.handlers)
+        if group is None:
+            return False
+        started = time.perf_counter()
+
+        async def work(tx: Tx) -> None:
+            for event in group:
+                with _event_context(event, self.durable):
+                    await tx.db[INBOX].insert_one(
+                        {"_id": f"{self.durable}:{event.id}", "type": event.type, "handled_at": datetime.now(UTC)},
+                        session=tx.session)
+                    await self.subscription.handlers[event.type](event, tx)
+
+        try:
+            await self._keeping_alive(msgs, self.uow.run(work))
+        except Exception as exc:  # rolled back: each message gets its own transaction, retries, dead letters
+            log.info("consumer.group_split", consumer=self.durable, size=len(msgs), error=_describe(exc))
+            return False
+        duration_ms = round((time.perf_counter() - started) * 1000 / len(group), 2)
+        for msg, event in zip(msgs, group, strict=True):
+            await msg.ack()
+            self._count("handled")
+            with _event_context(event, self.durable):
+                log.info("consumer.handled", event_id=event.id, event_type=event.type, consumer=self.durable,
+                         community=event.community, trace_id=trace_id_of(event.traceparent),
+                         duration_ms=duration_ms, group=len(group))
+        return True
 
     async def _process(self, msg: Msg) -> None:
         deliveries = msg.metadata.num_delivered
@@ -208,7 +254,7 @@ class ConsumerRunner:
         with _event_context(event, self.durable):
             started = time.perf_counter()
             try:
-                fresh = await self._keeping_alive(msg, self._apply(handler, event))
+                fresh = await self._keeping_alive([msg], self._apply(handler, event))
             except Exception as exc:
                 await self._failed(msg, event, exc, deliveries)
                 return
@@ -222,15 +268,16 @@ class ConsumerRunner:
                 log.info("consumer.duplicate_skipped", event_id=event.id, event_type=event.type,
                          consumer=self.durable, community=event.community)
 
-    async def _keeping_alive(self, msg: Msg, work: Awaitable[bool]) -> bool:
+    async def _keeping_alive(self, msgs: list[Msg], work: Awaitable[Any]) -> Any:
         """Tell the server every ack_wait/3 that a slow handler is still working, so it is not redelivered."""
         async def beat() -> None:
             while True:
                 await asyncio.sleep(self.subscription.ack_wait / 3)
-                try:
-                    await msg.in_progress()
-                except Exception as exc:
-                    log.warning("consumer.in_progress_failed", consumer=self.durable, error=_describe(exc))
+                for msg in msgs:
+                    try:
+                        await msg.in_progress()
+                    except Exception as exc:
+                        log.warning("consumer.in_progress_failed", consumer=self.durable, error=_describe(exc))
 
         beating = asyncio.create_task(beat())
         try:
@@ -347,6 +394,22 @@ def _event_context(event: CloudEvent, consumer: str) -> Iterator[None]:
     finally:
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(**saved)
+
+
+def _first_deliveries(msgs: list[Msg], handlers: Mapping[str, Handler]) -> list[CloudEvent] | None:
+    """The group's events if every message is a first delivery of a valid event we handle; else None."""
+    events = []
+    for msg in msgs:
+        if msg.metadata.num_delivered > 1:
+            return None  # a retry: it gets its own transaction and the retry bookkeeping
+        try:
+            event = CloudEvent.model_validate_json(msg.data)
+        except ValidationError:
+            return None
+        if event.type not in handlers:
+            return None
+        events.append(event)
+    return events
 
 
 async def _release(msgs: list[Msg]) -> None:
