@@ -32,22 +32,41 @@ log = get_logger()
 async def claim_due(ctx: Notify, limit: int) -> list[tuple[dict[str, Any], str]]:
     """Take up to `limit` due notifications, respecting each channel's rate; each claim is atomic."""
     now = ctx.clock.now()
-    due = {"status": {"$in": list(notifications.DUE)}, "not_before": {"$lte": now},
-           "$or": [{"lease_until": None}, {"lease_until": {"$lt": now}}]}
-    candidates = await ctx.db[NOTIFICATIONS].find(due, {"channel": 1}).sort("not_before", 1).limit(limit * 2).to_list()
+    due = {"status": {"$in": list(notifications.DUE)}, "not_before": {"$lte": now}}
+    # Free to claim: never claimed, or the claim's lease ran out. Asked as two queries, not one `$or`: SecantusDB
+    # plans no index for a filter with a top-level `$or`, so that scanned the whole (ever growing) delivery log on
+    # every poll and again for every claim. Without it the `status` clause rides the `due` index.
+    unleased = ({"lease_until": None}, {"lease_until": {"$lt": now}})
+    candidates: list[dict[str, Any]] = []
+    for free in unleased:
+        candidates += await ctx.db[NOTIFICATIONS].find({**due, **free}, {"channel": 1, "not_before": 1}).sort(
+            "not_before", 1).limit(limit * 2).to_list()
+    candidates = sorted(candidates, key=lambda c: c["not_before"])[:limit * 2]
     claimed, owner = [], str(uuid.uuid4())
+    lease = {"$set": {"claim_id": owner, "lease_until": now + timedelta(seconds=ctx.settings.delivery_lease_seconds)}}
     for candidate in candidates:
         if len(claimed) >= limit:
             break
         if not ctx.limiter.take(candidate["channel"], now.timestamp()):
             continue  # this channel is at its rate: the notification stays due for the next round
-        doc = await ctx.db[NOTIFICATIONS].find_one_and_update(
-            {"_id": candidate["_id"], **due},
-            {"$set": {"claim_id": owner, "lease_until": now + timedelta(seconds=ctx.settings.delivery_lease_seconds)}},
-            return_document=True)
+        doc = await _claim(ctx, candidate["_id"], [{**due, **free} for free in unleased], lease, owner)
         if doc is not None:
             claimed.append((doc, owner))
     return claimed
+
+
+async def _claim(ctx: Notify, notification_id: str, claimable: list[dict[str, Any]], lease: dict[str, Any],
+                 owner: str) -> dict[str, Any] | None:
+    """Lease one notification if it is still claimable (atomic per filter); the claimed document, else None.
+
+    update_one then a read by our claim id, not find_one_and_update: SecantusDB writes a findAndModify through
+    `{_id, $and: [query]}`, which it cannot plan, so every claim scanned the whole delivery log. `_id` leads each
+    filter here: a point lookup, the other clauses checked on that one document.
+    """
+    for query in claimable:
+        if (await ctx.db[NOTIFICATIONS].update_one({"_id": notification_id, **query}, lease)).modified_count:
+            return await ctx.db[NOTIFICATIONS].find_one({"_id": notification_id, "claim_id": owner})
+    return None
 
 
 async def send_one(ctx: Notify, doc: dict[str, Any], claim_id: str) -> str:
