@@ -10,15 +10,13 @@ from linli_shared.domain.groups import GROUPS
 
 from linli_registry.domain.ledger import (
     COLUMNS,
-    GROUP_LABELS,
-    VOCABULARIES,
     LedgerFileError,
     RowError,
-    label_of,
     map_header,
     normalize_header,
     parse_row,
 )
+from linli_registry.domain.ledger_labels import GROUP_LABELS, VOCABULARIES, label_of
 
 TODAY = date(2024, 6, 1)
 BORN = date(1950, 3, 7)

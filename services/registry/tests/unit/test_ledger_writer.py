@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 from linli_devtools.people import id_number
 from linli_shared.domain.groups import GROUPS
 
-from linli_registry.domain.ledger import COLUMNS, GROUP_LABELS, parse_row
+from linli_registry.domain.ledger import COLUMNS, parse_row
+from linli_registry.domain.ledger_labels import GROUP_LABELS
 from linli_registry.files.reader import open_ledger
 from linli_registry.files.writer import LedgerSummary, filters_text, write_ledger
 

@@ -18,7 +18,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from linli_shared.domain.groups import GROUPS
 
-from linli_registry.domain.ledger import COLUMNS, EXPORT_ONLY_HEADERS, GROUP_LABELS, label_of
+from linli_registry.domain.ledger import COLUMNS, EXPORT_ONLY_HEADERS
+from linli_registry.domain.ledger_labels import GROUP_LABELS, label_of
 
 LEDGER_SHEET, SUMMARY_SHEET = "台账", "统计"
 # China has kept UTC+8 without daylight saving since 1991: no tz database needed.
