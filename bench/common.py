@@ -3,12 +3,18 @@ from __future__ import annotations
 
 import statistics
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from pymongo import MongoClient
+
 from linli_devtools import processes
 from linli_devtools.servers import MongoServer, NatsServer
+from linli_shared.outbox import OUTBOX
+
+DISTRICT, STREETS = "130303", 10
 
 
 @contextmanager
@@ -39,3 +45,24 @@ def print_table(title: str, header: list[str], rows: list[list]) -> None:
     print(f"\n{title}")
     for row in [header, ["-" * w for w in widths], *rows]:
         print("  ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=True)))
+
+
+def community_codes(communities: int) -> list[str]:
+    """Community codes of a district of `communities`, spread over ten streets."""
+    per_street = -(-communities // STREETS)
+    return [f"{DISTRICT}{1 + i // per_street:03d}{1 + i % per_street:03d}" for i in range(communities)]
+
+
+def memory_mib(pid: int, field: str = "VmRSS") -> float:
+    """A process's resident memory (VmRSS) or its peak (VmHWM), from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def drained(mongo_url: str, db: str = "bench") -> None:
+    """Wait until a service's outbox has published everything written so far."""
+    with MongoClient(mongo_url) as client:
+        while client[db][OUTBOX].count_documents({"state": "pending"}):
+            time.sleep(0.5)

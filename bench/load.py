@@ -32,11 +32,10 @@ from linli_shared.auth import issue_token
 from linli_shared.clock import Clock
 from linli_shared.settings import DEV_JWT_SECRET
 
-from common import percentiles, print_table
+from common import DISTRICT, community_codes, memory_mib, percentiles, print_table
 from ledgers import write_ledger
 
 SERVICES = ("registry", "visits", "employment", "notify", "reports")
-DISTRICT, STREETS = "130303", 10
 TODAY = Clock().today()
 
 
@@ -77,11 +76,6 @@ class Load:
             self.residents.append(response.json())
             if status == "unemployed":
                 self.unemployed.append(response.json()["id"])
-
-
-def community_codes(communities: int) -> list[str]:
-    per_street = -(-communities // STREETS)
-    return [f"{DISTRICT}{1 + i // per_street:03d}{1 + i % per_street:03d}" for i in range(communities)]
 
 
 async def preload(load: Load, root: Path, communities: int, residents: int) -> dict[str, float]:
@@ -212,13 +206,6 @@ async def gauges(urls: dict[str, str]) -> dict[str, float]:
     return found
 
 
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
-
-
 async def run(root: Path, communities: int, residents: int, seconds: float, rate: float) -> None:
     nats, mongo = NatsServer(root / "nats").start(), MongoServer(root / "db").start(timeout=60)
     procs = {s: ServiceProcess(s, root / s, nats.url, mongo.url, f"load_{s}").start() for s in SERVICES}
@@ -229,7 +216,7 @@ async def run(root: Path, communities: int, residents: int, seconds: float, rate
         sent, elapsed, e2e = await steady(load, seconds, rate)
         await asyncio.sleep(15)  # one lag report interval
         lag = await gauges(urls)
-        memory = {s: rss_mib(p.proc.pid) for s, p in procs.items()}
+        memory = {s: memory_mib(p.proc.pid) for s, p in procs.items()}
         report(load, sent, elapsed, e2e, lag, memory, loaded, communities)
     finally:
         for process in (*procs.values(), mongo, nats):

@@ -14,24 +14,15 @@ import time
 from pathlib import Path
 
 import httpx
-from pymongo import MongoClient
 
 from linli_devtools.orgs import COMMUNITY, ORG_TREE
 from linli_devtools.processes import ServiceProcess
 from linli_devtools.streams import stream_messages
 from linli_shared.auth import issue_token
-from linli_shared.outbox import OUTBOX
 from linli_shared.settings import DEV_JWT_SECRET
 
-from common import print_table, servers
+from common import drained, memory_mib, print_table, servers
 from ledgers import write_ledger
-
-
-def memory_mib(pid: int, field: str) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
 
 
 def run_import(api: httpx.Client, path: Path) -> tuple[dict, float]:
@@ -42,13 +33,6 @@ def run_import(api: httpx.Client, path: Path) -> tuple[dict, float]:
     while (job := api.get(response.headers["Location"]).json())["status"] == "running":
         time.sleep(0.5)
     return job, time.perf_counter() - started
-
-
-def drained(mongo_url: str) -> None:
-    """Wait until the registry's outbox has published everything the import wrote."""
-    with MongoClient(mongo_url) as client:
-        while client["bench"][OUTBOX].count_documents({"state": "pending"}):
-            time.sleep(0.5)
 
 
 def main(rows: int) -> None:

@@ -18,15 +18,9 @@ from pymongo import MongoClient
 from linli_shared.auth import issue_token
 from linli_shared.settings import DEV_JWT_SECRET
 
-from common import print_table, servers, service_process
+from common import DISTRICT, STREETS, community_codes, print_table, servers, service_process
 
-DISTRICT, STREETS = "130303", 10
 DB = "bench_statistics"
-
-
-def _community_codes(communities: int) -> list[str]:
-    per_street = -(-communities // STREETS)
-    return [f"{DISTRICT}{1 + i // per_street:03d}{1 + i % per_street:03d}" for i in range(communities)]
 
 
 def _household_docs(rng: random.Random, community: str, residents: int) -> tuple[list[dict], list[dict]]:
@@ -56,7 +50,7 @@ def seed(mongo_url: str, communities: int, residents: int) -> None:
                  "updated_at": now}]
         orgs += [{"_id": f"{DISTRICT}{s:03d}", "name": f"街道{s}", "level": "street", "parent": DISTRICT, "version": 1,
                   "updated_at": now} for s in range(1, STREETS + 1)]
-        for code in _community_codes(communities):
+        for code in community_codes(communities):
             orgs.append({"_id": code, "name": f"社区{code[-3:]}", "level": "community", "parent": code[:9],
                          "version": 1, "updated_at": now})
             households, people = _household_docs(rng, code, residents)
@@ -84,7 +78,7 @@ def measure(url: str, communities: int) -> list[list]:
     rows = []
     with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {officer}"}) as client, \
             httpx.Client(base_url=url, headers={"Authorization": f"Bearer {admin}"}) as writer:
-        community = _community_codes(communities)[0]
+        community = community_codes(communities)[0]
         for label, path in (("community", f"/v1/orgs/{community}/statistics"),
                             (f"district ({communities} communities)", f"/v1/orgs/{DISTRICT}/statistics")):
             cold, body = timed_get(client, path)
