@@ -40,6 +40,7 @@ class Cluster:
     registry: ServiceProcess
     visits: list[ServiceProcess]
     others: list[ServiceProcess] = field(default_factory=list)  # employment and notify, in a full run
+    spares: list[ServiceProcess] = field(default_factory=list)  # second replicas of registry, employment, notify
 
     @property
     def consumers(self) -> list[str]:
@@ -112,6 +113,7 @@ SCENARIOS: dict[str, tuple[str, Fault, int]] = {
 FULL_SCENARIOS: dict[str, tuple[str, Fault, int]] = {
     "employment killed": ("kill -9 employment mid-stream, start it again", _killer("employment"), 1),
     "notify killed": ("kill -9 notify mid-stream, start it again", _killer("notify"), 1),
+    "two of every service": ("two replicas of registry, visits, employment and notify at once", nothing, 2),
 }
 
 
@@ -128,7 +130,9 @@ async def run(name: str, root: Path, writes: int = 24, full: bool = False) -> Re
     registry = service("registry", "registry")
     visits = [service("visits", f"visits{i}") for i in range(replicas)]
     others = [service(name, name) for name in ("employment", "notify")] if full else []
-    cluster = Cluster(nats_server, mongo, registry, visits, others)
+    spares = [service(name, f"{name}-spare") for name in ("registry", "employment", "notify")] \
+        if full and replicas > 1 else []
+    cluster = Cluster(nats_server, mongo, registry, visits, others, spares)
     try:
         accepted = await _write_through(cluster, fault, writes, result)
         if name == "events redelivered":
@@ -136,7 +140,7 @@ async def run(name: str, root: Path, writes: int = 24, full: bool = False) -> Re
         await _settle(cluster)
         result.checks = await _check(cluster, accepted)
     finally:
-        for process in (*others, *visits, registry, mongo, nats_server):
+        for process in (*spares, *others, *visits, registry, mongo, nats_server):
             process.stop()
     result.seconds = round(time.monotonic() - started, 1)
     return result
