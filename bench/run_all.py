@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-BENCHES = ["registry_latency", "registry_statistics", "registry_import", "visits_sweep", "visits_latency",
+BENCHES = ["registry_latency", "registry_statistics", "registry_import", "district_import",
+           "visits_sweep", "visits_latency",
            "employment_matching", "notify_throughput", "reports_compute", "consumer_throughput", "faults", "load"]
 
 if __name__ == "__main__":
