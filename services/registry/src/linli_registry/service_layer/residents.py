@@ -83,14 +83,22 @@ async def _check_household(tx: Tx, household_id: str | None, community: str) -> 
     return household
 
 
-async def groups_of_many(db: Any, docs: list[dict[str, Any]], as_of: date, rules,
-                         session: Any = None) -> dict[str, list[str]]:
-    """Each resident's derived groups, reading their households and housemates in two queries."""
+async def _households_of(db: Any, docs: list[dict[str, Any]], session: Any = None) -> dict[str, dict[str, Any]]:
     household_ids = sorted({d["household_id"] for d in docs if d.get("household_id")})
     if not household_ids:
+        return {}
+    return {h["_id"]: h for h in await db[HOUSEHOLDS].find({"_id": {"$in": household_ids}}, session=session).to_list()}
+
+
+async def groups_of_many(db: Any, docs: list[dict[str, Any]], as_of: date, rules, session: Any = None,
+                         household_docs: dict[str, dict[str, Any]] | None = None) -> dict[str, list[str]]:
+    """Each resident's derived groups, reading their households (unless given) and housemates."""
+    if household_docs is None:
+        household_docs = await _households_of(db, docs, session)
+    household_ids = sorted(household_docs)
+    if not household_ids:
         return {d["_id"]: resident_groups(person_facts_from(d), [], None, as_of, rules) for d in docs}
-    households = {h["_id"]: household_facts_from(h) for h in
-                  await db[HOUSEHOLDS].find({"_id": {"$in": household_ids}}, session=session).to_list()}
+    households = {hid: household_facts_from(h) for hid, h in household_docs.items()}
     members: dict[str, list] = {}
     # One query per community with equality on it: an `$in` there makes SecantusDB scan the collection.
     for community in sorted({d["community_code"] for d in docs}):
@@ -113,10 +121,8 @@ async def emit_state(reg: Registry, tx: Tx, doc: dict[str, Any], event: type[Res
 async def emit_states(reg: Registry, tx: Tx, items: list[tuple[dict[str, Any], type[ResidentState], dict]]) -> None:
     """Publish each resident's state (address, today's groups) with two reads for the lot, not two per resident."""
     docs = [doc for doc, _, _ in items]
-    household_ids = sorted({d["household_id"] for d in docs if d.get("household_id")})
-    households = {h["_id"]: h for h in await tx.db[HOUSEHOLDS].find(
-        {"_id": {"$in": household_ids}}, session=tx.session).to_list()} if household_ids else {}
-    groups = await groups_of_many(tx.db, docs, reg.today(), reg.rules, tx.session)
+    households = await _households_of(tx.db, docs, tx.session)
+    groups = await groups_of_many(tx.db, docs, reg.today(), reg.rules, tx.session, households)
     for doc, event, extra in items:
         state = _state(doc, households.get(doc.get("household_id")), groups[doc["_id"]])
         tx.emit(event(**state, **extra), subject=doc["_id"], community=doc["community_code"],
