@@ -56,7 +56,6 @@ def main(rows: int) -> None:
         export = api.get(f"/v1/communities/{COMMUNITY}/residents.xlsx")
         export.raise_for_status()
         export_s = time.perf_counter() - started
-        print(Path(registry.log_path).read_text()[-3000:]) if "--log" in sys.argv else None
         registry.stop()
 
     mib = round(len(export.content) / 2**20, 1)
