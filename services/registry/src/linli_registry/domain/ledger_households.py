@@ -91,6 +91,12 @@ def grid_code(value: str, community: str, grids: frozenset[str]) -> tuple[str, s
     return code, f"本社区没有网格“{value}”，已登记的网格：{known} (unknown grid)"
 
 
+def household_skipped(row: int, because_of: int) -> RowError:
+    """A good row kept out because another row of its household is bad: a household goes in whole or not at all."""
+    return RowError(row, None, "import.household.skipped",
+                    f"同户第{because_of}行有错误，整户未导入 (household skipped because of row {because_of})")
+
+
 def household_warnings(plan: HouseholdPlan) -> list[RowError]:
     heads = [r.row for r in plan.rows if r.relation_to_head == "head"]
     return [RowError(row, "relation_to_head", "import.household.two_heads",

@@ -18,7 +18,7 @@ from linli_shared.outbox import Tx
 
 from linli_registry.domain.audit import AuditEntry, changes_between, new_entry
 from linli_registry.domain.ledger import LedgerRow, RowError
-from linli_registry.domain.ledger_households import ADDRESS, HouseholdPlan
+from linli_registry.domain.ledger_households import ADDRESS, HouseholdPlan, household_skipped
 from linli_registry.domain.ledger_residents import new_resident_values, resident_values
 from linli_registry.domain.memberships import memberships_after, reconcile
 from linli_registry.domain.residents import Identity
@@ -161,13 +161,8 @@ def _blocking_errors(batch: _Batch, plan: HouseholdPlan) -> list[RowError]:
                                    f"(active in another community)"))
     if errors:
         bad = {e.row for e in errors}
-        errors += [_skipped(row.row, min(bad)) for row in plan.rows if row.row not in bad]
+        errors += [household_skipped(row.row, min(bad)) for row in plan.rows if row.row not in bad]
     return errors
-
-
-def _skipped(row: int, because_of: int) -> RowError:
-    return RowError(row, None, "import.household.skipped",
-                    f"同户第{because_of}行有错误，整户未导入 (household skipped because of row {because_of})")
 
 
 async def _write_household(batch: _Batch, plan: HouseholdPlan, existing: dict | None) -> dict | None:

@@ -24,6 +24,7 @@ from linli_registry.domain.ledger_households import (
     ADDRESS,
     HouseholdPlan,
     household_key,
+    household_skipped,
     household_warnings,
     plan_household,
 )
@@ -156,9 +157,7 @@ class ImportJob:
         parsed = parse_row(self.ledger.header, number, cells, today)
         key = _key(number, parsed.row, None)
         if key in result.failed:
-            await self._errors([RowError(number, None, "import.household.skipped",
-                                         f"同户第{result.failed[key]}行有错误，整户未导入 "
-                                         f"(household skipped because of row {result.failed[key]})")])
+            await self._errors([household_skipped(number, result.failed[key])])
             return None
         members = open_households.setdefault(key, [])
         members.append(parsed.row)
@@ -170,10 +169,7 @@ class ImportJob:
         plan, errors = plan_household(key, members, self.community, grids)
         if errors:
             bad = {e.row for e in errors}
-            await self._errors(errors + [RowError(r.row, None, "import.household.skipped",
-                                                  f"同户第{min(bad)}行有错误，整户未导入 "
-                                                  f"(household skipped because of row {min(bad)})")
-                                         for r in members if r.row not in bad])
+            await self._errors(errors + [household_skipped(r.row, min(bad)) for r in members if r.row not in bad])
             return None
         await store.add_errors(self.reg.db, self.id, household_warnings(plan), kind="warning")
         return plan
