@@ -43,7 +43,7 @@ async def settled(app, nats_url: str) -> int:
 
 async def test_a_gb18030_ledger_lands_with_exact_errors_and_statistics(admin):
     job = await import_and_wait(admin, COMMUNITY, csv_bytes(ledger_rows()))
-    assert job["status"] == "done" and job["encoding"].lower() == "gb18030"
+    assert (job["status"], job["phase"], job["encoding"].lower()) == ("done", "finished", "gb18030")
     assert (job["rows_total"], job["rows_ok"], job["rows_failed"]) == (11, 5, 6)
     assert (job["residents_created"], job["households_created"]) == (5, 4)
     assert problems(job) == EXPECTED_ERRORS

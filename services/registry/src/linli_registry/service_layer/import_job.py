@@ -193,7 +193,7 @@ class ImportJob:
 
     async def _finish(self, status: str, **fields: Any) -> None:
         rows_ok = self.rows_total - len(self.failed_rows)
-        await self._progress(status=status, rows_ok=rows_ok, finished_at=datetime.now(UTC), **fields)
+        await self._progress(status=status, phase="finished", rows_ok=rows_ok, finished_at=datetime.now(UTC), **fields)
         await store.delete_file(self.reg.db, self.id)  # the raw ledger is not kept a moment longer
         log.info("import.finished", import_id=self.id, community=self.community, status=status,
                  rows_total=self.rows_total, rows_ok=rows_ok, rows_failed=len(self.failed_rows), **dict(self.counts))
