@@ -64,18 +64,21 @@ async def update_versioned(collection: AsyncCollection, doc_id: str, expected_ve
 
 
 async def upsert_if_newer(collection: AsyncCollection, doc_id: str, version: int, fields: Mapping[str, Any],
-                          session: AsyncClientSession | None) -> bool:
+                          session: AsyncClientSession | None,
+                          on_insert: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
     """Apply another service's state to a projection only if it is newer than what we hold.
 
-    Redelivered, duplicated or reordered events then converge on the newest state; False means
-    the event was stale and changed nothing.
+    Redelivered, duplicated or reordered events then converge on the newest state. Returns the
+    document as it now stands (so handlers need not read it again), or None when the event was
+    stale and changed nothing. `on_insert` fields are written only when the document is new.
     """
-    current = await collection.find_one({"_id": doc_id}, {"version": 1}, session=session)
+    current = await collection.find_one({"_id": doc_id}, session=session)
     if current is not None and current.get("version", 0) >= version:
-        return False
-    await collection.update_one({"_id": doc_id}, {"$set": {**fields, "version": version}}, upsert=True,
-                                session=session)
-    return True
+        return None
+    first_fields = (on_insert or {}) if current is None else {}
+    changes = {**first_fields, **fields, "version": version}
+    await collection.update_one({"_id": doc_id}, {"$set": changes}, upsert=True, session=session)
+    return {**(current or {}), **changes, "_id": doc_id}
 
 
 async def find_authorized(collection: AsyncCollection, doc_id: str, principal: Principal, access: Access,

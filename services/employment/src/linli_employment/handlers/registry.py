@@ -15,7 +15,7 @@ async def resident_changed(ctx: Employment, event: CloudEvent, tx: Tx) -> None:
     """registered / updated / moved_out / deceased carry the whole state; the newest version wins."""
     state = ResidentState.model_validate(event.data)
     fields = state.model_dump(mode="json", exclude={"resident_id"})
-    if not await upsert_if_newer(tx.db[RESIDENTS], state.resident_id, event.aggregateversion, fields, tx.session):
+    resident = await upsert_if_newer(tx.db[RESIDENTS], state.resident_id, event.aggregateversion, fields, tx.session)
+    if resident is None:
         return
-    resident = await tx.db[RESIDENTS].find_one({"_id": state.resident_id}, session=tx.session)
     await seekers.reconcile_household(tx, resident, ctx.clock.today(), ctx.rules)

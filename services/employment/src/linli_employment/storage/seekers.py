@@ -48,15 +48,16 @@ async def reconcile_household(tx: Tx, resident: dict[str, Any], today: date, rul
     """Every member's seeker record follows the household: 零就业家庭 depends on all of them."""
     members = await household_residents(tx, resident)
     household = [member(m) for m in members]
+    seekers = {s["_id"]: s for s in await tx.db[SEEKERS].find({"_id": {"$in": [m["_id"] for m in members]}},
+                                                               session=tx.session).to_list()}
     for person in members:
         groups = priority_groups(facts(person), household, today, rules)
         if not person.get("household_id"):  # no household on record: 零就业家庭 cannot be known
             groups = [g for g in groups if g != "zero_employment_family"]
-        await reconcile(tx, person, groups)
+        await reconcile(tx, person, seekers.get(person["_id"]), groups)
 
 
-async def reconcile(tx: Tx, resident: dict[str, Any], groups: list[str]) -> None:
-    seeker = await tx.db[SEEKERS].find_one({"_id": resident["_id"]}, session=tx.session)
+async def reconcile(tx: Tx, resident: dict[str, Any], seeker: dict[str, Any] | None, groups: list[str]) -> None:
     wanted = is_job_seeker(facts(resident))
     if seeker is None:
         if wanted:

@@ -15,14 +15,13 @@ async def resident_changed(ctx: Visits, event: CloudEvent, tx: Tx) -> None:
     """registered / updated / moved_out / deceased all carry the whole state; the newest version wins."""
     state = ResidentState.model_validate(event.data)
     fields = state.model_dump(mode="json", exclude={"resident_id"})
-    known = await tx.db[RESIDENTS].find_one({"_id": state.resident_id}, {"known_since": 1}, session=tx.session)
-    fields["known_since"] = known["known_since"] if known else ctx.clock.today().isoformat()
-    if not await upsert_if_newer(tx.db[RESIDENTS], state.resident_id, event.aggregateversion, fields, tx.session):
+    resident = await upsert_if_newer(tx.db[RESIDENTS], state.resident_id, event.aggregateversion, fields, tx.session,
+                                     on_insert={"known_since": ctx.clock.today().isoformat()})
+    if resident is None:
         return  # a stale or repeated state: nothing to do
     if state.status != "active":
         await planning.cancel_pending(ctx, tx, state.resident_id, why=state.status)
         return
-    resident = await tx.db[RESIDENTS].find_one({"_id": state.resident_id}, session=tx.session)
     await planning.plan_resident(ctx, tx, resident)
     await planning.apply_life_events(ctx, tx, resident)
 
