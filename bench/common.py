@@ -1,6 +1,7 @@
 """Shared bench plumbing: real servers in a temp folder, service processes, percentiles, tables."""
 from __future__ import annotations
 
+import os
 import statistics
 import tempfile
 import time
@@ -16,11 +17,39 @@ from linli_shared.outbox import OUTBOX
 
 DISTRICT, STREETS = "130303", 10
 
+# A MongoDB of your own (a replica set: the services use transactions) in place of a local SecantusDB,
+# for the scale benches that say so; each run then writes to databases of its own.
+EXTERNAL_MONGODB_URL = os.environ.get("LINLI_BENCH_MONGODB_URL")
+RUN = time.strftime("%Y%m%d%H%M%S")
+
+
+class ExternalMongo:
+    """A store the bench did not start and must not stop."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def start(self, timeout: float = 0) -> ExternalMongo:
+        return self
+
+    def stop(self) -> None:
+        pass
+
+
+def mongo_server(folder: Path) -> MongoServer | ExternalMongo:
+    return ExternalMongo(EXTERNAL_MONGODB_URL) if EXTERNAL_MONGODB_URL else MongoServer(folder)
+
+
+def db_name(name: str) -> str:
+    return f"{name}_{RUN}" if EXTERNAL_MONGODB_URL else name
+
 
 @contextmanager
-def servers() -> Iterator[tuple[NatsServer, MongoServer]]:
+def servers(external_ok: bool = False) -> Iterator[tuple[NatsServer, MongoServer | ExternalMongo]]:
+    """NATS and the store in a temp folder; `external_ok` benches name their databases with `db_name`."""
     with tempfile.TemporaryDirectory(prefix="linli-bench-") as tmp:
-        nats, mongo = NatsServer(Path(tmp) / "nats"), MongoServer(Path(tmp) / "db")
+        folder = Path(tmp) / "db"
+        nats, mongo = NatsServer(Path(tmp) / "nats"), mongo_server(folder) if external_ok else MongoServer(folder)
         nats.start()
         mongo.start(timeout=60)
         try:
@@ -40,11 +69,13 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
     return {"p50": round(cuts[49], 2), "p95": round(cuts[94], 2), "p99": round(cuts[98], 2), "n": len(samples_ms)}
 
 
-def print_table(title: str, header: list[str], rows: list[list]) -> None:
+def print_table(title: str, header: list[str], rows: list[list], flush: bool = False) -> None:
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
     print(f"\n{title}")
     for row in [header, ["-" * w for w in widths], *rows]:
         print("  ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=True)))
+    if flush:
+        print(end="", flush=True)
 
 
 def community_codes(communities: int) -> list[str]:
@@ -61,7 +92,7 @@ def memory_mib(pid: int, field: str = "VmRSS") -> float:
     return 0.0
 
 
-def drained(mongo_url: str, db: str = "bench") -> None:
+def drained(mongo_url: str, db: str) -> None:
     """Wait until a service's outbox has published everything written so far."""
     with MongoClient(mongo_url) as client:
         while client[db][OUTBOX].count_documents({"state": "pending"}):

@@ -6,6 +6,7 @@ other. Prints the rows per second, the registry's memory, the district's statist
 and one community's export. The consumers' side of the same load is `load.py` (they catch up at their
 own rate; on SecantusDB that is the slower half).
 Run: .venv/bin/python bench/district_import.py [communities] [residents_per_community]
+(LINLI_BENCH_MONGODB_URL=<a MongoDB replica set> runs it against that store instead of a local SecantusDB.)
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from linli_devtools.processes import ServiceProcess
 from linli_shared.auth import issue_token
 from linli_shared.settings import DEV_JWT_SECRET
 
-from common import DISTRICT, community_codes, drained, memory_mib, print_table, servers
+from common import DISTRICT, community_codes, db_name, drained, memory_mib, print_table, servers
 from ledgers import write_ledger
 
 
@@ -34,8 +35,9 @@ def timed(call) -> tuple[httpx.Response, float]:
 def main(communities: int = 100, residents: int = 3000) -> None:
     token = issue_token(DEV_JWT_SECRET, "bench", ["admin"], [DISTRICT], ["pii:read"], ttl_seconds=86400)
     codes = community_codes(communities)
-    with servers() as (nats_server, mongo), tempfile.TemporaryDirectory() as tmp:
-        registry = ServiceProcess("registry", Path(tmp) / "registry", nats_server.url, mongo.url, "bench").start()
+    with servers(external_ok=True) as (nats_server, mongo), tempfile.TemporaryDirectory() as tmp:
+        db = db_name("bench_registry")
+        registry = ServiceProcess("registry", Path(tmp) / "registry", nats_server.url, mongo.url, db).start()
         api = httpx.Client(base_url=registry.url, headers={"Authorization": f"Bearer {token}"}, timeout=600)
         for code in [DISTRICT, *sorted({c[:9] for c in codes}), *codes]:
             api.put(f"/v1/orgs/{code}", json={"name": code}).raise_for_status()
@@ -54,7 +56,7 @@ def main(communities: int = 100, residents: int = 3000) -> None:
             ok, failed = ok + job["rows_ok"], failed + job["rows_failed"]
         imported = time.perf_counter() - started
         peak = memory_mib(registry.proc.pid, "VmHWM")
-        drained(mongo.url)
+        drained(mongo.url, db)
         cold = timed(lambda: api.get(f"/v1/orgs/{DISTRICT}/statistics"))
         cached = timed(lambda: api.get(f"/v1/orgs/{DISTRICT}/statistics"))
         export = timed(lambda: api.get(f"/v1/communities/{codes[0]}/residents.xlsx"))

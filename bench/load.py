@@ -3,18 +3,21 @@
 All services run as their own processes. The preload imports one GB18030 ledger per community
 (`communities` × `residents` rows, households of one to four, some out of work, some 80+) through
 `POST /v1/communities/{code}/imports`, and waits until every consumer (visits, employment, notify,
-reports) has caught up with the events. Then for `seconds` it sends a fixed-rate mix: resident reads,
-listings with a group filter, registrations, updates, life events, visit records, job-intention
-registrations, statistics. Prints the import and catch-up rates, throughput, p50/p95/p99 per endpoint,
-the end-to-end latency from a registry life event to its visit task, outbox backlog and consumer lag
-(from /metrics), and resident memory per service.
+reports) has caught up with the events, printing progress every 30 s. Then for `seconds` it sends a
+fixed-rate mix: resident reads, listings with a group filter, a worker's task list, registrations, updates, life events,
+visit records, job-intention registrations, job matches, referrals, statistics. Prints the import and
+catch-up rates, throughput, p50/p95/p99 per endpoint, the end-to-end latency from a registry life event
+to its visit task, outbox backlog and consumer lag (from /metrics), and resident memory per service.
 
-Run: .venv/bin/python bench/load.py [communities] [residents_per_community] [seconds] [rate_per_second]
-(issue 8's district: `bench/load.py 100 3000 180 12`.)
+Run: .venv/bin/python bench/load.py [communities] [residents_per_community] [seconds] [rates_per_second]
+(`rates` like `4,12` runs one phase per rate, each from a caught-up system; issue 8's district:
+`bench/load.py 100 3000 180 12`; LINLI_BENCH_MONGODB_URL=<a MongoDB replica set>
+runs it against that store instead of a local SecantusDB.)
 """
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import sys
 import tempfile
@@ -24,15 +27,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import nats
 
 from linli_devtools.people import born_years_ago, id_number
 from linli_devtools.processes import ServiceProcess
-from linli_devtools.servers import MongoServer, NatsServer
+from linli_devtools.servers import NatsServer
 from linli_shared.auth import issue_token
 from linli_shared.clock import Clock
 from linli_shared.settings import DEV_JWT_SECRET
 
-from common import DISTRICT, community_codes, memory_mib, percentiles, print_table
+from common import DISTRICT, community_codes, db_name, memory_mib, mongo_server, percentiles, print_table
 from ledgers import write_ledger
 
 SERVICES = ("registry", "visits", "employment", "notify", "reports")
@@ -49,7 +53,20 @@ class Load:
         self.errors: dict[str, int] = defaultdict(int)
         self.residents: list[dict] = []
         self.unemployed: list[str] = []
+        self.seekers: list[str] = []
+        self.jobs: list[str] = []
+        self.awaiting: dict[str, float] = {}  # resident → when their life event was sent
+        self.e2e: list[float] = []
         self.seq = 0
+        self.started = time.perf_counter()
+        self.reported = 0.0
+
+    def progress(self, what: str) -> None:
+        """One line every 30 s, so a run of hours shows where it is."""
+        elapsed = time.perf_counter() - self.started
+        if elapsed - self.reported >= 30:
+            self.reported = elapsed
+            print(f"[{elapsed:6.0f} s] {what}", flush=True)
 
     async def call(self, label: str, service: str, method: str, path: str, **kw) -> httpx.Response | None:
         started = time.perf_counter()
@@ -92,8 +109,9 @@ async def preload(load: Load, root: Path, communities: int, residents: int) -> d
         response.raise_for_status()
         jobs.append(response.headers["Location"])
     ok = 0
-    for location in jobs:
+    for n, location in enumerate(jobs):
         while (job := (await load.api["registry"].get(location)).json())["status"] == "running":
+            load.progress(f"importing: {n} of {len(jobs)} ledgers done, {ok + job['rows_done']:,} rows")
             await asyncio.sleep(1)
         ok += job["rows_ok"]
     imported = time.perf_counter() - started
@@ -109,12 +127,24 @@ async def caught_up(load: Load) -> None:
         lag = await gauges({s: str(c.base_url) for s, c in load.api.items()})
         if not any(lag.values()):
             return
+        load.progress(f"catching up: outbox pending {lag['linli_outbox_pending']:,.0f}, "
+                      f"consumer pending {lag['linli_consumer_pending']:,.0f}")
         await asyncio.sleep(5)
 
 
 async def sample_residents(load: Load, codes: list[str]) -> None:
-    """A few thousand residents of ten communities to aim the workload at."""
+    """A few thousand residents of ten communities to aim the workload at, with their seekers and two jobs."""
     for code in codes[:10]:
+        seekers = await load.call("sample", "employment", "GET", f"/v1/communities/{code}/job-seekers",
+                                  params={"limit": 50})
+        load.seekers.extend(s["id"] for s in seekers.json()["items"])
+        employer = await load.call("sample", "employment", "POST", "/v1/employers",
+                                   json={"name": f"{code}家政服务部", "kind": "business", "community_code": code})
+        for category in ("cleaning", "elder_care"):
+            job = await load.call("sample", "employment", "POST", "/v1/jobs",
+                                  json={"employer_id": employer.json()["id"], "title": "保洁员", "category": category,
+                                        "headcount": 50, "wage_min_cny": 2800, "wage_max_cny": 4000})
+            load.jobs.append(job.json()["id"])
         page = await load.call("sample", "registry", "GET", f"/v1/communities/{code}/residents",
                                params={"limit": 300})
         load.residents.extend(page.json()["items"])
@@ -123,11 +153,14 @@ async def sample_residents(load: Load, codes: list[str]) -> None:
         load.unemployed.extend(r["id"] for r in out_of_work.json()["items"])
 
 
-async def one_operation(load: Load, rng: random.Random, e2e: list[float]) -> None:
+async def one_operation(load: Load, rng: random.Random) -> None:
     resident = rng.choice(load.residents)
     community, pick = resident["community_code"], rng.random()
-    if pick < 0.30:
+    if pick < 0.25:
         await load.call("GET resident", "registry", "GET", f"/v1/residents/{resident['id']}")
+    elif pick < 0.30:  # a worker's list of open tasks
+        await load.call("GET visit-tasks", "visits", "GET", f"/v1/communities/{community}/visit-tasks",
+                        params={"status": "open", "limit": 20})
     elif pick < 0.40:
         await load.call("GET residents?group", "registry", "GET", f"/v1/communities/{community}/residents",
                         params={"group": "elderly_80", "limit": 20})
@@ -140,58 +173,74 @@ async def one_operation(load: Load, rng: random.Random, e2e: list[float]) -> Non
                             json={"health": rng.choice(("good", "fair", "poor"))},
                             headers={"If-Match": current.headers.get("etag", '"0"')})
     elif pick < 0.70:
-        await life_event(load, rng, e2e)
-    elif pick < 0.85:
+        await life_event(load, rng)
+    elif pick < 0.82:
         await load.call("POST visit", "visits", "POST", f"/v1/communities/{community}/visits",
                         json={"resident_id": resident["id"], "visited_at": datetime.now(UTC).isoformat(),
                               "met": True})
-    elif pick < 0.92 and load.unemployed:
-        seeker = rng.choice(load.unemployed)
-        await load.call("POST job-seeker", "employment", "POST", f"/v1/communities/{community}/job-seekers",
-                        json={"resident_id": seeker, "intentions": {"categories": ["cleaning"]}})
+    elif pick < 0.92:
+        await employment(load, rng, community, pick)
     else:
         await load.call("GET statistics", "registry", "GET", "/v1/orgs/130303/statistics")
 
 
-async def life_event(load: Load, rng: random.Random, e2e: list[float]) -> None:
-    """A hospitalisation of an 80+ resident: measured until visits shows the task."""
-    elders = [r for r in load.residents if r["age"] >= 80 and r["status"] == "active"]
+async def employment(load: Load, rng: random.Random, community: str, pick: float) -> None:
+    """Job intentions (求职登记), a job's ranked matches, and referrals (推荐就业)."""
+    if pick < 0.85 and load.unemployed:
+        seeker = rng.choice(load.unemployed)
+        await load.call("POST job-seeker", "employment", "POST", f"/v1/communities/{community}/job-seekers",
+                        json={"resident_id": seeker, "intentions": {"categories": ["cleaning"]}})
+    elif pick < 0.88 and load.jobs:
+        await load.call("GET job matches", "employment", "GET", f"/v1/jobs/{rng.choice(load.jobs)}/matches")
+    elif load.jobs and load.seekers:  # a repeat of an open referral is a 409, counted as an answer, not an error
+        await load.call("POST referral", "employment", "POST", "/v1/referrals",
+                        json={"seeker_id": rng.choice(load.seekers), "job_id": rng.choice(load.jobs)})
+
+
+async def life_event(load: Load, rng: random.Random) -> None:
+    """A hospitalisation of an 80+ resident, timed until visits puts its task on the bus (`watch_tasks`)."""
+    elders = [r for r in load.residents if r["age"] >= 80 and r["status"] == "active"
+              and r["id"] not in load.awaiting]
     if not elders:
         return
     elder = rng.choice(elders)
-    started = time.perf_counter()
+    load.awaiting[elder["id"]] = time.perf_counter()
     response = await load.call("POST life-event", "registry", "POST", f"/v1/residents/{elder['id']}/life-events",
                                json={"kind": "hospitalized", "date": TODAY.isoformat()})
     if response is None or response.status_code != 201:
-        return
-    for _ in range(240):  # a quarter-second poll for a minute: the poller must not become the load
-        found = await load.call("GET visit-tasks", "visits", "GET",
-                                f"/v1/communities/{elder['community_code']}/visit-tasks",
-                                params={"resident_id": elder["id"], "reason": "hospitalized"})
-        if found is not None and len(found.json()["items"]) > len(elder.setdefault("_hospital_tasks", [])):
-            elder["_hospital_tasks"] = found.json()["items"]
-            e2e.append((time.perf_counter() - started) * 1000)
-            return
-        await asyncio.sleep(0.25)
+        load.awaiting.pop(elder["id"], None)
+
+
+async def watch_tasks(load: Load, nats_url: str) -> nats.aio.client.Client:
+    """Watch visits' task.created events as any subscriber would: no polling load on the services."""
+    async def created(message) -> None:
+        data = json.loads(message.data)["data"]
+        started = load.awaiting.pop(data["resident_id"], None) if data["reason"] == "hospitalized" else None
+        if started is not None:
+            load.e2e.append((time.perf_counter() - started) * 1000)
+
+    client = await nats.connect(nats_url)
+    await client.subscribe("linli.visits.task.created.v1.>", cb=created)
+    return client
 
 
 MAX_IN_FLIGHT = 48  # past this the system is saturated: the tick is shed and counted, not queued forever
 
 
-async def steady(load: Load, seconds: float, rate: float) -> tuple[int, float, list[float]]:
-    rng, e2e, inflight = random.Random(11), [], set()
+async def steady(load: Load, seconds: float, rate: float) -> tuple[int, float]:
+    rng, inflight = random.Random(11), set()
     started, ticks = time.perf_counter(), 0
     while time.perf_counter() - started < seconds:
         ticks += 1
         if len(inflight) < MAX_IN_FLIGHT:
-            task = asyncio.create_task(one_operation(load, rng, e2e))
+            task = asyncio.create_task(one_operation(load, rng))
             inflight.add(task)
             task.add_done_callback(inflight.discard)
         else:
             load.errors["shed (system saturated)"] += 1
         await asyncio.sleep(max(0.0, started + ticks / rate - time.perf_counter()))
     await asyncio.gather(*inflight)
-    return ticks - load.errors["shed (system saturated)"], time.perf_counter() - started, e2e
+    return ticks - load.errors["shed (system saturated)"], time.perf_counter() - started
 
 
 async def gauges(urls: dict[str, str]) -> dict[str, float]:
@@ -206,49 +255,58 @@ async def gauges(urls: dict[str, str]) -> dict[str, float]:
     return found
 
 
-async def run(root: Path, communities: int, residents: int, seconds: float, rate: float) -> None:
-    nats, mongo = NatsServer(root / "nats").start(), MongoServer(root / "db").start(timeout=60)
-    procs = {s: ServiceProcess(s, root / s, nats.url, mongo.url, f"load_{s}").start() for s in SERVICES}
+async def run(root: Path, communities: int, residents: int, seconds: float, rates: list[float]) -> None:
+    nats, mongo = NatsServer(root / "nats").start(), mongo_server(root / "db").start(timeout=60)
+    procs = {s: ServiceProcess(s, root / s, nats.url, mongo.url, db_name(f"load_{s}")).start() for s in SERVICES}
     try:
         urls = {s: p.url for s, p in procs.items()}
         load = Load(urls, issue_token(DEV_JWT_SECRET, "load", ["admin"], ["130303"], ttl_seconds=86400))
         loaded = await preload(load, root, communities, residents)
-        sent, elapsed, e2e = await steady(load, seconds, rate)
-        await asyncio.sleep(15)  # one lag report interval
+        report_preload(loaded, communities)
+        watcher = await watch_tasks(load, nats.url)
+        for rate in rates:  # each rate from a caught-up system, so one rate's backlog is not the next one's
+            load.samples.clear(), load.errors.clear(), load.e2e.clear(), load.awaiting.clear()
+            sent, elapsed = await steady(load, seconds, rate)
+            await asyncio.sleep(15)  # one lag report interval
+            report_workload(load, sent, elapsed, rate)
+            await caught_up(load)
+        await watcher.close()
         lag = await gauges(urls)
         memory = {s: memory_mib(p.proc.pid) for s, p in procs.items()}
-        report(load, sent, elapsed, e2e, lag, memory, loaded, communities)
+        print_table("After the run", ["outbox pending", "consumer pending", "consumer unacked", *memory],
+                    [[lag["linli_outbox_pending"], lag["linli_consumer_pending"], lag["linli_consumer_ack_pending"],
+                      *[f"{m} MiB" for m in memory.values()]]])
     finally:
         for process in (*procs.values(), mongo, nats):
             process.stop()
 
 
-def report(load: Load, sent: int, elapsed: float, e2e: list[float], lag: dict, memory: dict, loaded: dict,
-           communities: int) -> None:
+def report_preload(loaded: dict, communities: int) -> None:
     print_table(f"District preload through the public import ({communities} communities)",
                 ["rows imported", "import s", "rows/s", "all consumers caught up after s"],
                 [[loaded["rows"], round(loaded["import_s"]), round(loaded["rows"] / loaded["import_s"]),
-                  round(loaded["settled_s"])]])
+                  round(loaded["settled_s"])]], flush=True)
+
+
+def report_workload(load: Load, sent: int, elapsed: float, rate: float) -> None:
     rows = []
     for label, samples in sorted(load.samples.items()):
-        p = percentiles(samples) if len(samples) > 1 else dict.fromkeys(("p50", "p95", "p99"), samples[0])
+        p = percentiles(samples) if len(samples) > 1 else dict.fromkeys(("p50", "p95", "p99"), round(samples[0], 2))
         rows.append([label, len(samples), load.errors[label], p["p50"], p["p95"], p["p99"]])
     shed = load.errors.get("shed (system saturated)", 0)
-    print_table(f"Mixed workload: {sent} operations in {elapsed:.0f} s = {sent / elapsed:.1f}/s ({shed} ticks shed) "
-                f"aimed at {len(load.residents)} sampled residents (ms)",
+    print_table(f"Mixed workload at {rate}/s: {sent} operations in {elapsed:.0f} s = {sent / elapsed:.1f}/s "
+                f"({shed} ticks shed) aimed at {len(load.residents)} sampled residents (ms)",
                 ["endpoint", "n", "errors", "p50", "p95", "p99"], rows)
-    if len(e2e) > 1:
-        p = percentiles(e2e)
-        print_table("Registry life event → visits task (ms)", ["n", "p50", "p95"], [[p["n"], p["p50"], p["p95"]]])
-    print_table("After the run", ["outbox pending", "consumer pending", "consumer unacked", *memory],
-                [[lag["linli_outbox_pending"], lag["linli_consumer_pending"], lag["linli_consumer_ack_pending"],
-                  *[f"{m} MiB" for m in memory.values()]]])
+    if len(load.e2e) > 1:
+        p = percentiles(load.e2e)
+        print_table(f"At {rate}/s: registry life event → its visit task on the bus (ms)", ["n", "p50", "p95", "p99"],
+                    [[p["n"], p["p50"], p["p95"], p["p99"]]], flush=True)
 
 
-def main(communities: int = 100, residents: int = 3000, seconds: float = 180, rate: float = 12) -> None:
+def main(communities: int = 100, residents: int = 3000, seconds: float = 180, rates: str = "12") -> None:
     with tempfile.TemporaryDirectory(prefix="linli-load-") as root:
-        asyncio.run(run(Path(root), communities, residents, seconds, rate))
+        asyncio.run(run(Path(root), communities, residents, seconds, [float(r) for r in str(rates).split(",")]))
 
 
 if __name__ == "__main__":
-    main(*[float(a) if "." in a else int(a) for a in sys.argv[1:]])
+    main(*[int(a) for a in sys.argv[1:3]], *[float(a) for a in sys.argv[3:4]], *sys.argv[4:5])

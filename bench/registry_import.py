@@ -47,10 +47,10 @@ def main(rows: int) -> None:
         before = memory_mib(registry.proc.pid, "VmRSS")
         first, first_s = run_import(api, ledger)
         peak = memory_mib(registry.proc.pid, "VmHWM")
-        drained(mongo.url)
+        drained(mongo.url, "bench")
         published = asyncio.run(stream_messages(nats_server.url, "REGISTRY"))
         second, second_s = run_import(api, ledger)
-        drained(mongo.url)
+        drained(mongo.url, "bench")
         republished = asyncio.run(stream_messages(nats_server.url, "REGISTRY")) - published
         started = time.perf_counter()
         export = api.get(f"/v1/communities/{COMMUNITY}/residents.xlsx")

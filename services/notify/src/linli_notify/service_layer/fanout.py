@@ -25,9 +25,11 @@ async def notify_event(ctx: Notify, event: CloudEvent, tx: Tx) -> list[dict[str,
     """Every notification one event causes, stored once; the worker sends the ones not sent here."""
     data = event.data
     community = data.get("community_code") or event.community
-    overrides, robot = await recipients.community_settings(tx.db, community, tx.session)
+    rules = rules_for(event.type, data)
+    # Most events only feed a projection: no rule, so no settings to read.
+    overrides, robot = await recipients.community_settings(tx.db, community, tx.session) if rules else ({}, None)
     docs: list[dict[str, Any]] = []
-    for rule in rules_for(event.type, data):
+    for rule in rules:
         rule = effective(rule, overrides.get(rule.key))
         if rule is None:
             continue
