@@ -1,7 +1,6 @@
 """Read side: resident listing with the derived-group filter, and statistics for any org and as-of date."""
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from typing import Any
 
@@ -44,21 +43,16 @@ async def statistics(reg: Registry, principal: Principal, code: str, as_of: date
 
 
 async def _community_counts(reg: Registry, prefix: str, as_of: date) -> dict[str, dict[str, int]]:
-    """Each community computed on its own (index-served equality), cached, a few at a time."""
+    """Each community computed on its own (index-served equality) and cached."""
     codes = [o["_id"] for o in await reg.db[ORGS].find(
         {"_id": {"$regex": f"^{prefix}"}, "level": "community"}, {"_id": 1}).to_list()]
-    gate = asyncio.Semaphore(4)
-
-    async def one(code: str) -> dict[str, int]:
-        async with gate:
-            return await community_counts(reg, code, as_of)
-
-    return dict(zip(codes, await asyncio.gather(*(one(code) for code in codes)), strict=True))
+    return await cached_counts(reg.db, codes, as_of, lambda code: _compute_counts(reg, code, as_of))
 
 
 async def community_counts(reg: Registry, community: str, as_of: date) -> dict[str, int]:
     """One community's statistics, through the same cache as the statistics page."""
-    return await cached_counts(reg.db, community, as_of, lambda: _compute_counts(reg, community, as_of))
+    counts = await cached_counts(reg.db, [community], as_of, lambda code: _compute_counts(reg, code, as_of))
+    return counts[community]
 
 
 async def _compute_counts(reg: Registry, community: str, as_of: date) -> dict[str, int]:

@@ -5,10 +5,9 @@ table is served only while no resident or household of that community has change
 """
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 from typing import Any, Awaitable, Callable
-
-from pymongo import ReturnDocument
 
 from linli_shared.outbox import Tx
 
@@ -18,22 +17,33 @@ DATA_VERSIONS, STATISTICS_CACHE = "community_data_versions", "statistics_cache"
 async def bump_data_versions(tx: Tx) -> None:
     """Run before every registry commit: one version step per community the write touched."""
     for community in sorted({e.community for e in tx.events if len(e.community) == 12}):
-        await tx.db[DATA_VERSIONS].find_one_and_update(
-            {"_id": community}, {"$inc": {"version": 1}}, upsert=True, session=tx.session,
-            return_document=ReturnDocument.AFTER)
+        await tx.db[DATA_VERSIONS].update_one({"_id": community}, {"$inc": {"version": 1}}, upsert=True,
+                                              session=tx.session)
 
 
-async def cached_counts(db: Any, community: str, as_of: date,
-                        compute: Callable[[], Awaitable[dict[str, int]]]) -> dict[str, int]:
-    # Read the version first: a write landing mid-computation leaves a newer version, so the entry is
+async def cached_counts(db: Any, communities: list[str], as_of: date,
+                        compute: Callable[[str], Awaitable[dict[str, int]]]) -> dict[str, dict[str, int]]:
+    """Each community's counts from the cache, computing (and storing) only the stale ones.
+
+    Versions and entries are read for all communities in two queries: a district is a hundred of them.
+    """
+    # Read the versions first: a write landing mid-computation leaves a newer version, so the entry is
     # never served stale, only recomputed.
-    version_doc = await db[DATA_VERSIONS].find_one({"_id": community})
-    version = version_doc["version"] if version_doc else 0
-    key = f"{community}:{as_of.isoformat()}"
-    cached = await db[STATISTICS_CACHE].find_one({"_id": key})
-    if cached and cached["version"] == version:
-        return cached["counts"]
-    counts = await compute()
-    await db[STATISTICS_CACHE].replace_one(
-        {"_id": key}, {"version": version, "counts": counts, "computed_at": datetime.now(UTC)}, upsert=True)
-    return counts
+    versions = {d["_id"]: d["version"] for d in await db[DATA_VERSIONS].find({"_id": {"$in": communities}}).to_list()}
+    keys = {community: f"{community}:{as_of.isoformat()}" for community in communities}
+    entries = {d["_id"]: d for d in await db[STATISTICS_CACHE].find({"_id": {"$in": list(keys.values())}}).to_list()}
+    fresh = {c: entries[keys[c]]["counts"] for c in communities
+             if keys[c] in entries and entries[keys[c]]["version"] == versions.get(c, 0)}
+    gate = asyncio.Semaphore(4)
+
+    async def recompute(community: str) -> tuple[str, dict[str, int]]:
+        async with gate:
+            counts = await compute(community)
+        await db[STATISTICS_CACHE].replace_one(
+            {"_id": keys[community]},
+            {"version": versions.get(community, 0), "counts": counts, "computed_at": datetime.now(UTC)}, upsert=True)
+        return community, counts
+
+    stale = [c for c in communities if c not in fresh]
+    fresh.update(await asyncio.gather(*(recompute(c) for c in stale)))
+    return {c: fresh[c] for c in communities}
