@@ -140,6 +140,22 @@ async def test_listing_filters_by_group_status_and_search(admin):
     assert unknown.status_code == 422 and unknown.json()["code"] == "resident.group.unknown"
 
 
+async def test_a_group_listing_sees_every_write_at_once(admin):
+    """Memberships are kept per data version: any write to the community is the next listing's news."""
+    base = f"/v1/communities/{COMMUNITY}/residents"
+
+    async def elders() -> list[str]:
+        return sorted(r["name"] for r in (await admin.get(base, params={"group": "elderly_80"})).json()["items"])
+
+    first = await new_resident(admin, date(1940, 3, 1), "female", name="王小明")
+    assert await elders() == ["王小明"]
+    assert await elders() == ["王小明"]  # from the kept membership
+    await new_resident(admin, date(1939, 3, 1), "male", name="李四")
+    assert await elders() == ["李四", "王小明"]
+    await admin.post(f"/v1/residents/{first['id']}/life-events", json={"kind": "moved_out", "date": "2026-01-01"})
+    assert await elders() == ["李四"]
+
+
 async def test_cursor_pagination_walks_every_resident_once(admin):
     created = {(await new_resident(admin, date(1960 + i, 1, 1)))["id"] for i in range(7)}
     seen, cursor = [], None

@@ -1,7 +1,7 @@
 """What every registry use case needs, built once by the composition root."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -13,6 +13,7 @@ from linli_shared.privacy import PiiVault
 
 from linli_registry.domain.orgs import OrgCode, OrgCodeError, parse_org_code
 from linli_registry.storage.indexes import ORGS
+from linli_registry.storage.statistics_cache import VersionedCache
 
 
 @dataclass
@@ -22,6 +23,7 @@ class Registry:
     vault: PiiVault
     rules: GroupRules
     clock: Clock
+    memberships: VersionedCache = field(default_factory=VersionedCache)  # a community's groups, as of a day
 
     def today(self) -> date:
         return self.clock.today()

@@ -11,6 +11,7 @@ from linli_shared.errors import invalid
 from linli_registry.service_layer.context import Registry
 from linli_registry.storage.facts import community_facts
 from linli_registry.storage.indexes import HOUSEHOLDS
+from linli_registry.storage.statistics_cache import data_version
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,16 @@ def check_groups(groups: tuple[str, ...]) -> None:
 
 
 async def membership(reg: Registry, community: str, as_of: date) -> Membership:
+    """Kept per data version: paging through a group's list computes the community once, not per page."""
+    # The version is read before the facts: a write landing meanwhile makes this entry unreachable.
+    key = (community, as_of, await data_version(reg.db, community))
+    if (known := reg.memberships.get(key)) is None:
+        known = await _membership(reg, community, as_of)
+        reg.memberships.put(key, known)
+    return known
+
+
+async def _membership(reg: Registry, community: str, as_of: date) -> Membership:
     facts, households = await community_facts(reg.db, community)
     members = group_members(facts, households, as_of, reg.rules)
     counted = [p for p in facts if counts_on(p, as_of)]

@@ -6,8 +6,9 @@ table is served only while no resident or household of that community has change
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from datetime import UTC, date, datetime
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Hashable
 
 from linli_shared.outbox import Tx
 
@@ -19,6 +20,33 @@ async def bump_data_versions(tx: Tx) -> None:
     for community in sorted({e.community for e in tx.events if len(e.community) == 12}):
         await tx.db[DATA_VERSIONS].update_one({"_id": community}, {"$inc": {"version": 1}}, upsert=True,
                                               session=tx.session)
+
+
+async def data_version(db: Any, community: str) -> int:
+    doc = await db[DATA_VERSIONS].find_one({"_id": community})
+    return doc["version"] if doc else 0
+
+
+class VersionedCache:
+    """A few recent values in this process, keyed with their community's data version.
+
+    A write bumps the version, so an entry of older data is never found again, only pushed out;
+    two replicas each keep their own and neither can serve the other's stale one.
+    """
+
+    def __init__(self, kept: int = 32) -> None:
+        self.kept, self._entries = kept, OrderedDict[Hashable, Any]()
+
+    def get(self, key: Hashable) -> Any | None:
+        if key in self._entries:
+            self._entries.move_to_end(key)
+        return self._entries.get(key)
+
+    def put(self, key: Hashable, value: Any) -> None:
+        self._entries[key] = value
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.kept:
+            self._entries.popitem(last=False)
 
 
 async def cached_counts(db: Any, communities: list[str], as_of: date,
