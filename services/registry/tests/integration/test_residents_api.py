@@ -156,6 +156,24 @@ async def test_a_group_listing_sees_every_write_at_once(admin):
     assert await elders() == ["李四"]
 
 
+async def test_a_group_listing_pages_every_member_once_in_id_order(admin):
+    elders = {(await new_resident(admin, date(1930 + i, 1, 1)))["id"] for i in range(5)}
+    for i in range(3):
+        await new_resident(admin, date(1980 + i, 1, 1))
+    seen, cursor = [], None
+    while True:
+        params = {"group": "elderly_80", "limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = (await admin.get(f"/v1/communities/{COMMUNITY}/residents", params=params)).json()
+        assert len(page["items"]) <= 2
+        seen += [r["id"] for r in page["items"]]
+        if not (cursor := page["next_cursor"]):
+            break
+    assert seen == sorted(elders)
+    living = await admin.get(f"/v1/communities/{COMMUNITY}/residents",
+                             params={"group": "elderly_80", "status": "deceased"})
+    assert living.json() == {"items": [], "next_cursor": None}
+
+
 async def test_cursor_pagination_walks_every_resident_once(admin):
     created = {(await new_resident(admin, date(1960 + i, 1, 1)))["id"] for i in range(7)}
     seen, cursor = [], None

@@ -7,11 +7,11 @@ from typing import Any
 from linli_shared.auth import Access, Principal
 from linli_shared.domain.groups import GROUPS, group_counts
 from linli_shared.errors import invalid, not_found
-from linli_shared.pagination import page_by_id
+from linli_shared.pagination import page_by_id, page_of_known_ids
 
 from linli_registry.service_layer import search
 from linli_registry.service_layer.context import Registry, existing_community, org_code_or_422
-from linli_registry.service_layer.resident_filters import ResidentFilter, query_for
+from linli_registry.service_layer.resident_filters import ResidentFilter, base_query, group_ids, query_for
 from linli_registry.storage.facts import community_facts
 from linli_registry.storage.indexes import ORGS, RESIDENTS
 from linli_registry.storage.statistics_cache import cached_counts
@@ -21,10 +21,12 @@ async def list_residents(reg: Registry, principal: Principal, community: str, f:
                          limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
     principal.authorize(community, Access.READ)
     await existing_community(reg.db, community)
-    query = await query_for(reg, community, f)
     if q and q.strip():  # ranked by relevance, so paged by offset rather than by _id
-        return await search.search_residents(reg, community, q, query, limit, cursor)
-    return await page_by_id(reg.db[RESIDENTS], query, limit, cursor)
+        return await search.search_residents(reg, community, q, await query_for(reg, community, f), limit, cursor)
+    ids = await group_ids(reg, community, f)
+    if ids is not None:
+        return await page_of_known_ids(reg.db[RESIDENTS], ids, await base_query(reg, community, f), limit, cursor)
+    return await page_by_id(reg.db[RESIDENTS], await base_query(reg, community, f), limit, cursor)
 
 
 async def statistics(reg: Registry, principal: Principal, code: str, as_of: date | None) -> dict[str, Any]:

@@ -70,6 +70,13 @@ async def _membership(reg: Registry, community: str, as_of: date) -> Membership:
 async def query_for(reg: Registry, community: str, f: ResidentFilter,
                     known: Membership | None = None) -> dict[str, Any]:
     """The Mongo query for the filter; group filters are resolved to resident ids on `f.as_of`."""
+    query = await base_query(reg, community, f)
+    ids = await group_ids(reg, community, f, known)
+    return query if ids is None else _all_of([query, {"_id": {"$in": sorted(ids)}}])
+
+
+async def base_query(reg: Registry, community: str, f: ResidentFilter) -> dict[str, Any]:
+    """The filter's stored-field conditions, without the derived groups."""
     check_groups(f.groups)
     clauses: list[dict[str, Any]] = [{"community_code": community}]
     if f.status:
@@ -80,8 +87,22 @@ async def query_for(reg: Registry, community: str, f: ResidentFilter,
         grid_households = await reg.db[HOUSEHOLDS].find({"community_code": community, "grid": f.grid},
                                                         {"_id": 1}).to_list()
         clauses.append({"household_id": {"$in": [h["_id"] for h in grid_households]}})
-    if f.groups:
-        known = known or await membership(reg, community, f.as_of or reg.today())
-        ids = set.intersection(*(known.members[g] for g in f.groups))
-        clauses.append({"_id": {"$in": sorted(ids)}})
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+    return _all_of(clauses)
+
+
+async def group_ids(reg: Registry, community: str, f: ResidentFilter,
+                    known: Membership | None = None) -> set[str] | None:
+    """The residents in every one of the filter's groups on `f.as_of`; None without a group filter."""
+    if not f.groups:
+        return None
+    check_groups(f.groups)
+    known = known or await membership(reg, community, f.as_of or reg.today())
+    return set.intersection(*(known.members[g] for g in f.groups))
+
+
+def _all_of(clauses: list[dict[str, Any]]) -> dict[str, Any]:
+    """One flat query when no field repeats (stores plan those best), else `$and`."""
+    fields = [key for clause in clauses for key in clause]
+    if len(fields) == len(set(fields)):
+        return {key: value for clause in clauses for key, value in clause.items()}
+    return {"$and": clauses}
