@@ -61,6 +61,10 @@ class Load:
         self.started = time.perf_counter()
         self.reported = 0.0
 
+    def new_phase(self) -> None:
+        for measured in (self.samples, self.errors, self.e2e, self.awaiting):
+            measured.clear()
+
     def progress(self, what: str) -> None:
         """One line every 30 s, so a run of hours shows where it is."""
         elapsed = time.perf_counter() - self.started
@@ -265,7 +269,7 @@ async def run(root: Path, communities: int, residents: int, seconds: float, rate
         report_preload(loaded, communities)
         watcher = await watch_tasks(load, nats.url)
         for rate in rates:  # each rate from a caught-up system, so one rate's backlog is not the next one's
-            load.samples.clear(), load.errors.clear(), load.e2e.clear(), load.awaiting.clear()
+            load.new_phase()
             sent, elapsed = await steady(load, seconds, rate)
             await asyncio.sleep(15)  # one lag report interval
             report_workload(load, sent, elapsed, rate)

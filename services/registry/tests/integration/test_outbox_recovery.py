@@ -72,6 +72,9 @@ async def test_crash_between_ack_and_mark_is_deduplicated_by_jetstream(app, admi
     await admin.post(f"/v1/communities/{COMMUNITY}/households", json={"address": {"estate": "工农里"}})
     await read_stream(settings.nats_url, expected=6)  # the relay has sent everything so far
     entry = await runtime.outbox.collection.find_one({"type": "linli.registry.household.registered.v1"})
+    crashed = runtime._tasks.pop("outbox_relay")  # the service's relay dies, so only ours sends below
+    crashed.cancel()
+    await asyncio.gather(crashed, return_exceptions=True)
     await runtime.outbox.collection.update_one({"_id": entry["_id"]}, {"$set": {"state": "pending"}})
     bus = await Bus.connect(settings)
     try:
@@ -79,6 +82,7 @@ async def test_crash_between_ack_and_mark_is_deduplicated_by_jetstream(app, admi
         assert await relay.publish_pending() == 1  # the entry went out again ...
     finally:
         await bus.close()
+        runtime.start_relay()
     messages = await read_stream(settings.nats_url, expected=6)
     assert len(messages) == 6  # ... and JetStream dropped the copy by its Nats-Msg-Id
     assert (await runtime.outbox.collection.find_one({"_id": entry["_id"]}))["state"] == "sent"
