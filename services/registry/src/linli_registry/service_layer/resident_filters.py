@@ -77,7 +77,6 @@ async def query_for(reg: Registry, community: str, f: ResidentFilter,
 
 async def base_query(reg: Registry, community: str, f: ResidentFilter) -> dict[str, Any]:
     """The filter's stored-field conditions, without the derived groups."""
-    check_groups(f.groups)
     clauses: list[dict[str, Any]] = [{"community_code": community}]
     if f.status:
         clauses.append({"status": f.status})
