@@ -260,14 +260,15 @@ async def gauges(urls: dict[str, str]) -> dict[str, float]:
 
 
 async def run(root: Path, communities: int, residents: int, seconds: float, rates: list[float]) -> None:
-    nats, mongo = NatsServer(root / "nats").start(), mongo_server(root / "db").start(timeout=60)
-    procs = {s: ServiceProcess(s, root / s, nats.url, mongo.url, db_name(f"load_{s}")).start() for s in SERVICES}
+    nats_server, mongo = NatsServer(root / "nats").start(), mongo_server(root / "db").start(timeout=60)
+    procs = {s: ServiceProcess(s, root / s, nats_server.url, mongo.url, db_name(f"load_{s}")).start()
+             for s in SERVICES}
     try:
         urls = {s: p.url for s, p in procs.items()}
         load = Load(urls, issue_token(DEV_JWT_SECRET, "load", ["admin"], ["130303"], ttl_seconds=86400))
         loaded = await preload(load, root, communities, residents)
         report_preload(loaded, communities)
-        watcher = await watch_tasks(load, nats.url)
+        watcher = await watch_tasks(load, nats_server.url)
         for rate in rates:  # each rate from a caught-up system, so one rate's backlog is not the next one's
             load.new_phase()
             sent, elapsed = await steady(load, seconds, rate)
@@ -281,7 +282,7 @@ async def run(root: Path, communities: int, residents: int, seconds: float, rate
                     [[lag["linli_outbox_pending"], lag["linli_consumer_pending"], lag["linli_consumer_ack_pending"],
                       *[f"{m} MiB" for m in memory.values()]]])
     finally:
-        for process in (*procs.values(), mongo, nats):
+        for process in (*procs.values(), mongo, nats_server):
             process.stop()
 
 

@@ -23,10 +23,10 @@ async def list_residents(reg: Registry, principal: Principal, community: str, f:
     await existing_community(reg.db, community)
     if q and q.strip():  # ranked by relevance, so paged by offset rather than by _id
         return await search.search_residents(reg, community, q, await query_for(reg, community, f), limit, cursor)
-    ids = await group_ids(reg, community, f)
-    if ids is not None:
-        return await page_of_known_ids(reg.db[RESIDENTS], ids, await base_query(reg, community, f), limit, cursor)
-    return await page_by_id(reg.db[RESIDENTS], await base_query(reg, community, f), limit, cursor)
+    query, ids = await base_query(reg, community, f), await group_ids(reg, community, f)
+    if ids is None:
+        return await page_by_id(reg.db[RESIDENTS], query, limit, cursor)
+    return await page_of_known_ids(reg.db[RESIDENTS], ids, query, limit, cursor)
 
 
 async def statistics(reg: Registry, principal: Principal, code: str, as_of: date | None) -> dict[str, Any]:
