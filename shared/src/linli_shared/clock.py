@@ -17,6 +17,10 @@ class Clock:
         """The local calendar day: committees work in Asia/Shanghai, not UTC."""
         return self.now().astimezone(self.zone).date()
 
+    def day_of(self, moment: datetime) -> date:
+        """The local calendar day of a moment, whatever offset it was given in."""
+        return moment.astimezone(self.zone).date()
+
     def advance(self, delta: timedelta) -> None:
         """Move time forward (tests, and demos of what happens in 30 days)."""
         self._offset += delta

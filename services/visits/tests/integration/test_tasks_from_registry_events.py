@@ -1,7 +1,8 @@
 """Registry events drive visit tasks: mandatory visits, routine cadences, cancellations."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from linli_devtools.asgi import eventually
 
@@ -27,7 +28,8 @@ async def test_living_alone_80_plus_are_seen_weekly_and_a_visit_plans_the_next(r
     elder = await register(registry, 85)
     [task] = await eventually(lambda: tasks_of(visits, elder["id"], reason="routine"))
     assert task["due_by"] == (TODAY + timedelta(days=7)).isoformat()
-    visited_at = datetime.now().astimezone().isoformat()
+    # Just after the committee's midnight, sent in UTC (still yesterday there): the visit counts for today.
+    visited_at = datetime.combine(TODAY, time(0, 0, 30), tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(UTC).isoformat()
     not_home = await visits.post(f"/v1/communities/{COMMUNITY}/visits",
                                  json={"resident_id": elder["id"], "visited_at": visited_at, "met": False})
     assert not_home.status_code == 201 and (await tasks_of(visits, elder["id"], status="open"))[0]["id"] == task["id"]

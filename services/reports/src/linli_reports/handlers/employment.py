@@ -31,7 +31,7 @@ async def referral_made(ctx: Reports, event: CloudEvent, tx: Tx) -> None:
     await tx.db[REFERRALS].update_one({"_id": referral.referral_id}, {"$set": {
         "community_code": referral.community_code, "seeker_id": referral.seeker_id,
         "resident_id": referral.resident_id, "job_title": referral.job_title,
-        "employer_name": referral.employer_name, "referred_on": ctx.local_day(event.time).isoformat(),
+        "employer_name": referral.employer_name, "referred_on": ctx.clock.day_of(event.time).isoformat(),
         "priority_groups": seeker.get("priority_groups", [])}}, upsert=True, session=tx.session)
     await advance_watermark(tx, "employment", event.time)
 

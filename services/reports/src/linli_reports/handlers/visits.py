@@ -14,6 +14,6 @@ async def visit_recorded(ctx: Reports, event: CloudEvent, tx: Tx) -> None:
     visit = VisitRecorded.model_validate(event.data)
     await tx.db[VISITS].update_one({"_id": visit.visit_id}, {"$set": {
         "community_code": visit.community_code, "resident_id": visit.resident_id, "reason": visit.reason,
-        "visited_at": visit.visited_at, "visited_on": ctx.local_day(visit.visited_at).isoformat(),
+        "visited_at": visit.visited_at, "visited_on": ctx.clock.day_of(visit.visited_at).isoformat(),
         "met": visit.met, "aid_total_cny": visit.aid_total_cny}}, upsert=True, session=tx.session)
     await advance_watermark(tx, "visits", event.time)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 from linli_shared.clock import Clock
@@ -16,7 +15,3 @@ class Reports:
     db: Any
     clock: Clock
     rules: GroupRules
-
-    def local_day(self, moment: datetime) -> date:
-        """Committees count days in their own time zone, not UTC."""
-        return moment.astimezone(self.clock.zone).date()

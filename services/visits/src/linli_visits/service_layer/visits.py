@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from linli_shared.auth import Access, Principal
@@ -33,7 +34,7 @@ async def record_visit(ctx: Visits, principal: Principal, community: str, body: 
 
     async def work(tx: Tx) -> dict[str, Any]:
         task = await _task_to_close(tx, body)
-        visit = _visit_doc(body, community, principal.sub, task)
+        visit = _visit_doc(body, community, principal.sub, task, ctx.clock.day_of(body.visited_at))
         await tx.db[VISITS].insert_one(visit, session=tx.session)
         await _report_needs(tx, visit, body)
         if task and body.met:
@@ -67,11 +68,13 @@ async def _task_to_close(tx: Tx, body: VisitIn) -> dict[str, Any] | None:
     return task
 
 
-def _visit_doc(body: VisitIn, community: str, sub: str, task: dict[str, Any] | None) -> dict[str, Any]:
+def _visit_doc(body: VisitIn, community: str, sub: str, task: dict[str, Any] | None,
+               visited_on: date) -> dict[str, Any]:
+    """`visited_on` is the committee's own calendar day, whatever offset the client sent."""
     aid = [item.model_dump(mode="json") for item in body.aid]
     return {"_id": str(uuid.uuid4()), "community_code": community, "resident_id": body.resident_id,
             "task_id": task["_id"] if task else None, "reason": task["reason"] if task else body.reason,
-            "visited_at": body.visited_at, "visited_on": body.visited_at.date().isoformat(),
+            "visited_at": body.visited_at, "visited_on": visited_on.isoformat(),
             "method": body.method, "met": body.met, "visitor": body.visitor or sub, "recorded_by": sub,
             "observations": body.observations, "aid": aid,
             "aid_total_cny": round(sum(item["value_cny"] for item in aid), 2), "needs": []}
