@@ -1,6 +1,7 @@
 """A district loaded through the public ledger import, then a mixed workload at a steady rate.
 
-All services run as their own processes. The preload imports one GB18030 ledger per community
+All services run as their own processes, each with a store process of its own. The preload
+imports one GB18030 ledger per community
 (`communities` × `residents` rows, households of one to four, some out of work, some 80+) through
 `POST /v1/communities/{code}/imports`, and waits until every consumer (visits, employment, notify,
 reports) has caught up with the events, printing progress every 30 s. Then for `seconds` it sends a
@@ -260,8 +261,12 @@ async def gauges(urls: dict[str, str]) -> dict[str, float]:
 
 
 async def run(root: Path, communities: int, residents: int, seconds: float, rates: list[float]) -> None:
-    nats_server, mongo = NatsServer(root / "nats").start(), mongo_server(root / "db").start(timeout=60)
-    procs = {s: ServiceProcess(s, root / s, nats_server.url, mongo.url, db_name(f"load_{s}")).start()
+    nats_server = NatsServer(root / "nats").start()
+    # Each service owns its database (architecture.md). SecantusDB serves from one Python interpreter,
+    # so each service gets a store process of its own: one interpreter is then not all five's ceiling
+    # (a real MongoDB serves its connections in parallel; LINLI_BENCH_MONGODB_URL uses one for all).
+    stores = {s: mongo_server(root / "db" / s).start(timeout=60) for s in SERVICES}
+    procs = {s: ServiceProcess(s, root / s, nats_server.url, stores[s].url, db_name(f"load_{s}")).start()
              for s in SERVICES}
     try:
         urls = {s: p.url for s, p in procs.items()}
@@ -282,7 +287,7 @@ async def run(root: Path, communities: int, residents: int, seconds: float, rate
                     [[lag["linli_outbox_pending"], lag["linli_consumer_pending"], lag["linli_consumer_ack_pending"],
                       *[f"{m} MiB" for m in memory.values()]]])
     finally:
-        for process in (*procs.values(), mongo, nats_server):
+        for process in (*procs.values(), *stores.values(), nats_server):
             process.stop()
 
 

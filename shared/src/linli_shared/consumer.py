@@ -142,9 +142,7 @@ class ConsumerRunner:
     async def _apply(self, handler: Handler, event: CloudEvent) -> bool:
         async def work(tx: Tx) -> None:
             try:
-                await tx.db[INBOX].insert_one(
-                    {"_id": f"{self.durable}:{event.id}", "type": event.type, "handled_at": datetime.now(UTC)},
-                    session=tx.session)
+                await tx.db[INBOX].insert_one(self._inbox_entry(event), session=tx.session)
             except DuplicateKeyError as exc:  # only the inbox's own key means "handled before"
                 raise _AlreadyHandled from exc
             await handler(event, tx)
@@ -154,6 +152,9 @@ class ConsumerRunner:
         except _AlreadyHandled:
             return False
         return True
+
+    def _inbox_entry(self, event: CloudEvent) -> dict[str, Any]:
+        return {"_id": f"{self.durable}:{event.id}", "type": event.type, "handled_at": datetime.now(UTC)}
 
     # The loop: fetch, process in stream order, watch the subscription, never die before stop().
 
@@ -217,11 +218,10 @@ class ConsumerRunner:
         started = time.perf_counter()
 
         async def work(tx: Tx) -> None:
+            # One write for the group's inbox entries; any of them handled before fails the group.
+            await tx.db[INBOX].insert_many([self._inbox_entry(event) for event in group], session=tx.session)
             for event in group:
                 with _event_context(event, self.durable):
-                    await tx.db[INBOX].insert_one(
-                        {"_id": f"{self.durable}:{event.id}", "type": event.type, "handled_at": datetime.now(UTC)},
-                        session=tx.session)
                     await self.subscription.handlers[event.type](event, tx)
 
         try:
