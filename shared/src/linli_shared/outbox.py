@@ -6,7 +6,8 @@ JetStream drops by `Nats-Msg-Id` inside the stream's duplicate window.
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 from typing import Any, Awaitable, Callable, TypeVar
 
 from bson import ObjectId
@@ -69,9 +70,12 @@ class Outbox:
             pass
         self._wake.clear()
 
-    async def pending(self, limit: int) -> list[dict[str, Any]]:
-        cursor = self.collection.find({"state": "pending"}).sort("seq", ASCENDING).limit(limit)
-        return await cursor.to_list()
+    async def pending(self, limit: int, written: tuple[datetime, datetime] | None = None) -> list[dict[str, Any]]:
+        """The oldest pending entries, in order; `written` bounds when they were written, to read less."""
+        query: dict[str, Any] = {"state": "pending"}
+        if written is not None:
+            query["seq"] = {"$gte": ObjectId.from_datetime(written[0]), "$lt": ObjectId.from_datetime(written[1])}
+        return await self.collection.find(query).sort("seq", ASCENDING).limit(limit).to_list()
 
     async def pending_count(self) -> int:
         return await self.collection.count_documents({"state": "pending"})
@@ -108,12 +112,23 @@ class UnitOfWork:
 
 
 class OutboxRelay:
-    """Publishes pending entries in order, one relay per service at a time (under a lease)."""
+    """Publishes pending entries in order, one relay per service at a time (under a lease).
+
+    Through a backlog (a big import) it reads the next batch from a window of write times around the
+    last batch's oldest entry: a store that cannot stop at the limit then reads one window, not the
+    whole backlog, per batch. The window reaches back past the longest a transaction can stay open,
+    so an entry committed late is not passed over; a short window falls back to the full read.
+    """
+
+    window_behind = timedelta(seconds=90)  # > MongoDB's transactionLifetimeLimitSeconds (60)
+    window_ahead = timedelta(seconds=30)
 
     def __init__(self, outbox: Outbox, bus: Bus, lease: Lease, service: str,
-                 poll_seconds: float = 0.5, batch: int = 200) -> None:
+                 poll_seconds: float = 0.5, batch: int = 200, count_every: float = 10.0) -> None:
         self.outbox, self.bus, self.lease, self.service = outbox, bus, lease, service
-        self.poll_seconds, self.batch = poll_seconds, batch
+        self.poll_seconds, self.batch, self.count_every = poll_seconds, batch, count_every
+        self._front: datetime | None = None  # write time of the last full batch's oldest entry
+        self._counted_at = float("-inf")
 
     async def run(self) -> None:
         while True:
@@ -128,7 +143,7 @@ class OutboxRelay:
                 await self.outbox.wait(self.poll_seconds)
 
     async def publish_pending(self) -> int:
-        entries = await self.outbox.pending(self.batch)
+        entries = await self._next_batch()
         sent: list[str] = []
         try:
             for entry in entries:
@@ -145,8 +160,27 @@ class OutboxRelay:
             await self.outbox.collection.update_many(
                 {"_id": {"$in": sent}}, {"$set": {"state": "sent", "sent_at": datetime.now(UTC)}})
             OUTBOX_PUBLISHED.labels(self.service).inc(len(sent))
-        OUTBOX_PENDING.labels(self.service).set(max(len(entries) - len(sent), 0))
+        await self._gauge(len(entries), len(sent))
         return len(sent)
+
+    async def _next_batch(self) -> list[dict[str, Any]]:
+        if self._front is not None:
+            window = (self._front - self.window_behind, self._front + self.window_ahead)
+            entries = await self.outbox.pending(self.batch, window)
+            if len(entries) == self.batch:
+                self._front = entries[0]["seq"].generation_time
+                return entries
+        entries = await self.outbox.pending(self.batch)
+        self._front = entries[0]["seq"].generation_time if len(entries) == self.batch else None
+        return entries
+
+    async def _gauge(self, read: int, sent: int) -> None:
+        """A short batch was the whole backlog; behind a full one, count it (at most every `count_every` s)."""
+        if read < self.batch:
+            OUTBOX_PENDING.labels(self.service).set(read - sent)
+        elif time.monotonic() - self._counted_at >= self.count_every:
+            self._counted_at = time.monotonic()
+            OUTBOX_PENDING.labels(self.service).set(await self.outbox.pending_count())
 
     async def _publish(self, entry: dict[str, Any]) -> None:
         event = CloudEvent.model_validate_json(entry["envelope"])

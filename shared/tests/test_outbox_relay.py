@@ -1,0 +1,67 @@
+"""The relay publishes in batches; the pending gauge ops watch counts the whole backlog, not one batch."""
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import ClassVar
+
+from bson import ObjectId
+from prometheus_client import REGISTRY
+
+from linli_shared.events import EventData
+from linli_shared.lease import Lease
+from linli_shared.outbox import Outbox, OutboxRelay, UnitOfWork
+
+SERVICE = "source"  # what the wire fixture's SOURCE stream carries
+
+
+class ThingCounted(EventData):
+    TYPE: ClassVar[str] = "linli.source.thing.counted.v1"
+    n: int
+
+
+def pending_gauge() -> float:
+    return REGISTRY.get_sample_value("linli_outbox_pending", {"service": SERVICE})
+
+
+async def test_the_pending_gauge_counts_what_is_left_after_each_batch(wire) -> None:
+    async def seven_events(tx) -> None:
+        for n in range(7):
+            tx.emit(ThingCounted(n=n), subject=f"thing-{n}", community="130303001001", aggregate_version=1)
+
+    outbox = Outbox(wire.db)
+    await UnitOfWork(wire.uow.client, wire.db, SERVICE, outbox).run(seven_events)
+    relay = OutboxRelay(outbox, wire.bus, Lease(wire.db, "relay-test", "me"), SERVICE, batch=3, count_every=0)
+
+    assert [(await relay.publish_pending(), pending_gauge()) for _ in range(4)] == [
+        (3, 4), (3, 1), (1, 0), (0, 0)]
+    assert (await wire.bus.js.stream_info("SOURCE")).state.messages == 7
+
+
+async def test_a_backlog_is_read_window_by_window_without_passing_over_a_late_commit(wire) -> None:
+    outbox = Outbox(wire.db)
+    uow = UnitOfWork(wire.uow.client, wire.db, SERVICE, outbox)
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10)
+
+    async def written(numbers_and_seconds: list[tuple[int, int]]) -> None:
+        """Entries as if written at `start` + seconds (seq carries the write time)."""
+        async def work(tx) -> None:
+            for n, _ in numbers_and_seconds:
+                tx.emit(ThingCounted(n=n), subject=f"thing-{n}", community="130303001001", aggregate_version=1)
+        await uow.run(work)
+        for n, seconds in numbers_and_seconds:
+            await outbox.collection.update_one({"envelope": {"$regex": f'"n":{n}}}'}}, {"$set": {
+                "seq": ObjectId.from_datetime(start + timedelta(seconds=seconds))}})
+
+    await written([(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (6, 200)])  # 6 is far ahead of the window
+    relay = OutboxRelay(outbox, wire.bus, Lease(wire.db, "relay-test", "me"), SERVICE, batch=2, count_every=0)
+    assert await relay.publish_pending() == 2
+    await written([(5, -60)])  # committed late, written a minute before the backlog's front
+    while await relay.publish_pending():
+        pass
+
+    info = await wire.bus.js.stream_info("SOURCE")
+    published = [json.loads((await wire.bus.js.get_msg("SOURCE", seq)).data)["data"]["n"]
+                 for seq in range(info.state.first_seq, info.state.last_seq + 1)]
+    assert published == [0, 1, 5, 2, 3, 4, 6]
+    assert await outbox.pending_count() == 0 and pending_gauge() == 0
