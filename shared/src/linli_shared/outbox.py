@@ -114,20 +114,20 @@ class UnitOfWork:
 class OutboxRelay:
     """Publishes pending entries in order, one relay per service at a time (under a lease).
 
-    Through a backlog (a big import) it reads the next batch from a window of write times around the
-    last batch's oldest entry: a store that cannot stop at the limit then reads one window, not the
-    whole backlog, per batch. The window reaches back past the longest a transaction can stay open,
-    so an entry committed late is not passed over; a short window falls back to the full read.
+    Through a backlog (a big import) it reads the next batch from a window of write times: from
+    past the longest a transaction can stay open before the last batch (so a late commit is not
+    passed over) to about two batches' worth of writes after it. A store that cannot stop at the
+    limit (SecantusDB) then reads a window, not the whole backlog, per batch. A window that comes
+    up short falls back to reading everything pending.
     """
 
     window_behind = timedelta(seconds=90)  # > MongoDB's transactionLifetimeLimitSeconds (60)
-    window_ahead = timedelta(seconds=30)
 
     def __init__(self, outbox: Outbox, bus: Bus, lease: Lease, service: str,
                  poll_seconds: float = 0.5, batch: int = 200, count_every: float = 10.0) -> None:
         self.outbox, self.bus, self.lease, self.service = outbox, bus, lease, service
         self.poll_seconds, self.batch, self.count_every = poll_seconds, batch, count_every
-        self._front: datetime | None = None  # write time of the last full batch's oldest entry
+        self._window: tuple[datetime, datetime] | None = None  # write times of the next batch, in a backlog
         self._counted_at = float("-inf")
 
     async def run(self) -> None:
@@ -164,15 +164,18 @@ class OutboxRelay:
         return len(sent)
 
     async def _next_batch(self) -> list[dict[str, Any]]:
-        if self._front is not None:
-            window = (self._front - self.window_behind, self._front + self.window_ahead)
-            entries = await self.outbox.pending(self.batch, window)
+        if self._window is not None:
+            entries = await self.outbox.pending(self.batch, self._window)
             if len(entries) == self.batch:
-                self._front = entries[0]["seq"].generation_time
+                self._window = self._window_after(entries)
                 return entries
         entries = await self.outbox.pending(self.batch)
-        self._front = entries[0]["seq"].generation_time if len(entries) == self.batch else None
+        self._window = self._window_after(entries) if len(entries) == self.batch else None
         return entries
+
+    def _window_after(self, entries: list[dict[str, Any]]) -> tuple[datetime, datetime]:
+        first, last = entries[0]["seq"].generation_time, entries[-1]["seq"].generation_time
+        return first - self.window_behind, first + max(2 * (last - first), timedelta(seconds=1))
 
     async def _gauge(self, read: int, sent: int) -> None:
         """A short batch was the whole backlog; behind a full one, count it (at most every `count_every` s)."""
