@@ -115,10 +115,10 @@ class OutboxRelay:
     """Publishes pending entries in order, one relay per service at a time (under a lease).
 
     Through a backlog (a big import) it reads the next batch from a window of write times: from
-    past the longest a transaction can stay open before the last batch (so a late commit is not
-    passed over) to about two batches' worth of writes after it. A store that cannot stop at the
-    limit (SecantusDB) then reads a window, not the whole backlog, per batch. A window that comes
-    up short falls back to reading everything pending.
+    longer than a transaction can stay open before the last batch's first entry (so a late commit
+    is not passed over) to as far past its last entry as the batch itself spread (at least a
+    second). A store that cannot stop at the limit (SecantusDB) then reads a window, not the whole
+    backlog, per batch. A window that comes up short falls back to reading everything pending.
     """
 
     window_behind = timedelta(seconds=90)  # > MongoDB's transactionLifetimeLimitSeconds (60)
