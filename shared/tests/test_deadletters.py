@@ -123,4 +123,12 @@ async def test_the_admin_api_lets_only_district_operators_list_and_replay(wire, 
         assert (replayed.status_code, replayed.json()["handled"]) == (200, True)
         again = await call("POST", "/v1/admin/dead-letters/1/replay", roles=("admin",), scope=("130303",))
         assert (again.status_code, again.json()["code"]) == (404, "deadletter.not_found")
+        # JetStream sequences are unsigned 64-bit: the last one is simply absent, past it is refused.
+        last = await call("POST", f"/v1/admin/dead-letters/{2**64 - 1}/replay", roles=("admin",), scope=("130303",))
+        assert (last.status_code, last.json()["code"]) == (404, "deadletter.not_found")
+        for url in (f"/v1/admin/dead-letters/{2**64}/replay", "/v1/admin/dead-letters/0/replay"):
+            beyond = await call("POST", url, roles=("admin",), scope=("130303",))
+            assert (beyond.status_code, beyond.json()["errors"][0]["loc"]) == (422, ["path", "seq"])
+        cursor = await call("GET", f"/v1/admin/dead-letters?cursor={2**64}", roles=("admin",), scope=("130303",))
+        assert (cursor.status_code, cursor.json()["code"]) == (400, "cursor.invalid")
     assert await wire.count("effects", {"n": 1}) == 1

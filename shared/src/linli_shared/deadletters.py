@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Annotated, Any, Mapping
 from urllib.parse import unquote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from nats.js.api import RawStreamMsg
 from nats.js.errors import NotFoundError
 from pydantic import BaseModel, ValidationError
@@ -21,6 +21,8 @@ from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 log = get_logger()
 _OPERATOR_ROLES = frozenset({"admin", "service"})
 _DISTRICT_CODE_MAX = 6
+# JetStream numbers a stream's messages from 1 as unsigned 64-bit; past that the server cannot answer.
+Seq = Annotated[int, Path(ge=1, le=2**64 - 1, description="the dead letter's stream sequence")]
 
 
 class DeadLetter(BaseModel):
@@ -104,7 +106,7 @@ def dead_letter_router() -> APIRouter:
                     next_cursor=str(letters[-1].seq) if len(letters) == limit else None)
 
     @router.post("/{seq}/replay")
-    async def replay(seq: int, request: Request, principal: CurrentPrincipal) -> ReplayResult:
+    async def replay(seq: Seq, request: Request, principal: CurrentPrincipal) -> ReplayResult:
         _authorize(principal)
         runtime = request.app.state.runtime
         bus = _bus(runtime)
@@ -136,7 +138,7 @@ def _bus(runtime: Any) -> Bus:
 def _after(cursor: str | None) -> int:
     if not cursor:
         return 0
-    if not cursor.isdigit():
+    if not cursor.isdigit() or int(cursor) >= 2**64:
         raise Problem(400, "cursor.invalid", "the cursor is not one this API returned")
     return int(cursor)
 
