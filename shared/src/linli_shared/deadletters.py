@@ -21,8 +21,8 @@ from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 log = get_logger()
 _OPERATOR_ROLES = frozenset({"admin", "service"})
 _DISTRICT_CODE_MAX = 6
-# JetStream numbers a stream's messages from 1 as unsigned 64-bit; past that the server cannot answer.
-Seq = Annotated[int, Path(ge=1, le=2**64 - 1, description="the dead letter's stream sequence")]
+_SEQ_MAX = 2**64 - 1  # JetStream numbers a stream's messages from 1, unsigned 64-bit; past that it cannot answer
+Seq = Annotated[int, Path(ge=1, le=_SEQ_MAX, description="the dead letter's stream sequence")]
 
 
 class DeadLetter(BaseModel):
@@ -138,7 +138,7 @@ def _bus(runtime: Any) -> Bus:
 def _after(cursor: str | None) -> int:
     if not cursor:
         return 0
-    if not cursor.isdigit() or int(cursor) >= 2**64:
+    if not cursor.isdigit() or int(cursor) > _SEQ_MAX:
         raise Problem(400, "cursor.invalid", "the cursor is not one this API returned")
     return int(cursor)
 
