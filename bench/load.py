@@ -1,10 +1,10 @@
 """A district loaded through the public ledger import, then a mixed workload at a steady rate.
 
-All services run as their own processes, each with a store process of its own. The preload
-imports one GB18030 ledger per community
-(`communities` × `residents` rows, households of one to four, some out of work, some 80+) through
-`POST /v1/communities/{code}/imports`, and waits until every consumer (visits, employment, notify,
-reports) has caught up with the events, printing progress every 30 s. Then for `seconds` it sends a
+All services run as their own processes, each with a store process of its own. The preload imports
+one GB18030 ledger per community (`communities` × `residents` rows, households of one to four, some
+out of work, some 80+) through `POST /v1/communities/{code}/imports`, and waits until every
+consumer (visits, employment, notify, reports) has caught up with the events, printing progress
+every 30 s. Then for `seconds` it sends a
 fixed-rate mix: resident reads, listings with a group filter, a worker's task list, registrations, updates, life events,
 visit records, job-intention registrations, job matches, referrals, statistics. Prints the import and
 catch-up rates, throughput, p50/p95/p99 per endpoint, the end-to-end latency from a registry life event

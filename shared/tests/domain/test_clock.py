@@ -12,4 +12,3 @@ def test_a_moment_sent_in_utc_counts_for_the_committees_day() -> None:
     assert clock.day_of(just_after_midnight_there) == date(2026, 11, 24)
     assert clock.day_of(just_after_midnight_there.astimezone(timezone(timedelta(hours=-5)))) == date(2026, 11, 24)
     assert clock.day_of(datetime(2026, 11, 23, 15, 59, 59, tzinfo=UTC)) == date(2026, 11, 23)
-
