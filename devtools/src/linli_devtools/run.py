@@ -5,6 +5,7 @@ import argparse
 import importlib.util
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -43,6 +44,26 @@ def _service_env(name: str, port: int, nats: NatsServer, mongo: MongoServer) -> 
     return env
 
 
+def _service_port(name: str, default: int) -> int:
+    return int(os.environ.get(f"LINLI_{name.upper()}_PORT", default))
+
+
+def busy_ports(ports: dict[str, int]) -> dict[str, int]:
+    """What this run could not listen on. Checked first: a health check would otherwise reach whatever
+    already answers there (a second `make run`) and report a system that is not ours as running."""
+    return {name: port for name, port in ports.items() if not _can_listen(port)}
+
+
+def _can_listen(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers do: a closed run's port is free
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
 
@@ -53,14 +74,19 @@ def run(args: argparse.Namespace) -> int:
     nats = NatsServer(root / "nats", port=int(os.environ.get("LINLI_NATS_PORT", 4222)), config=nats_auth.NATS_CONFIG,
                       config_env=nats_auth.server_env())
     mongo = MongoServer(root / "secantus", port=int(os.environ.get("LINLI_MONGO_PORT", 27018)))
+    services = {name: (module, _service_port(name, port)) for name, (module, port) in installed_services().items()}
+    if busy := busy_ports({"NATS": nats.port, "SecantusDB": mongo.port, **{n: p for n, (_, p) in services.items()}}):
+        taken = ", ".join(f"{name} {port}" for name, port in busy.items())
+        print(f"cannot start: port already in use ({taken}). Is Linli already running? Stop it, or set "
+              "LINLI_NATS_PORT, LINLI_MONGO_PORT or LINLI_<SERVICE>_PORT to a free port.", file=sys.stderr)
+        return 1
     procs: dict[str, subprocess.Popen] = {}
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         nats.start()
         mongo.start(timeout=60)
         urls = {}
-        for name, (module, default_port) in installed_services().items():
-            port = int(os.environ.get(f"LINLI_{name.upper()}_PORT", default_port))
+        for name, (module, port) in services.items():
             procs[name] = subprocess.Popen([sys.executable, "-m", module], env=_service_env(name, port, nats, mongo))
             urls[name] = f"http://127.0.0.1:{port}"
         for name, url in urls.items():
