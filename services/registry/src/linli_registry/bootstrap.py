@@ -13,6 +13,7 @@ from linli_registry.api import audit, exports, households, imports, memberships,
 from linli_registry.service_layer.context import Registry
 from linli_registry.service_layer.imports import ImportRunner
 from linli_registry.settings import RegistrySettings
+from linli_registry.storage.facts import KeptFacts
 from linli_registry.storage.indexes import INDEXES
 from linli_registry.storage.statistics_cache import bump_data_versions
 
@@ -26,6 +27,7 @@ def create_app(settings: RegistrySettings | None = None, clock: Clock | None = N
     app = create_service_app(runtime, routers, title="Linli registry (居民登记)")
     app.state.registry = registry = Registry(
         uow=runtime.uow, db=runtime.db, rules=group_rules(settings), clock=clock or Clock(settings.timezone),
+        facts=KeptFacts(settings.facts_kept_communities),
         vault=PiiVault(settings.pii_key.get_secret_value(), settings.pii_hash_key.get_secret_value()))
     app.state.import_runner = runner = ImportRunner(
         registry, runtime.owner, batch_rows=settings.import_batch_rows, lease_seconds=settings.import_lease_seconds,

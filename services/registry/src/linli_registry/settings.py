@@ -14,3 +14,6 @@ class RegistrySettings(ServiceSettings):
     import_batch_rows: int = Field(500, ge=1, description="rows written per transaction (whole households)")
     import_poll_seconds: float = Field(2.0, gt=0, description="how often an idle worker looks for jobs")
     import_lease_seconds: float = Field(60.0, gt=0, description="a job whose worker is silent this long is rerun")
+    # Listings by group and statistics read a community's residents from memory, kept per process.
+    facts_kept_communities: int = Field(32, ge=1, description="communities whose facts one process keeps "
+                                                                "(about 4.5 MB per 3,000 residents)")

@@ -12,6 +12,7 @@ from linli_shared.outbox import UnitOfWork
 from linli_shared.privacy import PiiVault
 
 from linli_registry.domain.orgs import OrgCode, OrgCodeError, parse_org_code
+from linli_registry.storage.facts import KeptFacts
 from linli_registry.storage.indexes import ORGS
 from linli_registry.storage.statistics_cache import VersionedCache
 
@@ -23,6 +24,7 @@ class Registry:
     vault: PiiVault
     rules: GroupRules
     clock: Clock
+    facts: KeptFacts = field(default_factory=KeptFacts)  # recently used communities' residents, for the rules
     memberships: VersionedCache = field(default_factory=VersionedCache)  # a community's groups, as of a day
 
     def today(self) -> date:

@@ -12,7 +12,6 @@ from linli_shared.pagination import page_by_id, page_of_known_ids
 from linli_registry.service_layer import search
 from linli_registry.service_layer.context import Registry, existing_community, org_code_or_422
 from linli_registry.service_layer.resident_filters import ResidentFilter, base_query, group_ids, query_for
-from linli_registry.storage.facts import community_facts
 from linli_registry.storage.indexes import ORGS, RESIDENTS
 from linli_registry.storage.statistics_cache import cached_counts
 
@@ -58,7 +57,8 @@ async def community_counts(reg: Registry, community: str, as_of: date) -> dict[s
 
 
 async def _compute_counts(reg: Registry, community: str, as_of: date) -> dict[str, int]:
-    return group_counts(*await community_facts(reg.db, community), as_of, reg.rules)
+    facts = await reg.facts.of(reg.db, community)
+    return group_counts(facts.persons.values(), facts.households.values(), as_of, reg.rules)
 
 
 def _node(org: dict[str, Any], as_of: date, per_community: dict[str, dict[str, int]], breakdown: list) -> dict:

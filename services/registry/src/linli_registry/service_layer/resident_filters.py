@@ -9,9 +9,8 @@ from linli_shared.domain.groups import GROUPS, HOUSEHOLD_GROUPS, counts_on, grou
 from linli_shared.errors import invalid
 
 from linli_registry.service_layer.context import Registry
-from linli_registry.storage.facts import community_facts
+from linli_registry.storage.facts import CommunityFacts
 from linli_registry.storage.indexes import HOUSEHOLDS
-from linli_registry.storage.statistics_cache import data_version
 
 
 @dataclass(frozen=True)
@@ -45,21 +44,21 @@ def check_groups(groups: tuple[str, ...]) -> None:
 
 async def membership(reg: Registry, community: str, as_of: date) -> Membership:
     """Kept per data version: paging through a group's list computes the community once, not per page."""
-    # The version is read before the facts: a write landing meanwhile makes this entry unreachable.
-    key = (community, as_of, await data_version(reg.db, community))
+    facts = await reg.facts.of(reg.db, community)
+    key = (community, as_of, facts.version)
     if (known := reg.memberships.get(key)) is None:
-        known = await _membership(reg, community, as_of)
+        known = _membership(reg, facts, as_of)
         reg.memberships.put(key, known)
     return known
 
 
-async def _membership(reg: Registry, community: str, as_of: date) -> Membership:
-    facts, households = await community_facts(reg.db, community)
-    members = group_members(facts, households, as_of, reg.rules)
-    counted = [p for p in facts if counts_on(p, as_of)]
+def _membership(reg: Registry, facts: CommunityFacts, as_of: date) -> Membership:
+    persons = list(facts.persons.values())
+    members = group_members(persons, facts.households.values(), as_of, reg.rules)
+    counted = [p for p in persons if counts_on(p, as_of)]
     for group in HOUSEHOLD_GROUPS:  # a household group's residents: its counted members
         members[group] = {p.resident_id for p in counted if p.household_id in members[group]}
-    by_resident: dict[str, list[str]] = {p.resident_id: [] for p in facts}
+    by_resident: dict[str, list[str]] = {p.resident_id: [] for p in persons}
     for group in GROUPS:
         if group not in HOUSEHOLD_GROUPS:
             for resident_id in members[group]:

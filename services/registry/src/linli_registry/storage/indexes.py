@@ -2,6 +2,7 @@
 from pymongo import ASCENDING as A
 from pymongo import IndexModel
 
+from linli_registry.storage import community_changes
 from linli_registry.storage.audit import AUDIT_TRAIL
 from linli_registry.storage.imports import IMPORT_ERRORS, IMPORT_FILES, IMPORTS
 
@@ -32,4 +33,5 @@ INDEXES = {
         IndexModel([("actor", A), ("_id", A)], name="by_actor"),
         IndexModel([("community_code", A), ("_id", A)], name="by_community"),
     ],
+    **community_changes.INDEXES,
 }

@@ -6,20 +6,33 @@ table is served only while no resident or household of that community has change
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from datetime import UTC, date, datetime
 from typing import Any, Awaitable, Callable, Hashable
 
+from pymongo import ReturnDocument
+
 from linli_shared.outbox import Tx
+
+from linli_registry.storage import community_changes
 
 DATA_VERSIONS, STATISTICS_CACHE = "community_data_versions", "statistics_cache"
 
 
 async def bump_data_versions(tx: Tx) -> None:
-    """Run before every registry commit: one version step per community the write touched."""
-    for community in sorted({e.community for e in tx.events if len(e.community) == 12}):
-        await tx.db[DATA_VERSIONS].update_one({"_id": community}, {"$inc": {"version": 1}}, upsert=True,
-                                              session=tx.session)
+    """Run before every registry commit: one version step per community the write touched, with what changed.
+
+    Every write of a resident or household raises an event whose subject is that document's id.
+    """
+    touched: dict[str, set[str]] = defaultdict(set)
+    for event in tx.events:
+        if len(event.community) == 12:
+            touched[event.community].add(event.subject)
+    for community in sorted(touched):
+        doc = await tx.db[DATA_VERSIONS].find_one_and_update(
+            {"_id": community}, {"$inc": {"version": 1}}, upsert=True, return_document=ReturnDocument.AFTER,
+            session=tx.session)
+        await community_changes.record(tx, community, doc["version"], touched[community])
 
 
 async def data_version(db: Any, community: str) -> int:

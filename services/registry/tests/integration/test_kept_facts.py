@@ -1,0 +1,58 @@
+"""A community's kept facts, brought up to date from its change log, equal a fresh read after every kind of write."""
+from __future__ import annotations
+
+from datetime import date
+
+from linli_registry.storage.community_changes import COMMUNITY_CHANGES
+from linli_registry.storage.facts import KeptFacts
+
+from ledger_files import csv_bytes, import_and_wait, ledger_rows
+from registry_helpers import COMMUNITY, new_household, new_resident
+
+
+async def _assert_up_to_date(reg) -> None:
+    kept, fresh = await reg.facts.of(reg.db, COMMUNITY), await KeptFacts().of(reg.db, COMMUNITY)
+    assert (kept.persons, kept.households) == (fresh.persons, fresh.households)
+    assert kept.version == fresh.version
+
+
+async def test_every_kind_of_write_reaches_the_kept_facts_without_a_full_read(app, admin):
+    reg = app.state.registry
+    household = await new_household(admin)
+    resident = await new_resident(admin, date(1975, 3, 1), "female", household_id=household)
+    await _assert_up_to_date(reg)
+    writes = [
+        ("put", f"/v1/households/{household}/low-income", {"since": "2020-01-01", "monthly_amount_cny": 182}),
+        ("patch", f"/v1/residents/{resident['id']}", {"employment_status": "unemployed"}),
+        ("post", f"/v1/residents/{resident['id']}/memberships",
+         {"kind": "special_care", "category": "community_corrections", "start": "2024-03-01"}),
+        ("post", f"/v1/residents/{resident['id']}/life-events", {"kind": "deceased", "date": "2026-11-02"}),
+        ("delete", f"/v1/households/{household}/low-income", None),
+    ]
+    for method, url, body in writes:
+        headers = {"If-Match": f'"{resident["version"]}"'} if method == "patch" else None
+        response = await admin.request(method.upper(), url, json=body, headers=headers)
+        assert response.status_code < 300, (url, response.text)
+        await _assert_up_to_date(reg)
+    await new_resident(admin, date(1940, 1, 1), "male")
+    await import_and_wait(admin, COMMUNITY, csv_bytes(ledger_rows()))
+    await _assert_up_to_date(reg)
+
+    assert reg.facts.full_reads == 1
+    assert len((await reg.facts.of(reg.db, COMMUNITY)).persons) == 7  # 2 by hand, 5 from the ledger
+
+
+async def test_a_gap_in_the_change_log_means_a_full_read(app, admin):
+    reg = app.state.registry
+    await new_resident(admin, date(1950, 1, 1), "male")
+    kept = await reg.facts.of(reg.db, COMMUNITY)
+    await new_resident(admin, date(1951, 1, 1), "male")
+    await new_resident(admin, date(1952, 1, 1), "male")
+    pruned = await reg.db[COMMUNITY_CHANGES].delete_one({"_id": {"$regex": f"^{COMMUNITY}:"},
+                                                          "version": kept.version + 1})
+    assert pruned.deleted_count == 1
+
+    await _assert_up_to_date(reg)
+
+    assert reg.facts.full_reads == 2
+    assert len((await reg.facts.of(reg.db, COMMUNITY)).persons) == 3
