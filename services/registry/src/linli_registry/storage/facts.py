@@ -7,7 +7,6 @@ recently used communities and brings them up to date from the community's change
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +14,7 @@ from linli_shared.domain.groups import HouseholdFacts, PersonFacts, household_fa
 
 from linli_registry.storage.community_changes import changed_since
 from linli_registry.storage.indexes import HOUSEHOLDS, RESIDENTS
-from linli_registry.storage.statistics_cache import data_version
+from linli_registry.storage.statistics_cache import VersionedCache, data_version
 
 # Statistics over a district must not drag whole documents along.
 FACT_FIELDS = {"household_id": 1, "gender": 1, "birth_date": 1, "employment_status": 1, "residence_type": 1,
@@ -41,7 +40,7 @@ class KeptFacts:
     """
 
     def __init__(self, kept: int = 32) -> None:
-        self.kept, self._entries = kept, OrderedDict[str, CommunityFacts]()
+        self._entries = VersionedCache(kept)  # by community: the facts carry their version
         self.full_reads = 0  # for tests and the curious: how often a whole community was read
 
     async def of(self, db: Any, community: str) -> CommunityFacts:
@@ -67,10 +66,7 @@ class KeptFacts:
     def _keep(self, community: str, facts: CommunityFacts) -> None:
         current = self._entries.get(community)
         if current is None or current.version <= facts.version:  # a slower, older refresh does not win
-            self._entries[community] = facts
-        self._entries.move_to_end(community)
-        while len(self._entries) > self.kept:
-            self._entries.popitem(last=False)
+            self._entries.put(community, facts)
 
 
 async def _with_changes(db: Any, community: str, kept: CommunityFacts, version: int, ids: set[str]) -> CommunityFacts:

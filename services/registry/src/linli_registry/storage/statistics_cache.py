@@ -41,10 +41,10 @@ async def data_version(db: Any, community: str) -> int:
 
 
 class VersionedCache:
-    """A few recent values in this process, keyed with their community's data version.
+    """A few recent values in this process, the least recently used pushed out.
 
-    A write bumps the version, so an entry of older data is never found again, only pushed out;
-    two replicas each keep their own and neither can serve the other's stale one.
+    Each key or value carries its community's data version: a write bumps it, so an entry of older
+    data is never served again; two replicas each keep their own and neither serves the other's.
     """
 
     def __init__(self, kept: int = 32) -> None:
