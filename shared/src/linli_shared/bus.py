@@ -1,7 +1,6 @@
 """The NATS JetStream connection: streams created idempotently, events published with de-duplication."""
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 import nats
@@ -13,6 +12,7 @@ from nats.js.errors import NotFoundError
 from linli_shared.events import CloudEvent
 from linli_shared.logging import get_logger
 from linli_shared.settings import ServiceSettings
+from linli_shared.waiting import within
 
 log = get_logger()
 DUPLICATE_WINDOW_SECONDS = 120.0  # explicit: the relay's re-publish after a crash lands inside it
@@ -82,8 +82,8 @@ class Bus:
     async def close(self) -> None:
         if not self.nc.is_closed:
             try:
-                await asyncio.wait_for(self.nc.drain(), timeout=5)
-            except (asyncio.TimeoutError, nats.errors.ConnectionClosedError):
+                await within(5, self.nc.drain())
+            except (TimeoutError, nats.errors.ConnectionClosedError):
                 await self.nc.close()
 
 

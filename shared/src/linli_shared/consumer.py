@@ -34,6 +34,7 @@ from linli_shared.logging import get_logger
 from linli_shared.metrics import DEAD_LETTERS, EVENTS_HANDLED
 from linli_shared.outbox import Tx, UnitOfWork
 from linli_shared.tracing import bind_trace, trace_id_of
+from linli_shared.waiting import set_within
 
 log = get_logger()
 INBOX = "inbox"
@@ -376,10 +377,7 @@ class ConsumerRunner:
                 pass
 
     async def _pause(self, seconds: float) -> None:
-        try:
-            await asyncio.wait_for(self._stopping.wait(), seconds)
-        except asyncio.TimeoutError:
-            pass
+        await set_within(self._stopping, seconds)
 
 
 @contextmanager

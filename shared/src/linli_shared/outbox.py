@@ -20,6 +20,7 @@ from linli_shared.lease import Lease
 from linli_shared.logging import get_logger
 from linli_shared.metrics import OUTBOX_PENDING, OUTBOX_PUBLISHED
 from linli_shared.tracing import trace_id_of
+from linli_shared.waiting import set_within
 
 log = get_logger()
 T = TypeVar("T")
@@ -64,10 +65,7 @@ class Outbox:
         self._wake.set()
 
     async def wait(self, timeout: float) -> None:
-        try:
-            await asyncio.wait_for(self._wake.wait(), timeout)
-        except asyncio.TimeoutError:
-            pass
+        await set_within(self._wake, timeout)
         self._wake.clear()
 
     async def pending(self, limit: int, written: tuple[datetime, datetime] | None = None) -> list[dict[str, Any]]:

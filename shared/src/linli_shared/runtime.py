@@ -14,6 +14,7 @@ from linli_shared.metrics import CONSUMER_PENDING, CONSUMER_UNACKED
 from linli_shared.mongo import Indexes, ensure_indexes, mongo_client, wait_for_mongo
 from linli_shared.outbox import Outbox, OutboxRelay, UnitOfWork, outbox_indexes
 from linli_shared.settings import ServiceSettings
+from linli_shared.waiting import within
 
 log = get_logger()
 
@@ -64,9 +65,7 @@ class ServiceRuntime:
     async def stop(self) -> None:
         """Stop taking work, let in-flight messages finish (ack or release), then drain and close."""
         await asyncio.gather(*(runner.stop() for runner in self.consumers))
-        for task in self._tasks.values():
-            task.cancel()
-        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        await _cancel(self._tasks)
         if self._tasks.pop("outbox_relay", None):
             try:
                 await self._relay_lease.release()
@@ -103,6 +102,18 @@ class ServiceRuntime:
         for runner in self.consumers:
             checks[f"consumer:{runner.durable}"] = "ok" if runner.running else "down"
         return checks
+
+
+async def _cancel(tasks: dict[str, asyncio.Task], grace: float = 10.0) -> None:
+    """Cancel the background loops and wait for them, but not forever: a loop that will not stop
+    is named in the log and left behind, so the rest of the shutdown (lease, bus, store) still runs."""
+    for task in tasks.values():
+        task.cancel()
+    try:
+        # shielded: a timed-out gather would cancel its children again and wait for them all the same
+        await within(grace, asyncio.shield(asyncio.gather(*tasks.values(), return_exceptions=True)))
+    except TimeoutError:
+        log.error("service.task_stuck", tasks=sorted(name for name, task in tasks.items() if not task.done()))
 
 
 async def _connect_bus(settings: ServiceSettings, attempts: int = 30) -> Bus:

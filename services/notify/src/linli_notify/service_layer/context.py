@@ -8,6 +8,7 @@ from typing import Any
 
 from linli_shared.clock import Clock
 from linli_shared.outbox import UnitOfWork
+from linli_shared.waiting import set_within
 
 from linli_notify.channels.base import Channel
 from linli_notify.domain.quiet import parse_hhmm
@@ -35,8 +36,5 @@ class Notify:
         self._wake.set()
 
     async def wait(self, timeout: float) -> None:
-        try:
-            await asyncio.wait_for(self._wake.wait(), timeout)
-        except TimeoutError:
-            pass
+        await set_within(self._wake, timeout)
         self._wake.clear()

@@ -18,6 +18,7 @@ import structlog
 from linli_shared.logging import get_logger
 from linli_shared.outbox import Tx
 from linli_shared.tracing import bind_trace
+from linli_shared.waiting import within
 
 from linli_notify.channels.base import Message
 from linli_notify.domain.quiet import parse_hhmm, quiet_until
@@ -78,8 +79,8 @@ async def send_one(ctx: Notify, doc: dict[str, Any], claim_id: str) -> str:
     if release is not None:  # a retry that fell into the night waits for the morning, without an attempt
         return await _record(ctx, doc, claim_id, None, release)
     try:
-        outcome = await asyncio.wait_for(ctx.channels[doc["channel"]].send(await _message(ctx, doc)),
-                                         ctx.settings.send_timeout_seconds + 1)
+        outcome = await within(ctx.settings.send_timeout_seconds + 1,
+                               ctx.channels[doc["channel"]].send(await _message(ctx, doc)))
     except TimeoutError:
         outcome = temporary(f"{doc['channel']}.timeout", "no answer in time")
     except Exception as exc:  # a bug in one adapter must not stop the worker or lose the notification

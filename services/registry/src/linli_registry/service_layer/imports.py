@@ -17,6 +17,7 @@ from linli_shared.errors import Problem
 from linli_shared.logging import get_logger
 from linli_shared.mongo import find_authorized
 from linli_shared.tracing import bind_trace, current_traceparent
+from linli_shared.waiting import set_within
 
 from linli_registry.domain.audit import new_entry
 from linli_registry.domain.ledger import LedgerFileError
@@ -119,10 +120,7 @@ class ImportRunner:
             except Exception as exc:  # the store is away: try again at the next poll
                 log.error("import.claim_failed", error=str(exc), error_type=type(exc).__name__)
             self._wake.clear()
-            try:
-                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
-            except TimeoutError:
-                pass
+            await set_within(self._wake, self.poll_seconds)
 
     async def _run(self, job: dict[str, Any]) -> None:
         if job["attempts"] > self.max_attempts:
