@@ -15,12 +15,14 @@ from linli_employment.service_layer.context import Employment
 from linli_employment.service_layer.followups import announce_due
 from linli_employment.settings import EmploymentSettings
 from linli_employment.storage.indexes import INDEXES
+from linli_employment.storage.kept_seekers import bump_seeker_versions
 from linli_employment.subscriptions import subscriptions
 
 
 def create_app(settings: EmploymentSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or EmploymentSettings()
     runtime = ServiceRuntime(settings, INDEXES)
+    runtime.uow.before_commit.append(bump_seeker_versions)
     ctx = Employment(uow=runtime.uow, db=runtime.db, clock=clock or Clock(settings.timezone),
                      rules=group_rules(settings))
     runtime.subscriptions = subscriptions(ctx)

@@ -13,9 +13,9 @@ from linli_registry.api import audit, exports, households, imports, memberships,
 from linli_registry.service_layer.context import Registry
 from linli_registry.service_layer.imports import ImportRunner
 from linli_registry.settings import RegistrySettings
+from linli_registry.storage.community_changes import bump_data_versions
 from linli_registry.storage.facts import KeptFacts
 from linli_registry.storage.indexes import INDEXES
-from linli_registry.storage.statistics_cache import bump_data_versions
 
 
 def create_app(settings: RegistrySettings | None = None, clock: Clock | None = None) -> FastAPI:

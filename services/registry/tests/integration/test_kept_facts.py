@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from linli_registry.storage.community_changes import COMMUNITY_CHANGES
+from linli_registry.storage.community_changes import COMMUNITY_LOG
 from linli_registry.storage.facts import KeptFacts
 
 from ledger_files import csv_bytes, import_and_wait, ledger_rows
@@ -48,7 +48,7 @@ async def test_a_gap_in_the_change_log_means_a_full_read(app, admin):
     kept = await reg.facts.of(reg.db, COMMUNITY)
     await new_resident(admin, date(1951, 1, 1), "male")
     await new_resident(admin, date(1952, 1, 1), "male")
-    pruned = await reg.db[COMMUNITY_CHANGES].delete_one({"_id": {"$regex": f"^{COMMUNITY}:"},
+    pruned = await reg.db[COMMUNITY_LOG.changes].delete_one({"_id": {"$regex": f"^{COMMUNITY}:"},
                                                           "version": kept.version + 1})
     assert pruned.deleted_count == 1
 

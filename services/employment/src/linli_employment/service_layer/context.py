@@ -1,12 +1,14 @@
 """What every employment use case and event handler needs, built once by the composition root."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from linli_shared.clock import Clock
 from linli_shared.domain.groups import GroupRules
 from linli_shared.outbox import UnitOfWork
+
+from linli_employment.storage.kept_seekers import KeptSeekers
 
 
 @dataclass
@@ -15,3 +17,4 @@ class Employment:
     db: Any
     clock: Clock
     rules: GroupRules
+    kept_seekers: KeptSeekers = field(default_factory=KeptSeekers)  # recently matched districts' seekers

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from linli_shared.changelog import VersionedCache
 from linli_shared.clock import Clock
 from linli_shared.domain.groups import GroupRules
 from linli_shared.errors import invalid, not_found
@@ -14,7 +15,6 @@ from linli_shared.privacy import PiiVault
 from linli_registry.domain.orgs import OrgCode, OrgCodeError, parse_org_code
 from linli_registry.storage.facts import KeptFacts
 from linli_registry.storage.indexes import ORGS
-from linli_registry.storage.statistics_cache import VersionedCache
 
 
 @dataclass

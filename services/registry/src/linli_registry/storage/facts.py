@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from linli_shared.changelog import KeptScopes
 from linli_shared.domain.groups import HouseholdFacts, PersonFacts, household_facts_from, person_facts_from
 
-from linli_registry.storage.community_changes import changed_since
+from linli_registry.storage.community_changes import COMMUNITY_LOG
 from linli_registry.storage.indexes import HOUSEHOLDS, RESIDENTS
-from linli_registry.storage.statistics_cache import VersionedCache, data_version
 
 # Statistics over a district must not drag whole documents along.
 FACT_FIELDS = {"household_id": 1, "gender": 1, "birth_date": 1, "employment_status": 1, "residence_type": 1,
@@ -32,7 +32,7 @@ class CommunityFacts:
     households: dict[str, HouseholdFacts]
 
 
-class KeptFacts:
+class KeptFacts(KeptScopes[CommunityFacts]):
     """The facts of a few recently used communities in this process (about 4.5 MB per 3,000 residents).
 
     Residents and households are never deleted and never change community, so a changed id is
@@ -40,42 +40,20 @@ class KeptFacts:
     """
 
     def __init__(self, kept: int = 32) -> None:
-        self._entries = VersionedCache(kept)  # by community: the facts carry their version
-        self.full_reads = 0  # for tests and the curious: how often a whole community was read
+        super().__init__(COMMUNITY_LOG, kept)
 
-    async def of(self, db: Any, community: str) -> CommunityFacts:
-        kept = self._entries.get(community)
-        changes = await changed_since(db, community, kept.version) if kept else None
-        if changes is None:
-            facts = await self._read_all(db, community)
-        elif changes[0] == kept.version:
-            facts = kept
-        else:
-            facts = await _with_changes(db, community, kept, *changes)
-        self._keep(community, facts)
-        return facts
-
-    async def _read_all(self, db: Any, community: str) -> CommunityFacts:
-        self.full_reads += 1
-        # The version is read first: data at least that new follows, whatever lands meanwhile.
-        version = await data_version(db, community)
+    async def read_all(self, db: Any, community: str, version: int) -> CommunityFacts:
         persons = await db[RESIDENTS].find({"community_code": community}, FACT_FIELDS).to_list()
         households = await db[HOUSEHOLDS].find({"community_code": community}, HOUSEHOLD_FIELDS).to_list()
         return CommunityFacts(version, _persons(persons), _households(households))
 
-    def _keep(self, community: str, facts: CommunityFacts) -> None:
-        current = self._entries.get(community)
-        if current is None or current.version <= facts.version:  # a slower, older refresh does not win
-            self._entries.put(community, facts)
-
-
-async def _with_changes(db: Any, community: str, kept: CommunityFacts, version: int, ids: set[str]) -> CommunityFacts:
-    """The kept facts with the changed documents re-read; read after their change entries, so at least as new."""
-    query = {"community_code": community, "_id": {"$in": sorted(ids)}}
-    persons = await db[RESIDENTS].find(query, FACT_FIELDS).to_list()
-    households = await db[HOUSEHOLDS].find(query, HOUSEHOLD_FIELDS).to_list()
-    return CommunityFacts(version, {**kept.persons, **_persons(persons)},
-                          {**kept.households, **_households(households)})
+    async def with_changes(self, db: Any, community: str, kept: CommunityFacts, version: int,
+                           ids: set[str]) -> CommunityFacts:
+        query = {"community_code": community, "_id": {"$in": sorted(ids)}}
+        persons = await db[RESIDENTS].find(query, FACT_FIELDS).to_list()
+        households = await db[HOUSEHOLDS].find(query, HOUSEHOLD_FIELDS).to_list()
+        return CommunityFacts(version, {**kept.persons, **_persons(persons)},
+                              {**kept.households, **_households(households)})
 
 
 def _persons(docs: list[dict[str, Any]]) -> dict[str, PersonFacts]:

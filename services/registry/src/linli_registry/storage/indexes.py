@@ -2,8 +2,8 @@
 from pymongo import ASCENDING as A
 from pymongo import IndexModel
 
-from linli_registry.storage import community_changes
 from linli_registry.storage.audit import AUDIT_TRAIL
+from linli_registry.storage.community_changes import COMMUNITY_LOG
 from linli_registry.storage.imports import IMPORT_ERRORS, IMPORT_FILES, IMPORTS
 
 ORGS, STAFF, HOUSEHOLDS, RESIDENTS, LIFE_EVENTS, ID_REGISTRATIONS = (
@@ -33,5 +33,5 @@ INDEXES = {
         IndexModel([("actor", A), ("_id", A)], name="by_actor"),
         IndexModel([("community_code", A), ("_id", A)], name="by_community"),
     ],
-    **community_changes.INDEXES,
+    **COMMUNITY_LOG.indexes(),
 }

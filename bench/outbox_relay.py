@@ -1,0 +1,93 @@
+"""How fast one service's outbox relay empties a backlog, and where a batch's time goes.
+
+PENDING registry events wait in an outbox that already holds SENT published ones (the retention a
+real district keeps: a week of sent entries); the relay publishes them all to JetStream. Each batch
+is timed in its three steps: reading the next entries, publishing them, marking them sent.
+Run: .venv/bin/python bench/outbox_relay.py [pending] [sent]
+"""
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any, Awaitable, Callable
+
+from consumer_throughput import resident_event
+from pymongo import AsyncMongoClient
+
+from linli_shared.bus import Bus, service_stream
+from linli_shared.lease import Lease
+from linli_shared.logging import configure_logging
+from linli_shared.mongo import ensure_indexes
+from linli_shared.outbox import Outbox, OutboxRelay, _entry, outbox_indexes
+from linli_shared.settings import ServiceSettings
+
+from common import print_table, servers
+
+SEED_BATCH = 1000
+
+
+async def seed(outbox: Outbox, pending: int, sent: int) -> None:
+    now = datetime.now(UTC)
+    for start in range(0, pending + sent, SEED_BATCH):
+        docs = [_entry(resident_event(n), now) for n in range(start, min(start + SEED_BATCH, pending + sent))]
+        for doc in docs[: max(0, sent - start)]:
+            doc.update(state="sent", sent_at=now)
+        await outbox.collection.insert_many(docs)
+
+
+def timed(spent: dict[str, list[float]], step: str, call: Callable[..., Awaitable[Any]]) -> Callable:
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return await call(*args, **kwargs)
+        finally:
+            spent[step].append(time.perf_counter() - started)
+    return wrapper
+
+
+async def run(nats_url: str, mongo_url: str, pending: int, sent: int) -> list[list]:
+    settings = ServiceSettings(service_name="registry", nats_url=nats_url, mongo_url=mongo_url)
+    client = AsyncMongoClient(mongo_url, tz_aware=True)
+    db = client["relay_bench"]
+    await ensure_indexes(db, outbox_indexes(7))
+    outbox = Outbox(db)
+    seeding = time.perf_counter()
+    await seed(outbox, pending, sent)
+    print(f"seeded {pending:,} pending + {sent:,} sent in {time.perf_counter() - seeding:.0f} s", flush=True)
+    bus = await Bus.connect(settings)
+    await bus.ensure_stream(service_stream("registry"))
+    relay = OutboxRelay(outbox, bus, Lease(db, "relay", "bench"), "registry")
+
+    spent: dict[str, list[float]] = defaultdict(list)
+    relay._next_batch = timed(spent, "read", relay._next_batch)
+    relay._publish = timed(spent, "publish", relay._publish)
+    outbox.collection.update_many = timed(spent, "mark sent", outbox.collection.update_many)
+    started, published = time.perf_counter(), 0
+    while batch := await relay.publish_pending():
+        published += batch
+    elapsed = time.perf_counter() - started
+    await bus.close()
+    await client.close()
+
+    batches = len(spent["read"])
+    rows = [[step, f"{sum(seconds):.1f}", f"{1000 * sum(seconds) / batches:.0f}"]
+            for step, seconds in spent.items()]
+    rows.append(["all", f"{elapsed:.1f}", f"{1000 * elapsed / batches:.0f}"])
+    print(f"\npublished {published:,} in {elapsed:.1f} s: {published / elapsed:.0f} events/s ({batches} batches)")
+    return rows
+
+
+def main() -> None:
+    pending = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+    sent = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    configure_logging("registry", "WARNING")  # measure the relay, not its log lines
+    with servers() as (nats, mongo):
+        rows = asyncio.run(run(nats.url, mongo.url, pending, sent))
+    print_table(f"Outbox relay: {pending:,} pending behind {sent:,} sent", ["step", "total s", "ms per batch"], rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""Data versions with a change log: how a process keeps a copy of a scope's data and catches up cheaply.
+
+A scope is what a kept copy covers (a community of residents, a district of job seekers). Every
+commit that changes documents of a scope bumps its version and, in the same transaction, records
+the ids it changed: one entry per version. A process holding the scope's data as of version v
+reads the entries after v and re-reads only those documents. The bumps of one scope are serialised
+(they update one document), so its entries run without a gap; a gap (versions from before the log
+existed, or entries pruned) means the holder reads the whole scope again.
+"""
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from collections import OrderedDict
+from datetime import UTC, datetime
+from typing import Any, Generic, Hashable, Protocol, TypeVar
+
+from pymongo import ASCENDING, IndexModel, ReturnDocument
+
+from linli_shared.mongo import Indexes
+from linli_shared.outbox import Tx
+
+KEPT_SECONDS = 7 * 86400  # how long change entries are kept
+# A copy not checked against the log for this long may have missed entries since pruned: read it whole.
+# The margin covers a transaction still open when the copy was read and clocks that disagree.
+TRUSTED_SECONDS = KEPT_SECONDS - 86400
+
+
+class ChangeLog:
+    def __init__(self, versions: str, changes: str) -> None:
+        self.versions, self.changes = versions, changes  # collection names
+
+    def indexes(self) -> Indexes:
+        return {self.changes: [IndexModel([("at", ASCENDING)], name="pruned", expireAfterSeconds=KEPT_SECONDS)]}
+
+    async def bump(self, tx: Tx, scope: str, ids: set[str]) -> int:
+        """The scope's next version, with the ids this commit changed; call inside the commit."""
+        doc = await tx.db[self.versions].find_one_and_update(
+            {"_id": scope}, {"$inc": {"version": 1}}, upsert=True, return_document=ReturnDocument.AFTER,
+            session=tx.session)
+        await tx.db[self.changes].insert_one(
+            {"_id": _entry_id(scope, doc["version"]), "version": doc["version"], "ids": sorted(ids),
+             "at": datetime.now(UTC)}, session=tx.session)
+        return doc["version"]
+
+    async def version(self, db: Any, scope: str) -> int:
+        doc = await db[self.versions].find_one({"_id": scope})
+        return doc["version"] if doc else 0
+
+    async def versions_of(self, db: Any, scopes: list[str]) -> dict[str, int]:
+        """Each scope's version (0 for one never written), in one read."""
+        found = {d["_id"]: d["version"] for d in await db[self.versions].find({"_id": {"$in": scopes}}).to_list()}
+        return {scope: found.get(scope, 0) for scope in scopes}
+
+    async def changed_since(self, db: Any, scope: str, version: int) -> tuple[int, set[str]] | None:
+        """The version the entries after `version` reach, and the ids they name; None if one is missing."""
+        entries = await db[self.changes].find(
+            {"_id": {"$gt": _entry_id(scope, version), "$lt": f"{scope};"}}).sort("_id", ASCENDING).to_list()
+        reached = unbroken_through(version, [e["version"] for e in entries])
+        return None if reached is None else (reached, {i for e in entries for i in e["ids"]})
+
+
+def _entry_id(scope: str, version: int) -> str:
+    """Sorts by version within a scope (";" follows ":"), so one `_id` range reads a scope's entries in order."""
+    return f"{scope}:{version:012d}"
+
+
+def unbroken_through(kept: int, versions: list[int]) -> int | None:
+    """The last of `versions` if they continue `kept` one by one (none: `kept` itself), else None."""
+    if versions != list(range(kept + 1, kept + 1 + len(versions))):
+        return None
+    return versions[-1] if versions else kept
+
+
+class VersionedCache:
+    """A few recent values in this process, the least recently used pushed out.
+
+    Each key or value carries its scope's data version: a write bumps it, so an entry of older
+    data is never served again; two replicas each keep their own and neither serves the other's.
+    """
+
+    def __init__(self, kept: int = 32) -> None:
+        self.kept, self._entries = kept, OrderedDict[Hashable, Any]()
+
+    def get(self, key: Hashable) -> Any | None:
+        if key in self._entries:
+            self._entries.move_to_end(key)
+        return self._entries.get(key)
+
+    def put(self, key: Hashable, value: Any) -> None:
+        self._entries[key] = value
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.kept:
+            self._entries.popitem(last=False)
+
+
+class Versioned(Protocol):
+    version: int
+
+
+V = TypeVar("V", bound=Versioned)
+
+
+class KeptScopes(ABC, Generic[V]):
+    """The data of a few recently used scopes in this process, each caught up from `log` before use.
+
+    A subclass says how to read a whole scope and how to fold re-read documents into a kept copy.
+    """
+
+    def __init__(self, log: ChangeLog, kept: int) -> None:
+        self.log = log
+        self._entries = VersionedCache(kept)  # by scope: (copy, when it was last checked against the log)
+        self.trusted_seconds = TRUSTED_SECONDS
+        self.full_reads = 0  # for tests and the curious: how often a whole scope was read
+
+    async def of(self, db: Any, scope: str) -> V:
+        checked_at = time.monotonic()  # before reading the log: entries it misses came after this
+        kept = self._trusted(scope, checked_at)
+        changes = await self.log.changed_since(db, scope, kept.version) if kept else None
+        if changes is None:
+            self.full_reads += 1
+            # The version is read first: data at least that new follows, whatever lands meanwhile.
+            value = await self.read_all(db, scope, await self.log.version(db, scope))
+        elif changes[0] == kept.version:
+            value = kept
+        else:  # re-read after their change entries, so the documents are at least that new
+            value = await self.with_changes(db, scope, kept, *changes)
+        current = self._entries.get(scope)
+        if current is None or current[0].version <= value.version:  # a slower, older refresh does not win
+            self._entries.put(scope, (value, checked_at))
+        return value
+
+    def _trusted(self, scope: str, now: float) -> V | None:
+        kept = self._entries.get(scope)
+        return kept[0] if kept and now - kept[1] < self.trusted_seconds else None
+
+    @abstractmethod
+    async def read_all(self, db: Any, scope: str, version: int) -> V: ...
+
+    @abstractmethod
+    async def with_changes(self, db: Any, scope: str, kept: V, version: int, ids: set[str]) -> V: ...
