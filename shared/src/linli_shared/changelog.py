@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from datetime import UTC, datetime
-from typing import Any, Generic, Hashable, Protocol, TypeVar
+from typing import Any, Awaitable, Callable, Generic, Hashable, Protocol, TypeVar
 
 from pymongo import ASCENDING, IndexModel, ReturnDocument
 
+from linli_shared.events import CloudEvent
 from linli_shared.mongo import Indexes
 from linli_shared.outbox import Tx
 
@@ -42,6 +43,21 @@ class ChangeLog:
             {"_id": _entry_id(scope, doc["version"]), "version": doc["version"], "ids": sorted(ids),
              "at": datetime.now(UTC)}, session=tx.session)
         return doc["version"]
+
+    def recorder(self, scope_of: Callable[[CloudEvent], str | None]) -> Callable[[Tx], Awaitable[None]]:
+        """A before-commit step: one version per scope the commit's events touched, naming their subjects.
+
+        Every write of a kept document raises an event whose subject is that document's id;
+        `scope_of` says which scope an event's document belongs to (None: not a kept one).
+        """
+        async def record(tx: Tx) -> None:
+            touched: dict[str, set[str]] = defaultdict(set)
+            for event in tx.events:
+                if (scope := scope_of(event)) is not None:
+                    touched[scope].add(event.subject)
+            for scope in sorted(touched):
+                await self.bump(tx, scope, touched[scope])
+        return record
 
     async def version(self, db: Any, scope: str) -> int:
         doc = await db[self.versions].find_one({"_id": scope})

@@ -7,13 +7,12 @@ the district's change log: every commit that writes a seeker records its id ther
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from linli_shared.changelog import KeptScopes
-from linli_shared.outbox import Tx
+from linli_shared.events import CloudEvent
 
 from linli_employment.domain.matching import SeekerProfile
 from linli_employment.events import SeekerRegistered, SeekerUpdated
@@ -39,14 +38,11 @@ def district_of(community: str) -> str:
     return community[:6]
 
 
-async def bump_seeker_versions(tx: Tx) -> None:
-    """Run before every employment commit: one version step per district whose seekers the write changed."""
-    touched: dict[str, set[str]] = defaultdict(set)
-    for event in tx.events:
-        if event.type in SEEKER_EVENTS:
-            touched[district_of(event.community)].add(event.subject)
-    for district in sorted(touched):
-        await SEEKER_LOG.bump(tx, district, touched[district])
+def _district_of_seeker(event: CloudEvent) -> str | None:
+    return district_of(event.community) if event.type in SEEKER_EVENTS else None
+
+
+bump_seeker_versions = SEEKER_LOG.recorder(_district_of_seeker)  # runs before every employment commit
 
 
 @dataclass(frozen=True)

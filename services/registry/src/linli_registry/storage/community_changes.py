@@ -6,22 +6,15 @@ from the recorded ids.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-
 from linli_shared.changelog import ChangeLog
-from linli_shared.outbox import Tx
+from linli_shared.events import CloudEvent
 
 COMMUNITY_LOG = ChangeLog(versions="community_data_versions", changes="community_changes")
 
 
-async def bump_data_versions(tx: Tx) -> None:
-    """Run before every registry commit: one version step per community the write touched, with what changed.
+def _community_of(event: CloudEvent) -> str | None:
+    """Resident and household events carry their community; org events carry a shorter org code."""
+    return event.community if len(event.community) == 12 else None
 
-    Every write of a resident or household raises an event whose subject is that document's id.
-    """
-    touched: dict[str, set[str]] = defaultdict(set)
-    for event in tx.events:
-        if len(event.community) == 12:
-            touched[event.community].add(event.subject)
-    for community in sorted(touched):
-        await COMMUNITY_LOG.bump(tx, community, touched[community])
+
+bump_data_versions = COMMUNITY_LOG.recorder(_community_of)  # runs before every registry commit
