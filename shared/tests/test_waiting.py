@@ -6,9 +6,8 @@ import asyncio
 import pytest
 from structlog.testing import capture_logs
 
-from linli_shared.outbox import Outbox
 from linli_shared.runtime import _cancel
-from linli_shared.waiting import set_within, within
+from linli_shared.waiting import Doorbell, set_within, within
 
 
 async def test_set_within_says_whether_the_event_came() -> None:
@@ -26,20 +25,20 @@ async def test_within_raises_after_the_limit() -> None:
 
 @pytest.mark.parametrize("ticks", range(5))
 async def test_a_relay_woken_as_shutdown_cancels_it_still_stops(ticks: int) -> None:
-    """The CI hang: a commit kicks the relay, and the cancel lands a few loop ticks later.
+    """The CI hang: a commit rings the relay, and the cancel lands a few loop ticks later.
 
     With `asyncio.wait_for` on Python 3.11 the wait returned normally, the loop went round again,
     and the service's stop waited for it for ever.
     """
-    outbox = Outbox({"outbox": None})
+    new_entries = Doorbell()
 
     async def relay_loop() -> None:
         while True:
-            await outbox.wait(10)
+            await new_entries.wait(10)
 
     relay = asyncio.create_task(relay_loop())
     await asyncio.sleep(0)
-    outbox.kick()
+    new_entries.ring()
     for _ in range(ticks):
         await asyncio.sleep(0)
     relay.cancel()

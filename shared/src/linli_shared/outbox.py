@@ -20,7 +20,7 @@ from linli_shared.lease import Lease
 from linli_shared.logging import get_logger
 from linli_shared.metrics import OUTBOX_PENDING, OUTBOX_PUBLISHED
 from linli_shared.tracing import trace_id_of
-from linli_shared.waiting import set_within
+from linli_shared.waiting import Doorbell
 
 log = get_logger()
 T = TypeVar("T")
@@ -53,20 +53,12 @@ class Tx:
 class Outbox:
     def __init__(self, db: Any) -> None:
         self.collection = db[OUTBOX]
-        self._wake = asyncio.Event()
+        self.new_entries = Doorbell()  # rung after a commit, so the relay publishes now, not at its next poll
 
     async def add(self, events: list[CloudEvent], session: AsyncClientSession) -> None:
         if events:
             now = datetime.now(UTC)
             await self.collection.insert_many([_entry(event, now) for event in events], session=session)
-
-    def kick(self) -> None:
-        """Wake the relay now instead of at its next poll."""
-        self._wake.set()
-
-    async def wait(self, timeout: float) -> None:
-        await set_within(self._wake, timeout)
-        self._wake.clear()
 
     async def pending(self, limit: int, written: tuple[datetime, datetime] | None = None) -> list[dict[str, Any]]:
         """The oldest pending entries, in order; `written` bounds when they were written, to read less."""
@@ -105,7 +97,7 @@ class UnitOfWork:
         async with self.client.start_session() as session:
             result, emitted = await session.with_transaction(attempt)
         if emitted:
-            self.outbox.kick()
+            self.outbox.new_entries.ring()
         return result
 
 
@@ -138,7 +130,7 @@ class OutboxRelay:
                 log.warning("outbox.relay_error", error=str(exc), error_type=type(exc).__name__)
                 published = 0
             if published < self.batch:
-                await self.outbox.wait(self.poll_seconds)
+                await self.outbox.new_entries.wait(self.poll_seconds)
 
     async def publish_pending(self) -> int:
         entries = await self._next_batch()

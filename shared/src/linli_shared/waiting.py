@@ -22,6 +22,20 @@ async def set_within(event: asyncio.Event, seconds: float) -> bool:
     return True
 
 
+class Doorbell:
+    """Wakes a polling loop early: whoever makes new work rings; the loop sleeps until rung or the poll is due."""
+
+    def __init__(self) -> None:
+        self._rung = asyncio.Event()
+
+    def ring(self) -> None:
+        self._rung.set()
+
+    async def wait(self, seconds: float) -> None:
+        await set_within(self._rung, seconds)
+        self._rung.clear()
+
+
 async def within(seconds: float, awaitable: Awaitable[T]) -> T:
     """Await `awaitable`, raising TimeoutError after `seconds`."""
     async with asyncio.timeout(seconds):

@@ -143,7 +143,7 @@ async def test_an_interrupted_import_is_run_again_by_the_next_worker(admin, app)
     await store_file(db, app.state.registry.vault, job["import_id"], io.BytesIO(content))
     await db["imports"].update_one({"_id": job["import_id"]}, {"$set": {
         "status": "running", "rows_done": 3, "lease_owner": "dead-worker", "lease_until": datetime(2000, 1, 1)}})
-    app.state.import_runner.wake()
+    app.state.import_runner.new_jobs.ring()
 
     async def finished_again() -> dict | None:
         again = (await admin.get(f"/v1/imports/{job['import_id']}")).json()

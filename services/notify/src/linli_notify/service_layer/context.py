@@ -1,14 +1,13 @@
 """What every notify use case, handler and worker needs, built once by the composition root."""
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from datetime import time
 from typing import Any
 
 from linli_shared.clock import Clock
 from linli_shared.outbox import UnitOfWork
-from linli_shared.waiting import set_within
+from linli_shared.waiting import Doorbell
 
 from linli_notify.channels.base import Channel
 from linli_notify.domain.quiet import parse_hhmm
@@ -25,16 +24,9 @@ class Notify:
     channels: dict[str, Channel]
     limiter: RateLimiter
     closers: list[Any] = field(default_factory=list)  # clients to close on shutdown
-    _wake: asyncio.Event = field(default_factory=asyncio.Event)
+    new_work: Doorbell = field(default_factory=Doorbell)  # rung when there is something to send now
 
     @property
     def default_quiet(self) -> tuple[time, time]:
         return parse_hhmm(self.settings.quiet_start), parse_hhmm(self.settings.quiet_end)
 
-    def kick(self) -> None:
-        """Wake the delivery worker now instead of at its next poll."""
-        self._wake.set()
-
-    async def wait(self, timeout: float) -> None:
-        await set_within(self._wake, timeout)
-        self._wake.clear()

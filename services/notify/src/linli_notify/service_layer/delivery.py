@@ -166,7 +166,7 @@ class DeliveryWorker:
                     raise
                 except Exception as exc:  # the store is down: keep the loop, try next poll
                     log.warning("notify.worker_error", error=str(exc), error_type=type(exc).__name__, exc_info=exc)
-                await self.ctx.wait(self.ctx.settings.delivery_poll_seconds)
+                await self.ctx.new_work.wait(self.ctx.settings.delivery_poll_seconds)
         finally:
             await self._drain()
 
@@ -185,7 +185,7 @@ class DeliveryWorker:
         self.inflight.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("notify.send_task_failed", error=str(task.exception()))
-        self.ctx.kick()  # a free slot: look for more work now
+        self.ctx.new_work.ring()  # a free slot: look for more work now
 
     async def _drain(self) -> None:
         """On shutdown let in-flight sends finish briefly; the rest are released by their lease."""

@@ -69,7 +69,7 @@ async def plan_docs(ctx: Notify, tx: Tx, rule: Rule, recipient: Recipient, varia
 async def _store(ctx: Notify, tx: Tx, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     fresh = await notifications.store(tx, docs)
     if any(d["status"] == "pending" for d in fresh):
-        ctx.kick()
+        ctx.new_work.ring()
     return fresh
 
 

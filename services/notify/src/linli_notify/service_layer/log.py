@@ -59,7 +59,7 @@ async def retry(ctx: Notify, principal: Principal, notification_id: str) -> dict
     updated = await ctx.uow.run(work)
     if updated is None:
         raise conflict("notification.changed", "the notification changed meanwhile; re-read and retry")
-    ctx.kick()
+    ctx.new_work.ring()
     return shown(updated, principal)
 
 

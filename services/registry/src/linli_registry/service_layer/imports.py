@@ -17,7 +17,7 @@ from linli_shared.errors import Problem
 from linli_shared.logging import get_logger
 from linli_shared.mongo import find_authorized
 from linli_shared.tracing import bind_trace, current_traceparent
-from linli_shared.waiting import set_within
+from linli_shared.waiting import Doorbell
 
 from linli_registry.domain.audit import new_entry
 from linli_registry.domain.ledger import LedgerFileError
@@ -72,7 +72,7 @@ async def accept_import(reg: Registry, principal: Principal, community: str, pat
     await reg.db[store.IMPORTS].insert_one(job)
     await trail.append(reg.db, [new_entry(principal.sub, "import", community, detail={
         "import_id": import_id, "file_name": file_name, "file_sha256": job["file_sha256"]})])
-    runner.wake()
+    runner.new_jobs.ring()
     return job
 
 
@@ -105,10 +105,7 @@ class ImportRunner:
         self.reg, self.owner = reg, owner
         self.batch_rows, self.lease_seconds, self.poll_seconds = batch_rows, lease_seconds, poll_seconds
         self.max_attempts = max_attempts
-        self._wake = asyncio.Event()
-
-    def wake(self) -> None:
-        self._wake.set()
+        self.new_jobs = Doorbell()  # rung when a file is accepted, so it starts now, not at the next poll
 
     async def loop(self) -> None:
         while True:
@@ -119,8 +116,7 @@ class ImportRunner:
                 raise
             except Exception as exc:  # the store is away: try again at the next poll
                 log.error("import.claim_failed", error=str(exc), error_type=type(exc).__name__)
-            self._wake.clear()
-            await set_within(self._wake, self.poll_seconds)
+            await self.new_jobs.wait(self.poll_seconds)
 
     async def _run(self, job: dict[str, Any]) -> None:
         if job["attempts"] > self.max_attempts:
