@@ -92,6 +92,12 @@ def memory_mib(pid: int, field: str = "VmRSS") -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 1)
+
+
 def drained(mongo_url: str, db: str) -> None:
     """Wait until a service's outbox has published everything written so far."""
     with MongoClient(mongo_url) as client:

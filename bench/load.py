@@ -37,7 +37,7 @@ from linli_shared.auth import issue_token
 from linli_shared.clock import Clock
 from linli_shared.settings import DEV_JWT_SECRET
 
-from common import DISTRICT, community_codes, db_name, memory_mib, mongo_server, percentiles, print_table
+from common import DISTRICT, community_codes, cpu_seconds, db_name, memory_mib, mongo_server, percentiles, print_table
 from ledgers import write_ledger
 
 SERVICES = ("registry", "visits", "employment", "notify", "reports")
@@ -273,6 +273,7 @@ async def run(root: Path, communities: int, residents: int, seconds: float, rate
         load = Load(urls, issue_token(DEV_JWT_SECRET, "load", ["admin"], ["130303"], ttl_seconds=86400))
         loaded = await preload(load, root, communities, residents)
         report_preload(loaded, communities)
+        report_cpu(procs, stores, nats_server)
         watcher = await watch_tasks(load, nats_server.url)
         for rate in rates:  # each rate from a caught-up system, so one rate's backlog is not the next one's
             load.new_phase()
@@ -296,6 +297,17 @@ def report_preload(loaded: dict, communities: int) -> None:
                 ["rows imported", "import s", "rows/s", "all consumers caught up after s"],
                 [[loaded["rows"], round(loaded["import_s"]), round(loaded["rows"] / loaded["import_s"]),
                   round(loaded["settled_s"])]], flush=True)
+
+
+def report_cpu(procs: dict, stores: dict, nats_server: NatsServer) -> None:
+    """Where the machine's cores went during the preload: each service, its store, and NATS."""
+    def cpu(process) -> float | str:
+        proc = getattr(process, "proc", None)
+        return cpu_seconds(proc.pid) if proc is not None else "-"  # an external store is not ours to read
+
+    print_table("CPU seconds used so far (user + system)", ["", *SERVICES, "NATS"],
+                [["service", *[cpu(procs[s]) for s in SERVICES], cpu(nats_server)],
+                 ["its store", *[cpu(stores[s]) for s in SERVICES], ""]], flush=True)
 
 
 def report_workload(load: Load, sent: int, elapsed: float, rate: float) -> None:

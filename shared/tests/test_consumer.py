@@ -12,7 +12,7 @@ from prometheus_client import REGISTRY
 from structlog.testing import capture_logs
 
 from linli_shared.bus import DEAD_LETTER_STREAM, StreamSpec
-from linli_shared.consumer import PermanentError
+from linli_shared.consumer import InRuns, PermanentError
 from linli_shared.events import CloudEvent, EventData
 from linli_shared.tracing import new_traceparent, trace_id_of
 
@@ -81,6 +81,23 @@ async def test_first_deliveries_share_a_transaction_and_a_failure_splits_the_gro
     assert metric("group-v1", "retry") == 0  # the split is not a redelivery: 4 succeeded in its own transaction
     assert [entry["size"] for entry in logs if entry["event"] == "consumer.group_split"] == [5]
     assert [entry.get("group") for entry in logs if entry["event"] == "consumer.handled"] == [None] * 5 + [5] * 5
+
+
+async def test_a_handler_in_runs_gets_a_groups_events_in_one_call_and_one_at_a_time_after_a_split(wire, metric):
+    runs: list[list[int]] = []
+
+    async def handle(events, tx):
+        runs.append([event.data["n"] for event in events])
+        if len(events) > 1 and 7 in runs[-1]:
+            raise RuntimeError("the run with 7 fails as a whole")
+        await tx.db["effects"].insert_many([{"event_id": e.id, "n": e.data["n"]} for e in events], session=tx.session)
+
+    await wire.publish(*[wire.event(n) for n in range(10)])
+    await wire.start("runs-v1", InRuns(handle), together=5)
+    await eventually(lambda: metric("runs-v1", "handled") == 10)
+
+    assert runs == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9], [5], [6], [7], [8], [9]]
+    assert await wire.count("effects") == 10 and await wire.count("inbox") == 10
 
 
 async def test_a_failing_event_is_redelivered_with_back_off_then_handled_once(wire, metric):

@@ -1,7 +1,7 @@
 """upsert_if_newer: the newest state wins, and the handler gets the document without reading it again."""
 from __future__ import annotations
 
-from linli_shared.mongo import upsert_if_newer
+from linli_shared.mongo import upsert_if_newer, upsert_many_if_newer
 
 
 async def test_a_new_document_gets_its_insert_only_fields_and_comes_back_whole(wire) -> None:
@@ -26,3 +26,21 @@ async def test_a_stale_or_repeated_state_changes_nothing(wire) -> None:
     assert await upsert_if_newer(people, "r1", 2, {"name": "重复"}, None) is None
     assert await upsert_if_newer(people, "r1", 1, {"name": "旧"}, None) is None
     assert await people.find_one({"_id": "r1"}) == {"_id": "r1", "name": "新", "version": 2}
+
+
+async def test_a_run_of_states_leaves_what_one_call_per_state_leaves(wire) -> None:
+    """Registered, updated twice, one repeat and one stale state, for a held and a new document."""
+    one_by_one, together = wire.db["one_by_one"], wire.db["together"]
+    states = [("r2", 1, {"name": "李", "phone": "139"}), ("r1", 2, {"name": "王芳"}), ("r2", 3, {"name": "李四"}),
+              ("r2", 3, {"name": "重复"}), ("r1", 1, {"name": "旧"}), ("r2", 4, {"phone": "137"})]
+    for people in (one_by_one, together):
+        await upsert_if_newer(people, "r1", 1, {"name": "王", "phone": "138"}, None, on_insert={"known_since": "1"})
+    returned = [await upsert_if_newer(one_by_one, *state, None, on_insert={"known_since": "2"}) for state in states]
+
+    changed = await upsert_many_if_newer(together, states, None, on_insert={"known_since": "2"})
+
+    assert await together.find().sort("_id").to_list() == await one_by_one.find().sort("_id").to_list()
+    assert await together.find_one({"_id": "r2"}) == {"_id": "r2", "name": "李四", "phone": "137",
+                                                       "known_since": "2", "version": 4}
+    assert changed == [await together.find_one({"_id": "r2"}), await together.find_one({"_id": "r1"})]
+    assert [doc is not None for doc in returned] == [True, True, True, False, False, True]

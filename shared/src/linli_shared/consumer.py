@@ -8,6 +8,8 @@ nothing is dropped silently.
 For throughput, consecutive first deliveries share one transaction (`Subscription.together`); the
 messages are acked only after it commits. If anything in the group fails, the transaction leaves no
 trace and the group runs again one message per transaction, with the usual retries and dead letters.
+Inside a group, a handler marked `InRuns` gets each run of consecutive events it handles in one call,
+so a projection reads and writes once for the run rather than once per event.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import groupby
 from typing import Any, Awaitable, Callable, Iterator, Mapping
 from urllib.parse import quote
 
@@ -44,11 +47,21 @@ _HEADER_SAFE = "".join(c for c in string.printable if c not in "%\r\n\t\x0b\x0c"
 Handler = Callable[[CloudEvent, Tx], Awaitable[None]]
 
 
+@dataclass(frozen=True, eq=False)  # compared by identity: the types that share one InRuns form one run
+class InRuns:
+    """A handler that takes a run of consecutive events of the types it is given for, in stream order.
+
+    It gets the runs inside a group of first deliveries, and a run of one otherwise (alone, a retry);
+    either way it must leave what handling those events one at a time would.
+    """
+    handle: Callable[[list[CloudEvent], Tx], Awaitable[None]]
+
+
 @dataclass(frozen=True)
 class Subscription:
     durable: str  # versioned ("visits-registry-v1"): a durable's config cannot change in place
     stream: str
-    handlers: Mapping[str, Handler]  # CloudEvent type -> handler
+    handlers: Mapping[str, Handler | InRuns]  # CloudEvent type -> handler
     max_deliver: int = 5
     backoff: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0)  # redelivery delay after failure n
     ack_wait: float = 30.0
@@ -58,6 +71,12 @@ class Subscription:
     @property
     def filter_subjects(self) -> list[str]:
         return [f"{event_type}.>" for event_type in self.handlers]
+
+    def handler_for(self, event_type: str) -> Handler | None:
+        handler = self.handlers.get(event_type)
+        if isinstance(handler, InRuns):
+            return lambda event, tx: handler.handle([event], tx)
+        return handler
 
     def delay_after(self, deliveries: int) -> float:
         return self.backoff[min(deliveries - 1, len(self.backoff) - 1)] if self.backoff else 0.0
@@ -134,7 +153,7 @@ class ConsumerRunner:
 
     async def handle(self, event: CloudEvent) -> bool:
         """Apply one event in one transaction with its inbox entry; False if it was handled before."""
-        handler = self.subscription.handlers.get(event.type)
+        handler = self.subscription.handler_for(event.type)
         if handler is None:
             raise LookupError(f"{self.durable} has no handler for {event.type}")
         with _event_context(event, self.durable):
@@ -153,6 +172,10 @@ class ConsumerRunner:
         except _AlreadyHandled:
             return False
         return True
+
+    def _in_runs(self, event_type: str) -> InRuns | None:
+        handler = self.subscription.handlers[event_type]
+        return handler if isinstance(handler, InRuns) else None
 
     def _inbox_entry(self, event: CloudEvent) -> dict[str, Any]:
         return {"_id": f"{self.durable}:{event.id}", "type": event.type, "handled_at": datetime.now(UTC)}
@@ -221,9 +244,13 @@ class ConsumerRunner:
         async def work(tx: Tx) -> None:
             # One write for the group's inbox entries; any of them handled before fails the group.
             await tx.db[INBOX].insert_many([self._inbox_entry(event) for event in group], session=tx.session)
-            for event in group:
-                with _event_context(event, self.durable):
-                    await self.subscription.handlers[event.type](event, tx)
+            for in_runs, run in groupby(group, key=lambda event: self._in_runs(event.type)):
+                if in_runs is not None:
+                    await in_runs.handle(list(run), tx)
+                    continue
+                for event in run:
+                    with _event_context(event, self.durable):
+                        await self.subscription.handlers[event.type](event, tx)
 
         try:
             await self._keeping_alive(msgs, self.uow.run(work))
@@ -247,7 +274,7 @@ class ConsumerRunner:
         except ValidationError as exc:
             await self._dead_letter(msg, None, exc, deliveries)
             return
-        handler = self.subscription.handlers.get(event.type)
+        handler = self.subscription.handler_for(event.type)
         if handler is None:
             await msg.ack()
             log.warning("consumer.unknown_type", consumer=self.durable, event_id=event.id, event_type=event.type)
@@ -394,7 +421,7 @@ def _event_context(event: CloudEvent, consumer: str) -> Iterator[None]:
         structlog.contextvars.bind_contextvars(**saved)
 
 
-def _first_deliveries(msgs: list[Msg], handlers: Mapping[str, Handler]) -> list[CloudEvent] | None:
+def _first_deliveries(msgs: list[Msg], handlers: Mapping[str, Handler | InRuns]) -> list[CloudEvent] | None:
     """The group's events if every message is a first delivery of a valid event we handle; else None."""
     events = []
     for msg in msgs:
@@ -427,4 +454,5 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
-__all__ = ["ConsumerRunner", "Handler", "PermanentError", "Subscription", "dead_letter_subject", "encode_header"]
+__all__ = ["ConsumerRunner", "Handler", "InRuns", "PermanentError", "Subscription", "dead_letter_subject",
+           "encode_header"]

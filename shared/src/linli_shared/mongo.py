@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Mapping, Sequence
 
-from pymongo import AsyncMongoClient, IndexModel, ReturnDocument
+from pymongo import AsyncMongoClient, IndexModel, ReturnDocument, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import PyMongoError
@@ -72,13 +72,32 @@ async def upsert_if_newer(collection: AsyncCollection, doc_id: str, version: int
     document as it now stands (so handlers need not read it again), or None when the event was
     stale and changed nothing. `on_insert` fields are written only when the document is new.
     """
-    current = await collection.find_one({"_id": doc_id}, session=session)
-    if current is not None and current.get("version", 0) >= version:
-        return None
-    first_fields = (on_insert or {}) if current is None else {}
-    changes = {**first_fields, **fields, "version": version}
-    await collection.update_one({"_id": doc_id}, {"$set": changes}, upsert=True, session=session)
-    return {**(current or {}), **changes, "_id": doc_id}
+    changed = await upsert_many_if_newer(collection, [(doc_id, version, fields)], session, on_insert)
+    return changed[0] if changed else None
+
+
+async def upsert_many_if_newer(collection: AsyncCollection, states: Sequence[tuple[str, int, Mapping[str, Any]]],
+                               session: AsyncClientSession | None,
+                               on_insert: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """`upsert_if_newer` for a run of (id, version, fields) in one read and one write, with the same outcome.
+
+    States apply in order, as one call each would; the documents that changed come back as they now
+    stand, in the order each first changed.
+    """
+    ids = list(dict.fromkeys(doc_id for doc_id, _, _ in states))
+    held = {doc["_id"]: doc for doc in await collection.find({"_id": {"$in": ids}}, session=session).to_list()}
+    changes: dict[str, dict[str, Any]] = {}
+    for doc_id, version, fields in states:
+        current = held.get(doc_id)
+        if current is not None and current.get("version", 0) >= version:
+            continue
+        first = (on_insert or {}) if current is None else {}
+        changes[doc_id] = {**changes.get(doc_id, {}), **first, **fields, "version": version}
+        held[doc_id] = {**(current or {}), **first, **fields, "version": version, "_id": doc_id}
+    if changes:
+        await collection.bulk_write([UpdateOne({"_id": doc_id}, {"$set": change}, upsert=True)
+                                     for doc_id, change in changes.items()], session=session)
+    return [held[doc_id] for doc_id in changes]
 
 
 async def find_authorized(collection: AsyncCollection, doc_id: str, principal: Principal, access: Access,

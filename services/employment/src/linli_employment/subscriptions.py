@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from linli_shared.consumer import Subscription
+from linli_shared.consumer import InRuns, Subscription
 
 from linli_employment.handlers import registry
 from linli_employment.service_layer.context import Employment
@@ -12,12 +12,12 @@ REGISTRY = "linli.registry"
 
 
 def subscriptions(ctx: Employment) -> list[Subscription]:
-    resident_changed = partial(registry.resident_changed, ctx)
+    residents = InRuns(partial(registry.residents_changed, ctx))
     return [
         Subscription(durable="employment-registry-v1", stream="REGISTRY", handlers={
-            f"{REGISTRY}.resident.registered.v1": resident_changed,
-            f"{REGISTRY}.resident.updated.v1": resident_changed,
-            f"{REGISTRY}.resident.moved_out.v1": resident_changed,
-            f"{REGISTRY}.resident.deceased.v1": resident_changed,
+            f"{REGISTRY}.resident.registered.v1": residents,
+            f"{REGISTRY}.resident.updated.v1": residents,
+            f"{REGISTRY}.resident.moved_out.v1": residents,
+            f"{REGISTRY}.resident.deceased.v1": residents,
         }),
     ]

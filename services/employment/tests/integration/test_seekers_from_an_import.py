@@ -2,11 +2,16 @@
 import of the same ledger makes none."""
 from __future__ import annotations
 
-from datetime import date
+import uuid
+from datetime import UTC, date, datetime
 
 from linli_devtools.asgi import eventually
 from linli_devtools.people import id_number
 from linli_devtools.streams import caught_up
+from linli_shared.events import CloudEvent
+from linli_shared.tracing import new_traceparent
+
+from linli_employment.handlers import registry
 
 from employment_helpers import COMMUNITY
 
@@ -41,3 +46,27 @@ async def test_an_imported_ledger_makes_exactly_one_seeker_per_person_out_of_wor
     assert (await imported(registry))["residents_unchanged"] == 4
     await eventually(lambda: caught_up(nats_url, "REGISTRY", "employment-registry-v1"), timeout=30)
     assert await ctx.db.seekers.count_documents({}) == 3
+
+
+def resident_state(resident_id: str, household_id: str, born: date, status: str) -> CloudEvent:
+    data = {"resident_id": resident_id, "community_code": COMMUNITY, "household_id": household_id, "name": "戊",
+            "gender": "female", "birth_date": born.isoformat(), "employment_status": status, "status": "active"}
+    return CloudEvent(id=str(uuid.uuid4()), source="/linli/registry", type="linli.registry.resident.registered.v1",
+                      subject=resident_id, time=datetime.now(UTC), data=data, community=COMMUNITY,
+                      traceparent=new_traceparent(), aggregateversion=1)
+
+
+async def test_a_household_registered_in_one_run_is_reconciled_once_from_where_the_run_ends(ctx):
+    """One out of work, one in work: not 零就业家庭 either way, but one at a time first writes it as one."""
+    def household(n: int) -> list[CloudEvent]:
+        return [resident_state(f"r-out-{n}", f"h-{n}", date(1994, 1, 1), "unemployed"),
+                resident_state(f"r-in-{n}", f"h-{n}", date(1992, 1, 1), "employed")]
+
+    await ctx.uow.run(lambda tx: registry.residents_changed(ctx, household(1), tx))
+    for event in household(2):
+        await ctx.uow.run(lambda tx, event=event: registry.residents_changed(ctx, [event], tx))
+
+    in_a_run, one_at_a_time = [await ctx.db.seekers.find_one({"_id": f"r-out-{n}"}) for n in (1, 2)]
+    assert in_a_run["priority_groups"] == one_at_a_time["priority_groups"] == []
+    assert (in_a_run["version"], one_at_a_time["version"]) == (1, 2)
+    assert await ctx.db.seekers.count_documents({"_id": {"$in": ["r-in-1", "r-in-2"]}}) == 0

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from linli_shared.consumer import Subscription
+from linli_shared.consumer import InRuns, Subscription
 
 from linli_reports.handlers import employment, registry, visits
 from linli_reports.service_layer.context import Reports
@@ -13,14 +13,15 @@ REGISTRY, VISITS, EMPLOYMENT = "linli.registry", "linli.visits", "linli.employme
 
 def subscriptions(ctx: Reports) -> list[Subscription]:
     on = lambda handler: partial(handler, ctx)  # noqa: E731 — handlers take the context first
+    residents, households = InRuns(on(registry.residents_changed)), InRuns(on(registry.households_changed))
     return [
         Subscription(durable="reports-registry-v1", stream="REGISTRY", handlers={
-            f"{REGISTRY}.resident.registered.v1": on(registry.resident_changed),
-            f"{REGISTRY}.resident.updated.v1": on(registry.resident_changed),
-            f"{REGISTRY}.resident.moved_out.v1": on(registry.resident_changed),
-            f"{REGISTRY}.resident.deceased.v1": on(registry.resident_changed),
-            f"{REGISTRY}.household.registered.v1": on(registry.household_changed),
-            f"{REGISTRY}.household.updated.v1": on(registry.household_changed),
+            f"{REGISTRY}.resident.registered.v1": residents,
+            f"{REGISTRY}.resident.updated.v1": residents,
+            f"{REGISTRY}.resident.moved_out.v1": residents,
+            f"{REGISTRY}.resident.deceased.v1": residents,
+            f"{REGISTRY}.household.registered.v1": households,
+            f"{REGISTRY}.household.updated.v1": households,
             f"{REGISTRY}.org.upserted.v1": on(registry.org_upserted),
         }),
         Subscription(durable="reports-visits-v1", stream="VISITS", handlers={

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from linli_shared.consumer import Subscription
+from linli_shared.consumer import InRuns, Subscription
 
 from linli_visits.handlers import employment, registry
 from linli_visits.service_layer.context import Visits
@@ -14,15 +14,16 @@ EMPLOYMENT = "linli.employment"
 
 def subscriptions(ctx: Visits) -> list[Subscription]:
     on = lambda handler: partial(handler, ctx)  # noqa: E731 — handlers take the context first
+    residents, households = InRuns(on(registry.residents_changed)), InRuns(on(registry.households_changed))
     return [
         Subscription(durable="visits-registry-v1", stream="REGISTRY", handlers={
-            f"{REGISTRY}.resident.registered.v1": on(registry.resident_changed),
-            f"{REGISTRY}.resident.updated.v1": on(registry.resident_changed),
-            f"{REGISTRY}.resident.moved_out.v1": on(registry.resident_changed),
-            f"{REGISTRY}.resident.deceased.v1": on(registry.resident_changed),
+            f"{REGISTRY}.resident.registered.v1": residents,
+            f"{REGISTRY}.resident.updated.v1": residents,
+            f"{REGISTRY}.resident.moved_out.v1": residents,
+            f"{REGISTRY}.resident.deceased.v1": residents,
             f"{REGISTRY}.resident.life_event_recorded.v1": on(registry.life_event_recorded),
-            f"{REGISTRY}.household.registered.v1": on(registry.household_changed),
-            f"{REGISTRY}.household.updated.v1": on(registry.household_changed),
+            f"{REGISTRY}.household.registered.v1": households,
+            f"{REGISTRY}.household.updated.v1": households,
             f"{REGISTRY}.staff.upserted.v1": on(registry.staff_changed),
         }),
         Subscription(durable="visits-employment-v1", stream="EMPLOYMENT", handlers={

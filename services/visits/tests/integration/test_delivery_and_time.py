@@ -62,7 +62,7 @@ async def test_a_life_event_arriving_before_its_resident_is_applied_when_the_res
     event_state = _event("linli.registry.resident.registered.v1", state, resident_id, 1)
     await ctx.uow.run(lambda tx: handlers.life_event_recorded(ctx, event_life, tx))
     assert await ctx.db.tasks.count_documents({"resident_id": resident_id}) == 0
-    await ctx.uow.run(lambda tx: handlers.resident_changed(ctx, event_state, tx))
+    await ctx.uow.run(lambda tx: handlers.residents_changed(ctx, [event_state], tx))
     await ctx.uow.run(lambda tx: handlers.life_event_recorded(ctx, event_life, tx))  # and again: no second task
     reasons = sorted(t["reason"] for t in await ctx.db.tasks.find({"resident_id": resident_id}).to_list())
     assert reasons == ["hospitalized"]  # 85 with no household on record: no routine cadence applies

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from linli_shared.events import CloudEvent
-from linli_shared.mongo import upsert_if_newer
+from linli_shared.mongo import upsert_if_newer, upsert_many_if_newer
 from linli_shared.outbox import Tx
 
 from linli_notify.handlers.inbound import ResidentContact, Staff, TaskFacts
@@ -18,11 +18,12 @@ async def staff_changed(event: CloudEvent, tx: Tx) -> None:
                           {**fields, "community_code": staff.org_code[:12]}, tx.session)
 
 
-async def resident_changed(event: CloudEvent, tx: Tx) -> None:
+async def residents_changed(events: list[CloudEvent], tx: Tx) -> None:
     """registered / updated / moved_out / deceased all carry the whole state; the newest version wins."""
-    resident = ResidentContact.model_validate(event.data)
-    await upsert_if_newer(tx.db[RESIDENTS], resident.resident_id, event.aggregateversion,
-                          resident.model_dump(exclude={"resident_id"}), tx.session)
+    contacts = [ResidentContact.model_validate(event.data) for event in events]
+    await upsert_many_if_newer(tx.db[RESIDENTS], [
+        (contact.resident_id, event.aggregateversion, contact.model_dump(exclude={"resident_id"}))
+        for contact, event in zip(contacts, events, strict=True)], tx.session)
 
 
 async def task_changed(event: CloudEvent, tx: Tx) -> None:

@@ -1,7 +1,8 @@
 """What an event does in notify: update a projection if it feeds one, then fan out to rules and webhooks."""
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 
 from pydantic import ValidationError
 
@@ -11,20 +12,36 @@ from linli_shared.outbox import Tx
 
 from linli_notify.handlers.inbound import FollowupDue, ReferralMade
 from linli_notify.service_layer.context import Notify
-from linli_notify.service_layer.fanout import notify_event
+from linli_notify.service_layer.fanout import active_webhooks, notify_event
 
 Projection = Callable[[CloudEvent, Tx], Awaitable[None]]
+RunProjection = Callable[[list[CloudEvent], Tx], Awaitable[None]]
 _CHECKED = {"linli.employment.referral.made.v1": ReferralMade,
             "linli.employment.placement.followup_due.v1": FollowupDue}
 
 
 async def react(ctx: Notify, project: Projection | None, event: CloudEvent, tx: Tx) -> None:
-    model = _CHECKED.get(event.type)
-    try:
+    with _malformed_is_permanent(event.type):
+        model = _CHECKED.get(event.type)
         if model is not None:
             model.model_validate(event.data)
         if project is not None:
             await project(event, tx)
-    except ValidationError as exc:  # a malformed event never becomes valid by retrying
-        raise PermanentError(f"{event.type} data does not match its schema: {exc.error_count()} errors") from exc
     await notify_event(ctx, event, tx)
+
+
+async def react_to_run(ctx: Notify, project: RunProjection, events: list[CloudEvent], tx: Tx) -> None:
+    """A run of events feeding one projection: one read and one write for it, and one webhook lookup."""
+    with _malformed_is_permanent(events[0].type):
+        await project(events, tx)
+    hooks = await active_webhooks(tx, {event.type for event in events})
+    for event in events:
+        await notify_event(ctx, event, tx, hooks)
+
+
+@contextmanager
+def _malformed_is_permanent(event_type: str) -> Iterator[None]:
+    try:
+        yield
+    except ValidationError as exc:  # a malformed event never becomes valid by retrying
+        raise PermanentError(f"{event_type} data does not match its schema: {exc.error_count()} errors") from exc

@@ -21,8 +21,12 @@ from linli_notify.storage import notifications
 from linli_notify.storage.indexes import RESIDENTS, TEMPLATES, WEBHOOKS
 
 
-async def notify_event(ctx: Notify, event: CloudEvent, tx: Tx) -> list[dict[str, Any]]:
-    """Every notification one event causes, stored once; the worker sends the ones not sent here."""
+async def notify_event(ctx: Notify, event: CloudEvent, tx: Tx,
+                       hooks: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Every notification one event causes, stored once; the worker sends the ones not sent here.
+
+    `hooks`: the active webhooks for at least this event's type, when the caller read them for a run of events.
+    """
     data = event.data
     community = data.get("community_code") or event.community
     rules = rules_for(event.type, data)
@@ -37,7 +41,7 @@ async def notify_event(ctx: Notify, event: CloudEvent, tx: Tx) -> list[dict[str,
             variables = {**await variables_for(rule, data, tx, ctx.clock.zone), "recipient_name": recipient.name or ""}
             docs += await plan_docs(ctx, tx, rule, recipient, variables, event.id, event.type, community,
                                     event.traceparent)
-    docs += await webhook_docs(ctx, tx, event)
+    docs += await webhook_docs(ctx, tx, event, hooks)
     return await _store(ctx, tx, docs)
 
 
@@ -130,9 +134,18 @@ async def template_for(tx: Tx, rule_key: str, channel: str) -> Template:
     return Template(key, doc["body"], doc.get("subject")) if doc else defaults()[key]
 
 
-async def webhook_docs(ctx: Notify, tx: Tx, event: CloudEvent) -> list[dict[str, Any]]:
+async def active_webhooks(tx: Tx, event_types: set[str]) -> list[dict[str, Any]]:
+    return await tx.db[WEBHOOKS].find({"event_types": {"$in": sorted(event_types)}, "active": True},
+                                      session=tx.session).to_list()
+
+
+async def webhook_docs(ctx: Notify, tx: Tx, event: CloudEvent,
+                       hooks: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Outside subscribers get the event itself (CloudEvents JSON, phones masked), signed when it is sent."""
-    hooks = await tx.db[WEBHOOKS].find({"event_types": event.type, "active": True}, session=tx.session).to_list()
+    hooks = [hook for hook in hooks if event.type in hook["event_types"]] if hooks is not None \
+        else await active_webhooks(tx, {event.type})
+    if not hooks:
+        return []
     body = event.model_copy(update={"data": outside_view(event.data)}).model_dump_json()
     return [notifications.new_doc(
         event_id=event.id, event_type=event.type, rule="webhook", community=event.community,

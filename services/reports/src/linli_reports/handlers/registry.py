@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from linli_shared.events import CloudEvent
-from linli_shared.mongo import upsert_if_newer
+from linli_shared.mongo import upsert_if_newer, upsert_many_if_newer
 from linli_shared.outbox import Tx
 
 from linli_reports.handlers.inbound import HouseholdState, Org, ResidentState
@@ -11,22 +11,28 @@ from linli_reports.storage.indexes import HOUSEHOLDS, ORGS, RESIDENTS
 from linli_reports.storage.projection import advance_watermark
 
 
-async def resident_changed(ctx: Reports, event: CloudEvent, tx: Tx) -> None:
+async def residents_changed(ctx: Reports, events: list[CloudEvent], tx: Tx) -> None:
     """registered / updated / moved_out / deceased all carry the whole state; the newest version wins."""
-    state = ResidentState.model_validate(event.data)
-    await upsert_if_newer(tx.db[RESIDENTS], state.resident_id, event.aggregateversion,
-                          state.model_dump(mode="json", exclude={"resident_id"}), tx.session)
-    await advance_watermark(tx, "registry", event.time)
+    states = [ResidentState.model_validate(event.data) for event in events]
+    await upsert_many_if_newer(tx.db[RESIDENTS], [
+        (state.resident_id, event.aggregateversion, state.model_dump(mode="json", exclude={"resident_id"}))
+        for state, event in zip(states, events, strict=True)], tx.session)
+    await advance_watermark(tx, "registry", max(event.time for event in events))
 
 
-async def household_changed(ctx: Reports, event: CloudEvent, tx: Tx) -> None:
-    state = HouseholdState.model_validate(event.data)
+async def households_changed(ctx: Reports, events: list[CloudEvent], tx: Tx) -> None:
+    states = [HouseholdState.model_validate(event.data) for event in events]
+    await upsert_many_if_newer(tx.db[HOUSEHOLDS], [
+        (state.household_id, event.aggregateversion, _household_fields(state))
+        for state, event in zip(states, events, strict=True)], tx.session)
+    await advance_watermark(tx, "registry", max(event.time for event in events))
+
+
+def _household_fields(state: HouseholdState) -> dict:
     periods = [{"start": state.low_income_since.isoformat(), "end": None}] if state.low_income and \
         state.low_income_since else []
-    await upsert_if_newer(tx.db[HOUSEHOLDS], state.household_id, event.aggregateversion,
-                          {"community_code": state.community_code, "address": state.address, "grid": state.grid,
-                           "low_income_periods": periods}, tx.session)
-    await advance_watermark(tx, "registry", event.time)
+    return {"community_code": state.community_code, "address": state.address, "grid": state.grid,
+            "low_income_periods": periods}
 
 
 async def org_upserted(ctx: Reports, event: CloudEvent, tx: Tx) -> None:

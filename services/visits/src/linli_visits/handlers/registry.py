@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from linli_shared.events import CloudEvent
-from linli_shared.mongo import upsert_if_newer
+from linli_shared.mongo import upsert_if_newer, upsert_many_if_newer
 from linli_shared.outbox import Tx
 
 from linli_visits.handlers.inbound import HouseholdState, LifeEvent, ResidentState, Staff
@@ -11,28 +11,37 @@ from linli_visits.service_layer.context import Visits
 from linli_visits.storage.indexes import HOUSEHOLDS, LIFE_EVENTS, RESIDENTS, STAFF
 
 
-async def resident_changed(ctx: Visits, event: CloudEvent, tx: Tx) -> None:
-    """registered / updated / moved_out / deceased all carry the whole state; the newest version wins."""
-    state = ResidentState.model_validate(event.data)
-    fields = state.model_dump(mode="json", exclude={"resident_id"})
-    resident = await upsert_if_newer(tx.db[RESIDENTS], state.resident_id, event.aggregateversion, fields, tx.session,
-                                     on_insert={"known_since": ctx.clock.today().isoformat()})
-    if resident is None:
-        return  # a stale or repeated state: nothing to do
-    if state.status != "active":
-        await planning.cancel_pending(ctx, tx, state.resident_id, why=state.status)
-        return
-    await planning.plan_resident(ctx, tx, resident)
-    await planning.apply_life_events(ctx, tx, resident)
+async def residents_changed(ctx: Visits, events: list[CloudEvent], tx: Tx) -> None:
+    """registered / updated / moved_out / deceased all carry the whole state; the newest version wins.
+
+    Each changed resident is planned from the projection as the whole run left it: a household's
+    members registered together are all known when the first of them is planned.
+    """
+    states = [ResidentState.model_validate(event.data) for event in events]
+    changed = await upsert_many_if_newer(tx.db[RESIDENTS], [
+        (state.resident_id, event.aggregateversion, state.model_dump(mode="json", exclude={"resident_id"}))
+        for state, event in zip(states, events, strict=True)], tx.session,
+        on_insert={"known_since": ctx.clock.today().isoformat()})
+    for resident in changed:  # a stale or repeated state changed nothing and plans nothing
+        if resident["status"] != "active":
+            await planning.cancel_pending(ctx, tx, resident["_id"], why=resident["status"])
+            continue
+        await planning.plan_resident(ctx, tx, resident)
+        await planning.apply_life_events(ctx, tx, resident)
 
 
-async def household_changed(ctx: Visits, event: CloudEvent, tx: Tx) -> None:
-    state = HouseholdState.model_validate(event.data)
+async def households_changed(ctx: Visits, events: list[CloudEvent], tx: Tx) -> None:
+    states = [HouseholdState.model_validate(event.data) for event in events]
+    await upsert_many_if_newer(tx.db[HOUSEHOLDS], [
+        (state.household_id, event.aggregateversion, _household_fields(state))
+        for state, event in zip(states, events, strict=True)], tx.session)
+
+
+def _household_fields(state: HouseholdState) -> dict:
     periods = [{"start": state.low_income_since.isoformat(), "end": None}] if state.low_income and \
         state.low_income_since else []
-    await upsert_if_newer(tx.db[HOUSEHOLDS], state.household_id, event.aggregateversion,
-                          {"community_code": state.community_code, "address": state.address, "grid": state.grid,
-                           "low_income_periods": periods}, tx.session)
+    return {"community_code": state.community_code, "address": state.address, "grid": state.grid,
+            "low_income_periods": periods}
 
 
 async def life_event_recorded(ctx: Visits, event: CloudEvent, tx: Tx) -> None:
