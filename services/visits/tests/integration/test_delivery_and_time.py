@@ -106,3 +106,27 @@ async def test_a_lunar_birthday_lands_on_the_right_solar_date_in_two_years(regis
         assert task is not None, birthday
         assert (task["due_from"], task["due_by"]) == (
             (birthday - timedelta(days=3)).isoformat(), (birthday + timedelta(days=3)).isoformat())
+
+
+async def test_a_household_registered_in_one_run_is_planned_from_where_the_run_ends(ctx, apps):
+    """An elder and her husband in one run: she is planned as an empty nest with him, as if he had come first."""
+    from linli_visits.handlers import registry as handlers
+
+    def registered(resident_id: str, household_id: str, years: int) -> CloudEvent:
+        state = {"resident_id": resident_id, "community_code": COMMUNITY, "household_id": household_id,
+                 "name": "同住", "gender": "female", "birth_date": (TODAY - timedelta(days=365 * years)).isoformat(),
+                 "status": "active", "residence_type": "registered"}
+        return _event("linli.registry.resident.registered.v1", state, resident_id, 1)
+
+    async def routine_due_by(events: list[list[CloudEvent]], elder: str) -> str:
+        household = {"household_id": f"h-{elder}", "community_code": COMMUNITY, "address": {"estate": "工农里"}}
+        household_event = _event("linli.registry.household.registered.v1", household, f"h-{elder}", 1)
+        await ctx.uow.run(lambda tx: handlers.households_changed(ctx, [household_event], tx))
+        for run in events:
+            await ctx.uow.run(lambda tx, run=run: handlers.residents_changed(ctx, run, tx))
+        return (await ctx.db.tasks.find_one({"resident_id": elder, "reason": "routine"}))["due_by"]
+
+    in_one_run = await routine_due_by([[registered("a", "h-a", 85), registered("a-man", "h-a", 70)]], "a")
+    husband_first = await routine_due_by([[registered("b-man", "h-b", 70)], [registered("b", "h-b", 85)]], "b")
+    elder_first = await routine_due_by([[registered("c", "h-c", 85)], [registered("c-man", "h-c", 70)]], "c")
+    assert in_one_run == husband_first != elder_first  # alone when planned first: a living-alone cadence

@@ -25,9 +25,10 @@ async def residents_changed(ctx: Visits, events: list[CloudEvent], tx: Tx) -> No
     for resident in changed:  # a stale or repeated state changed nothing and plans nothing
         if resident["status"] != "active":
             await planning.cancel_pending(ctx, tx, resident["_id"], why=resident["status"])
-            continue
-        await planning.plan_resident(ctx, tx, resident)
-        await planning.apply_life_events(ctx, tx, resident)
+    active = [resident for resident in changed if resident["status"] == "active"]
+    if active:
+        await planning.plan_residents(ctx, tx, active)
+        await planning.apply_life_events(ctx, tx, active)
 
 
 async def households_changed(ctx: Visits, events: list[CloudEvent], tx: Tx) -> None:
@@ -54,7 +55,7 @@ async def life_event_recorded(ctx: Visits, event: CloudEvent, tx: Tx) -> None:
                                          "date": life.date.isoformat(), "processed": False}, session=tx.session)
     resident = await tx.db[RESIDENTS].find_one({"_id": life.resident_id}, session=tx.session)
     if resident and resident.get("status") == "active":
-        await planning.apply_life_events(ctx, tx, resident)
+        await planning.apply_life_events(ctx, tx, [resident])
 
 
 async def staff_changed(ctx: Visits, event: CloudEvent, tx: Tx) -> None:

@@ -20,5 +20,10 @@ class Visits:
     rules: GroupRules
 
     async def policy(self, community: str, session: Any = None) -> VisitPolicy:
-        doc = await self.db[POLICIES].find_one({"_id": community}, session=session)
-        return VisitPolicy.model_validate(doc["policy"]) if doc else default_policy()
+        return (await self.policies({community}, session))[community]
+
+    async def policies(self, communities: set[str], session: Any = None) -> dict[str, VisitPolicy]:
+        """Each community's policy (its own, or the default) in one read."""
+        docs = await self.db[POLICIES].find({"_id": {"$in": sorted(communities)}}, session=session).to_list()
+        found = {doc["_id"]: VisitPolicy.model_validate(doc["policy"]) for doc in docs}
+        return {community: found.get(community) or default_policy() for community in communities}

@@ -12,7 +12,7 @@ from linli_visits.events import TaskCancelled
 from linli_visits.service_layer.context import Visits
 from linli_visits.storage import tasks
 from linli_visits.storage.indexes import LIFE_EVENTS, PAIRINGS, TASKS
-from linli_visits.storage.projection import groups_today
+from linli_visits.storage.projection import groups_in, households_of
 
 MANDATORY_KINDS = ("hospitalized", "major_event", "special_situation")
 
@@ -30,28 +30,52 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(str(value)) if value else None
 
 
-async def paired_volunteer(tx: Tx, resident_id: str) -> str | None:
-    pairing = await tx.db[PAIRINGS].find_one({"elder_id": resident_id, "active": True}, session=tx.session)
-    return f"volunteer:{pairing['volunteer_id']}" if pairing else None
+async def paired_volunteers(tx: Tx, resident_ids: list[str]) -> dict[str, str]:
+    """The volunteer (一助一) who carries each paired elder's routine visits, as their assignee."""
+    pairings = await tx.db[PAIRINGS].find({"elder_id": {"$in": resident_ids}, "active": True},
+                                          session=tx.session).to_list()
+    return {p["elder_id"]: f"volunteer:{p['volunteer_id']}" for p in pairings}
 
 
 async def plan_resident(ctx: Visits, tx: Tx, resident: dict[str, Any]) -> None:
-    """Bring one resident's standing tasks up to date (on registry events, and after a routine visit)."""
-    today = ctx.clock.today()
-    policy = await ctx.policy(resident["community_code"], tx.session)
-    groups = await groups_today(tx.db, resident, today, ctx.rules, tx.session)
-    plans = standing_plans(resident, groups, today, policy)
-    volunteer = await paired_volunteer(tx, resident["_id"])
-    await retire_stale_routine(ctx, tx, resident["_id"], next((p.key for p in plans if p.reason == "routine"), None))
-    await tasks.create_tasks(tx, [(p, resident, volunteer if p.reason == "routine" else None) for p in plans],
-                             ctx.clock.now())
+    await plan_residents(ctx, tx, [resident])
+
+
+async def plan_residents(ctx: Visits, tx: Tx, residents: list[dict[str, Any]]) -> None:
+    """Bring residents' standing tasks up to date (on registry events, and after a routine visit).
+
+    One read each for policies, households, pairings and routine tasks, however many residents.
+    """
+    today, ids = ctx.clock.today(), [r["_id"] for r in residents]
+    policies = await ctx.policies({r["community_code"] for r in residents}, tx.session)
+    households = await households_of(tx.db, residents, tx.session)
+    volunteers = await paired_volunteers(tx, ids)
+    routine = await pending_routine(tx, ids)
+    planned: list[tuple[TaskPlan, dict[str, Any], str | None]] = []
+    for resident in residents:
+        groups = groups_in(resident, households[resident["_id"]], today, ctx.rules)
+        plans = standing_plans(resident, groups, today, policies[resident["community_code"]])
+        keep = next((p.key for p in plans if p.reason == "routine"), None)
+        await retire(ctx, tx, [task for task in routine.get(resident["_id"], []) if task["_id"] != keep])
+        planned += [(p, resident, volunteers.get(resident["_id"]) if p.reason == "routine" else None) for p in plans]
+    await tasks.create_tasks(tx, planned, ctx.clock.now())
+
+
+async def pending_routine(tx: Tx, resident_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for task in await tx.db[TASKS].find({"resident_id": {"$in": resident_ids}, "reason": "routine",
+                                         "status": {"$in": list(tasks.PENDING)}}, session=tx.session).to_list():
+        found.setdefault(task["resident_id"], []).append(task)
+    return found
 
 
 async def retire_stale_routine(ctx: Visits, tx: Tx, resident_id: str, keep: str | None) -> None:
     """One routine task at a time: a changed cadence or group cancels the old one."""
-    stale = await tx.db[TASKS].find({"resident_id": resident_id, "reason": "routine",
-                                     "status": {"$in": list(tasks.PENDING)}, "_id": {"$ne": keep}},
-                                    session=tx.session).to_list()
+    routine = (await pending_routine(tx, [resident_id])).get(resident_id, [])
+    await retire(ctx, tx, [task for task in routine if task["_id"] != keep])
+
+
+async def retire(ctx: Visits, tx: Tx, stale: list[dict[str, Any]]) -> None:
     for task in stale:
         await tasks.move(tx, task, "cancelled", TaskCancelled, ctx.clock.now(), why="cadence_changed")
 
@@ -64,16 +88,22 @@ async def cancel_pending(ctx: Visits, tx: Tx, resident_id: str, why: str) -> int
     return sum(1 for task in moved if task)
 
 
-async def apply_life_events(ctx: Visits, tx: Tx, resident: dict[str, Any]) -> None:
-    """Mandatory visits (五必访) for life events recorded while or before we knew the resident."""
-    parked = await tx.db[LIFE_EVENTS].find({"resident_id": resident["_id"], "processed": False},
+async def apply_life_events(ctx: Visits, tx: Tx, residents: list[dict[str, Any]]) -> None:
+    """Mandatory visits (五必访) for life events recorded while or before we knew the residents."""
+    parked = await tx.db[LIFE_EVENTS].find({"resident_id": {"$in": [r["_id"] for r in residents]}, "processed": False},
                                            session=tx.session).to_list()
     if not parked:
-        return
-    policy = await ctx.policy(resident["community_code"], tx.session)
-    groups = await groups_today(tx.db, resident, ctx.clock.today(), ctx.rules, tx.session)
-    plans = [mandatory_task(resident["_id"], groups, e["kind"], _date(e["date"]), e["_id"], policy)
-             for e in parked if e["kind"] in MANDATORY_KINDS]
-    await tasks.create_tasks(tx, [(p, resident, None) for p in plans if p], ctx.clock.now())
+        return  # the usual case: one read for the whole run
+    waiting = {r["_id"]: r for r in residents if any(e["resident_id"] == r["_id"] for e in parked)}
+    policies = await ctx.policies({r["community_code"] for r in waiting.values()}, tx.session)
+    households = await households_of(tx.db, list(waiting.values()), tx.session)
+    planned = []
+    for resident_id, resident in waiting.items():
+        groups = groups_in(resident, households[resident_id], ctx.clock.today(), ctx.rules)
+        planned += [(plan, resident, None) for e in parked if e["resident_id"] == resident_id and
+                    e["kind"] in MANDATORY_KINDS and
+                    (plan := mandatory_task(resident_id, groups, e["kind"], _date(e["date"]), e["_id"],
+                                            policies[resident["community_code"]]))]
+    await tasks.create_tasks(tx, planned, ctx.clock.now())
     await tx.db[LIFE_EVENTS].update_many({"_id": {"$in": [e["_id"] for e in parked]}},
                                          {"$set": {"processed": True}}, session=tx.session)

@@ -26,26 +26,43 @@ def representative(members: list[dict[str, Any]]) -> str | None:
     return (heads or sorted(members, key=lambda m: str(m["birth_date"])))[0]["_id"]
 
 
-async def household_of(db: Any, resident: dict[str, Any], session: Any = None) -> tuple[list[dict], dict | None]:
-    if not resident.get("household_id"):
-        return [resident], None
-    members = await db[RESIDENTS].find({"community_code": resident["community_code"],
-                                        "household_id": resident["household_id"]}, session=session).to_list()
-    household = await db[HOUSEHOLDS].find_one({"_id": resident["household_id"]}, session=session)
-    return members, household
+Household = tuple[list[dict[str, Any]], dict[str, Any] | None]  # its members as we know them, and its record
+
+
+async def household_of(db: Any, resident: dict[str, Any], session: Any = None) -> Household:
+    return (await households_of(db, [resident], session))[resident["_id"]]
+
+
+async def households_of(db: Any, residents: list[dict[str, Any]], session: Any = None) -> dict[str, Household]:
+    """Each resident's household in two reads for all of them; someone with none is a household of one."""
+    ids = sorted({r["household_id"] for r in residents if r.get("household_id")})
+    members: dict[str, list[dict[str, Any]]] = {}
+    records: dict[str, dict[str, Any]] = {}
+    if ids:
+        communities = sorted({r["community_code"] for r in residents})
+        for member in await db[RESIDENTS].find({"community_code": {"$in": communities}, "household_id": {"$in": ids}},
+                                               session=session).to_list():
+            members.setdefault(member["household_id"], []).append(member)
+        records = {h["_id"]: h for h in await db[HOUSEHOLDS].find({"_id": {"$in": ids}}, session=session).to_list()}
+    return {r["_id"]: (members.get(r["household_id"], [r]), records.get(r["household_id"]))
+            if r.get("household_id") else ([r], None) for r in residents}
 
 
 async def groups_today(db: Any, resident: dict[str, Any], today: date, rules: GroupRules,
                        session: Any = None) -> list[str]:
+    return groups_in(resident, await household_of(db, resident, session), today, rules)
+
+
+def groups_in(resident: dict[str, Any], household: Household, today: date, rules: GroupRules) -> list[str]:
     """A resident's derived groups today, plus the household groups when they represent the household."""
-    members, household = await household_of(db, resident, session)
+    members, record = household
     person = person_facts_from(resident)
     facts = [person_facts_from(m) for m in members]
-    groups = resident_groups(person, facts, household_facts_from(household) if household else None, today, rules)
+    groups = resident_groups(person, facts, household_facts_from(record) if record else None, today, rules)
     active = [m for m in members if counts_on(person_facts_from(m), today)]
-    if household and representative(active) == resident["_id"]:
-        by_group = group_members(facts, [household_facts_from(household)], today, rules)
-        groups += [g for g in HOUSEHOLD_CADENCE_GROUPS if household["_id"] in by_group[g]]
+    if record and representative(active) == resident["_id"]:
+        by_group = group_members(facts, [household_facts_from(record)], today, rules)
+        groups += [g for g in HOUSEHOLD_CADENCE_GROUPS if record["_id"] in by_group[g]]
     return groups
 
 
