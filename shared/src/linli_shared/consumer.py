@@ -51,8 +51,10 @@ Handler = Callable[[CloudEvent, Tx], Awaitable[None]]
 class InRuns:
     """A handler that takes a run of consecutive events of the types it is given for, in stream order.
 
-    It gets the runs inside a group of first deliveries, and a run of one otherwise (alone, a retry);
-    either way it must leave what handling those events one at a time would.
+    It gets the runs inside a group of first deliveries, and a run of one otherwise (alone, a retry).
+    It must reach the state handling the events one at a time would reach, and may take fewer steps to
+    get there: work that depends on several of them (a household's members) is done once, from the
+    state at the end of the run.
     """
     handle: Callable[[list[CloudEvent], Tx], Awaitable[None]]
 
@@ -73,10 +75,15 @@ class Subscription:
         return [f"{event_type}.>" for event_type in self.handlers]
 
     def handler_for(self, event_type: str) -> Handler | None:
+        """The handler of one event of this type (a run of one, for a handler in runs)."""
         handler = self.handlers.get(event_type)
         if isinstance(handler, InRuns):
             return lambda event, tx: handler.handle([event], tx)
         return handler
+
+    def in_runs(self, event_type: str) -> InRuns | None:
+        handler = self.handlers[event_type]
+        return handler if isinstance(handler, InRuns) else None
 
     def delay_after(self, deliveries: int) -> float:
         return self.backoff[min(deliveries - 1, len(self.backoff) - 1)] if self.backoff else 0.0
@@ -173,10 +180,6 @@ class ConsumerRunner:
             return False
         return True
 
-    def _in_runs(self, event_type: str) -> InRuns | None:
-        handler = self.subscription.handlers[event_type]
-        return handler if isinstance(handler, InRuns) else None
-
     def _inbox_entry(self, event: CloudEvent) -> dict[str, Any]:
         return {"_id": f"{self.durable}:{event.id}", "type": event.type, "handled_at": datetime.now(UTC)}
 
@@ -244,7 +247,7 @@ class ConsumerRunner:
         async def work(tx: Tx) -> None:
             # One write for the group's inbox entries; any of them handled before fails the group.
             await tx.db[INBOX].insert_many([self._inbox_entry(event) for event in group], session=tx.session)
-            for in_runs, run in groupby(group, key=lambda event: self._in_runs(event.type)):
+            for in_runs, run in groupby(group, key=lambda event: self.subscription.in_runs(event.type)):
                 if in_runs is not None:
                     await in_runs.handle(list(run), tx)
                     continue
