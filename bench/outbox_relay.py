@@ -2,7 +2,8 @@
 
 PENDING registry events wait in an outbox that already holds SENT published ones (the retention a
 real district keeps: a week of sent entries); the relay publishes them all to JetStream. Each batch
-is timed in its three steps: reading the next entries, publishing them, marking them sent.
+is timed in its steps: reading the next entries, publishing them, marking them sent, and counting
+the backlog for the pending gauge (at most every 10 s).
 Run: .venv/bin/python bench/outbox_relay.py [pending] [sent]
 """
 from __future__ import annotations
@@ -65,6 +66,7 @@ async def run(nats_url: str, mongo_url: str, pending: int, sent: int) -> list[li
     relay._next_batch = timed(spent, "read", relay._next_batch)
     relay._publish = timed(spent, "publish", relay._publish)
     outbox.collection.update_many = timed(spent, "mark sent", outbox.collection.update_many)
+    outbox.pending_count = timed(spent, "count backlog (gauge)", outbox.pending_count)
     started, published = time.perf_counter(), 0
     while batch := await relay.publish_pending():
         published += batch

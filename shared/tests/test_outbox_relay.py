@@ -1,6 +1,7 @@
 """The relay publishes in batches; the pending gauge ops watch counts the whole backlog, not one batch."""
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
@@ -31,11 +32,34 @@ async def test_the_pending_gauge_counts_what_is_left_after_each_batch(wire) -> N
 
     outbox = Outbox(wire.db)
     await UnitOfWork(wire.uow.client, wire.db, SERVICE, outbox).run(seven_events)
-    relay = OutboxRelay(outbox, wire.bus, Lease(wire.db, "relay-test", "me"), SERVICE, batch=3, count_every=0)
+    relay = OutboxRelay(outbox, wire.bus, Lease(wire.db, "relay-test", "me"), SERVICE, batch=3, count_every=0,
+                        count_share=1)
 
     assert [(await relay.publish_pending(), pending_gauge()) for _ in range(4)] == [
         (3, 4), (3, 1), (1, 0), (0, 0)]
     assert (await wire.bus.js.stream_info("SOURCE")).state.messages == 7
+
+
+async def test_a_slow_count_of_the_backlog_is_spaced_out_to_its_share_of_the_time(wire) -> None:
+    async def seven_events(tx) -> None:
+        for n in range(7):
+            tx.emit(ThingCounted(n=n), subject=f"thing-{n}", community="130303001001", aggregate_version=1)
+
+    outbox = Outbox(wire.db)
+    await UnitOfWork(wire.uow.client, wire.db, SERVICE, outbox).run(seven_events)
+    counted, count = [], outbox.pending_count
+
+    async def slow_count() -> int:
+        counted.append(1)
+        await asyncio.sleep(0.3)
+        return await count()
+
+    outbox.pending_count = slow_count
+    relay = OutboxRelay(outbox, wire.bus, Lease(wire.db, "relay-test", "me"), SERVICE, batch=3, count_every=0,
+                        count_share=0.25)  # a count of 0.3 s: the next one 1.2 s later at the soonest
+
+    assert [(await relay.publish_pending(), pending_gauge()) for _ in range(2)] == [(3, 4), (3, 4)]
+    assert len(counted) == 1
 
 
 async def test_a_backlog_is_read_window_by_window_without_passing_over_a_late_commit(wire) -> None:

@@ -113,12 +113,16 @@ class OutboxRelay:
 
     window_behind = timedelta(seconds=90)  # > MongoDB's transactionLifetimeLimitSeconds (60)
 
-    def __init__(self, outbox: Outbox, bus: Bus, lease: Lease, service: str,
-                 poll_seconds: float = 0.5, batch: int = 200, count_every: float = 10.0) -> None:
+    def __init__(self, outbox: Outbox, bus: Bus, lease: Lease, service: str, poll_seconds: float = 0.5,
+                 batch: int = 200, count_every: float = 10.0, count_share: float = 0.05) -> None:
         self.outbox, self.bus, self.lease, self.service = outbox, bus, lease, service
-        self.poll_seconds, self.batch, self.count_every = poll_seconds, batch, count_every
+        self.poll_seconds, self.batch = poll_seconds, batch
+        # Counting a deep backlog is itself slow (SecantusDB reads every pending entry to count it: seconds
+        # at 100,000), so counts are spaced to take at most `count_share` of the time, and never closer
+        # than `count_every`.
+        self.count_every, self.count_share = count_every, count_share
         self._window: tuple[datetime, datetime] | None = None  # write times of the next batch, in a backlog
-        self._counted_at = float("-inf")
+        self._next_count = float("-inf")
 
     async def run(self) -> None:
         while True:
@@ -171,9 +175,11 @@ class OutboxRelay:
         """A short batch was the whole backlog; behind a full one, count it (at most every `count_every` s)."""
         if read < self.batch:
             OUTBOX_PENDING.labels(self.service).set(read - sent)
-        elif time.monotonic() - self._counted_at >= self.count_every:
-            self._counted_at = time.monotonic()
+        elif time.monotonic() >= self._next_count:
+            started = time.monotonic()
             OUTBOX_PENDING.labels(self.service).set(await self.outbox.pending_count())
+            took = time.monotonic() - started
+            self._next_count = started + max(self.count_every, took / self.count_share)
 
     async def _publish(self, entry: dict[str, Any]) -> None:
         event = CloudEvent.model_validate_json(entry["envelope"])
