@@ -29,10 +29,6 @@ def representative(members: list[dict[str, Any]]) -> str | None:
 Household = tuple[list[dict[str, Any]], dict[str, Any] | None]  # its members as we know them, and its record
 
 
-async def household_of(db: Any, resident: dict[str, Any], session: Any = None) -> Household:
-    return (await households_of(db, [resident], session))[resident["_id"]]
-
-
 async def households_of(db: Any, residents: list[dict[str, Any]], session: Any = None) -> dict[str, Household]:
     """Each resident's household in two reads for all of them; someone with none is a household of one."""
     ids = sorted({r["household_id"] for r in residents if r.get("household_id")})
@@ -46,11 +42,6 @@ async def households_of(db: Any, residents: list[dict[str, Any]], session: Any =
         records = {h["_id"]: h for h in await db[HOUSEHOLDS].find({"_id": {"$in": ids}}, session=session).to_list()}
     return {r["_id"]: (members.get(r["household_id"], [r]), records.get(r["household_id"]))
             if r.get("household_id") else ([r], None) for r in residents}
-
-
-async def groups_today(db: Any, resident: dict[str, Any], today: date, rules: GroupRules,
-                       session: Any = None) -> list[str]:
-    return groups_in(resident, await household_of(db, resident, session), today, rules)
 
 
 def groups_in(resident: dict[str, Any], household: Household, today: date, rules: GroupRules) -> list[str]:
