@@ -25,13 +25,18 @@ def pending_gauge() -> float:
     return REGISTRY.get_sample_value("linli_outbox_pending", {"service": SERVICE})
 
 
-async def test_the_pending_gauge_counts_what_is_left_after_each_batch(wire) -> None:
+async def seven_pending(wire) -> Outbox:
     async def seven_events(tx) -> None:
         for n in range(7):
             tx.emit(ThingCounted(n=n), subject=f"thing-{n}", community="130303001001", aggregate_version=1)
 
     outbox = Outbox(wire.db)
     await UnitOfWork(wire.uow.client, wire.db, SERVICE, outbox).run(seven_events)
+    return outbox
+
+
+async def test_the_pending_gauge_counts_what_is_left_after_each_batch(wire) -> None:
+    outbox = await seven_pending(wire)
     relay = OutboxRelay(outbox, wire.bus, Lease(wire.db, "relay-test", "me"), SERVICE, batch=3, count_every=0,
                         count_share=1)
 
@@ -41,12 +46,7 @@ async def test_the_pending_gauge_counts_what_is_left_after_each_batch(wire) -> N
 
 
 async def test_a_slow_count_of_the_backlog_is_spaced_out_to_its_share_of_the_time(wire) -> None:
-    async def seven_events(tx) -> None:
-        for n in range(7):
-            tx.emit(ThingCounted(n=n), subject=f"thing-{n}", community="130303001001", aggregate_version=1)
-
-    outbox = Outbox(wire.db)
-    await UnitOfWork(wire.uow.client, wire.db, SERVICE, outbox).run(seven_events)
+    outbox = await seven_pending(wire)
     counted, count = [], outbox.pending_count
 
     async def slow_count() -> int:
