@@ -47,18 +47,27 @@ async def plan_residents(ctx: Visits, tx: Tx, residents: list[dict[str, Any]]) -
     One read each for policies, households, pairings and routine tasks, however many residents.
     """
     today, ids = ctx.clock.today(), [r["_id"] for r in residents]
-    policies = await ctx.policies({r["community_code"] for r in residents}, tx.session)
-    households = await households_of(tx.db, residents, tx.session)
+    situation = await groups_and_policy(ctx, tx, residents)
     volunteers = await paired_volunteers(tx, ids)
     routine = await pending_routine(tx, ids)
     planned: list[tuple[TaskPlan, dict[str, Any], str | None]] = []
     for resident in residents:
-        groups = groups_in(resident, households[resident["_id"]], today, ctx.rules)
-        plans = standing_plans(resident, groups, today, policies[resident["community_code"]])
+        groups, policy = situation[resident["_id"]]
+        plans = standing_plans(resident, groups, today, policy)
         keep = next((p.key for p in plans if p.reason == "routine"), None)
         await retire(ctx, tx, [task for task in routine.get(resident["_id"], []) if task["_id"] != keep])
         planned += [(p, resident, volunteers.get(resident["_id"]) if p.reason == "routine" else None) for p in plans]
     await tasks.create_tasks(tx, planned, ctx.clock.now())
+
+
+async def groups_and_policy(ctx: Visits, tx: Tx,
+                            residents: list[dict[str, Any]]) -> dict[str, tuple[list[str], VisitPolicy]]:
+    """Each resident's groups today and their community's policy, with one read each for policies and households."""
+    today = ctx.clock.today()
+    policies = await ctx.policies({r["community_code"] for r in residents}, tx.session)
+    households = await households_of(tx.db, residents, tx.session)
+    return {r["_id"]: (groups_in(r, households[r["_id"]], today, ctx.rules), policies[r["community_code"]])
+            for r in residents}
 
 
 async def pending_routine(tx: Tx, resident_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
@@ -94,16 +103,18 @@ async def apply_life_events(ctx: Visits, tx: Tx, residents: list[dict[str, Any]]
                                            session=tx.session).to_list()
     if not parked:
         return  # the usual case: one read for the whole run
-    waiting = {r["_id"]: r for r in residents if any(e["resident_id"] == r["_id"] for e in parked)}
-    policies = await ctx.policies({r["community_code"] for r in waiting.values()}, tx.session)
-    households = await households_of(tx.db, list(waiting.values()), tx.session)
+    parked_for = {event["resident_id"] for event in parked}
+    waiting = [r for r in residents if r["_id"] in parked_for]
+    situation = await groups_and_policy(ctx, tx, waiting)
     planned = []
-    for resident_id, resident in waiting.items():
-        groups = groups_in(resident, households[resident_id], ctx.clock.today(), ctx.rules)
-        planned += [(plan, resident, None) for e in parked if e["resident_id"] == resident_id and
-                    e["kind"] in MANDATORY_KINDS and
-                    (plan := mandatory_task(resident_id, groups, e["kind"], _date(e["date"]), e["_id"],
-                                            policies[resident["community_code"]]))]
+    for resident in waiting:
+        groups, policy = situation[resident["_id"]]
+        for event in parked:
+            if event["resident_id"] == resident["_id"] and event["kind"] in MANDATORY_KINDS:
+                plan = mandatory_task(resident["_id"], groups, event["kind"], _date(event["date"]), event["_id"],
+                                      policy)
+                if plan:
+                    planned.append((plan, resident, None))
     await tasks.create_tasks(tx, planned, ctx.clock.now())
     await tx.db[LIFE_EVENTS].update_many({"_id": {"$in": [e["_id"] for e in parked]}},
                                          {"$set": {"processed": True}}, session=tx.session)
