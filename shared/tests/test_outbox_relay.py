@@ -62,13 +62,11 @@ async def test_a_slow_count_of_the_backlog_is_spaced_out_to_its_share_of_the_tim
     assert len(counted) == 1
 
 
-async def test_a_backlog_is_read_window_by_window_without_passing_over_a_late_commit(wire) -> None:
-    outbox = Outbox(wire.db)
+def writer(wire, outbox: Outbox, start: datetime):
+    """Writes entries as if written at `start` + seconds (seq carries the write time)."""
     uow = UnitOfWork(wire.uow.client, wire.db, SERVICE, outbox)
-    start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10)
 
     async def written(numbers_and_seconds: list[tuple[int, int]]) -> None:
-        """Entries as if written at `start` + seconds (seq carries the write time)."""
         async def work(tx) -> None:
             for n, _ in numbers_and_seconds:
                 tx.emit(ThingCounted(n=n), subject=f"thing-{n}", community="130303001001", aggregate_version=1)
@@ -76,7 +74,18 @@ async def test_a_backlog_is_read_window_by_window_without_passing_over_a_late_co
         for n, seconds in numbers_and_seconds:
             await outbox.collection.update_one({"envelope": {"$regex": f'"n":{n}}}'}}, {"$set": {
                 "seq": ObjectId.from_datetime(start + timedelta(seconds=seconds))}})
+    return written
 
+
+async def published_numbers(wire) -> list[int]:
+    info = await wire.bus.js.stream_info("SOURCE")
+    return [json.loads((await wire.bus.js.get_msg("SOURCE", seq)).data)["data"]["n"]
+            for seq in range(info.state.first_seq, info.state.last_seq + 1)]
+
+
+async def test_a_backlog_is_read_window_by_window_without_passing_over_a_late_commit(wire) -> None:
+    outbox = Outbox(wire.db)
+    written = writer(wire, outbox, datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10))
     await written([(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (6, 200)])  # 6 is far ahead of the window
     relay = OutboxRelay(outbox, wire.bus, Lease(wire.db, "relay-test", "me"), SERVICE, batch=2, count_every=0)
     assert await relay.publish_pending() == 2
@@ -84,8 +93,25 @@ async def test_a_backlog_is_read_window_by_window_without_passing_over_a_late_co
     while await relay.publish_pending():
         pass
 
-    info = await wire.bus.js.stream_info("SOURCE")
-    published = [json.loads((await wire.bus.js.get_msg("SOURCE", seq)).data)["data"]["n"]
-                 for seq in range(info.state.first_seq, info.state.last_seq + 1)]
-    assert published == [0, 1, 5, 2, 3, 4, 6]
+    assert await published_numbers(wire) == [0, 1, 5, 2, 3, 4, 6]
     assert await outbox.pending_count() == 0 and pending_gauge() == 0
+
+
+async def test_a_pause_in_the_writes_widens_the_window_instead_of_reading_the_whole_backlog(wire) -> None:
+    outbox = Outbox(wire.db)
+    written = writer(wire, outbox, datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10))
+    await written([(0, 0), (1, 1), (2, 30), (3, 31), (4, 120), (5, 121)])  # pauses of 29 s and 89 s
+    reads, pending = [], outbox.pending
+
+    async def recorded(limit: int, written: tuple[datetime, datetime] | None = None) -> list:
+        reads.append("window" if written else "everything")
+        return await pending(limit, written)
+
+    outbox.pending = recorded
+    relay = OutboxRelay(outbox, wire.bus, Lease(wire.db, "relay-test", "me"), SERVICE, batch=2, count_every=0)
+    while await relay.publish_pending():
+        pass
+
+    assert await published_numbers(wire) == [0, 1, 2, 3, 4, 5]
+    assert reads[0] == reads[-1] == "everything"  # the first read, and the last once the window reached now
+    assert reads.count("everything") == 2

@@ -108,7 +108,8 @@ class OutboxRelay:
     longer than a transaction can stay open before the last batch's first entry (so a late commit
     is not passed over) to as far past its last entry as the batch itself spread (at least a
     second). A store that cannot stop at the limit (SecantusDB) then reads a window, not the whole
-    backlog, per batch. A window that comes up short falls back to reading everything pending.
+    backlog, per batch. A window that comes up short (a pause in the writes) reaches four times as far
+    ahead, and again, until it reaches now; only then does the relay read everything pending.
     """
 
     window_behind = timedelta(seconds=90)  # > MongoDB's transactionLifetimeLimitSeconds (60)
@@ -158,11 +159,13 @@ class OutboxRelay:
         return len(sent)
 
     async def _next_batch(self) -> list[dict[str, Any]]:
-        if self._window is not None:
-            entries = await self.outbox.pending(self.batch, self._window)
+        window = self._window
+        while window is not None:
+            entries = await self.outbox.pending(self.batch, window)
             if len(entries) == self.batch:
                 self._window = self._window_after(entries)
                 return entries
+            window = self._widened(window)
         entries = await self.outbox.pending(self.batch)
         self._window = self._window_after(entries) if len(entries) == self.batch else None
         return entries
@@ -170,6 +173,19 @@ class OutboxRelay:
     def _window_after(self, entries: list[dict[str, Any]]) -> tuple[datetime, datetime]:
         first, last = entries[0]["seq"].generation_time, entries[-1]["seq"].generation_time
         return first - self.window_behind, first + max(2 * (last - first), timedelta(seconds=1))
+
+    def _widened(self, window: tuple[datetime, datetime]) -> tuple[datetime, datetime] | None:
+        """The window reaching four times as far ahead; None once it already reaches now.
+
+        Write times have gaps (an import pausing between ledgers; seq counts whole seconds), so a
+        window can come up short in the middle of a backlog. Reading everything pending there costs
+        the whole backlog per batch; widening costs at most a few window reads.
+        """
+        start, end = window
+        if end >= datetime.now(UTC):
+            return None
+        front = start + self.window_behind
+        return start, front + 4 * (end - front)
 
     async def _gauge(self, read: int, sent: int) -> None:
         """A short batch was the whole backlog; behind a full one, count it (at most every `count_every` s)."""
