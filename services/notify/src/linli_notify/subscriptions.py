@@ -12,26 +12,24 @@ from linli_notify.service_layer.context import Notify
 
 # Events that feed a local projection before their rules run; every other type only fans out
 # (its rules, if any, and the outside webhooks subscribed to it).
-PROJECTIONS = {
-    "linli.registry.staff.upserted.v1": projections.staff_changed,
-    "linli.visits.task.created.v1": projections.task_changed,
-    "linli.visits.task.assigned.v1": projections.task_changed,
-    "linli.visits.task.completed.v1": projections.task_changed,
-    "linli.visits.task.cancelled.v1": projections.task_changed,
-    "linli.visits.task.overdue.v1": projections.task_changed,
-}
-# Resident states come in long runs (a ledger import): their projection takes a run at a time.
+PROJECTIONS = {"linli.registry.staff.upserted.v1": projections.staff_changed}
+# Resident states and visit tasks come in long runs (a ledger import, and the visits it plans):
+# their projections take a run at a time.
 RESIDENT_TYPES = ("linli.registry.resident.registered.v1", "linli.registry.resident.updated.v1",
                   "linli.registry.resident.moved_out.v1", "linli.registry.resident.deceased.v1")
+TASK_TYPES = ("linli.visits.task.created.v1", "linli.visits.task.assigned.v1", "linli.visits.task.completed.v1",
+              "linli.visits.task.cancelled.v1", "linli.visits.task.overdue.v1")
+IN_RUNS = {**dict.fromkeys(RESIDENT_TYPES, projections.residents_changed),
+           **dict.fromkeys(TASK_TYPES, projections.tasks_changed)}
 # Rules (domain/rules.py): task.assigned → assignee; task.overdue → assignee + admins; urgent task.created and
 # urgent need.reported → admins (critical); referral.made → the seeker by SMS; placement.followup_due → the worker.
 
 
 def subscriptions(ctx: Notify) -> list[Subscription]:
-    residents = InRuns(partial(react_to_run, ctx, projections.residents_changed))
+    runs = {project: InRuns(partial(react_to_run, ctx, project)) for project in set(IN_RUNS.values())}
 
     def handlers(types: tuple[str, ...]) -> dict:
-        return {t: residents if t in RESIDENT_TYPES else partial(react, ctx, PROJECTIONS.get(t)) for t in types}
+        return {t: runs[IN_RUNS[t]] if t in IN_RUNS else partial(react, ctx, PROJECTIONS.get(t)) for t in types}
 
     return [
         Subscription(durable="notify-registry-v1", stream="REGISTRY", handlers=handlers(REGISTRY_TYPES)),

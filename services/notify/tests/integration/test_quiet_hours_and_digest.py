@@ -51,6 +51,16 @@ async def test_a_critical_need_at_night_goes_out_at_once(app, ctx, peers, nats_u
         ("a1", "inbox", True), ("a1", "sms", True)]  # the non-urgent need notifies nobody
 
 
+async def test_the_digests_tasks_take_the_newest_state_and_an_assignment_keeps_the_status(app, ctx, nats_url):
+    await publish(nats_url, task("overdue", "t-1", "w1", version=3), task("created", "t-1", "w1"),
+                  task("assigned", "t-2", "w1", version=2),  # its creation never arrived
+                  task("overdue", "t-3", "w1", version=2), task("assigned", "t-3", "w2", version=3))
+    await eventually(counted(ctx.db.tasks, 3, version={"$gt": 1}))
+
+    tasks = {t["_id"]: (t["status"], t["assignee"], t["version"]) for t in await ctx.db.tasks.find().to_list()}
+    assert tasks == {"t-1": ("overdue", "w1", 3), "t-2": ("open", "w1", 2), "t-3": ("overdue", "w2", 3)}
+
+
 async def test_the_digest_at_eight_is_one_message_per_worker_with_the_right_counts(app, ctx, nats_url, clock,
                                                                                   as_staff, admin):
     await publish(nats_url, staff("w1", name="李红"), staff("w2", name="张伟"), staff("w3", name="赵敏"))

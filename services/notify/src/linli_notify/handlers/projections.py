@@ -26,15 +26,12 @@ async def residents_changed(events: list[CloudEvent], tx: Tx) -> None:
         for contact, event in zip(contacts, events, strict=True)], tx.session)
 
 
-async def task_changed(event: CloudEvent, tx: Tx) -> None:
+async def tasks_changed(events: list[CloudEvent], tx: Tx) -> None:
     """Each task event carries the task's facts; the status follows from its type (assigned keeps it)."""
-    task = TaskFacts.model_validate(event.data)
-    current = await tx.db[TASKS].find_one({"_id": task.task_id}, {"version": 1, "status": 1}, session=tx.session)
-    if current is not None and current.get("version", 0) >= event.aggregateversion:
-        return
-    verb = event.type.split(".")[3]
-    status = TASK_STATUS.get(verb) or (current or {}).get("status", "open")
-    fields = task.model_dump(mode="json", exclude={"task_id"})
-    await tx.db[TASKS].update_one({"_id": task.task_id},
-                                  {"$set": {**fields, "status": status, "version": event.aggregateversion}},
-                                  upsert=True, session=tx.session)
+    states = []
+    for event in events:
+        task = TaskFacts.model_validate(event.data)
+        status = TASK_STATUS.get(event.type.split(".")[3])
+        states.append((task.task_id, event.aggregateversion,
+                       task.model_dump(mode="json", exclude={"task_id"}) | ({"status": status} if status else {})))
+    await upsert_many_if_newer(tx.db[TASKS], states, tx.session, on_insert={"status": "open"})
