@@ -30,16 +30,21 @@ Household = tuple[list[dict[str, Any]], dict[str, Any] | None]  # its members as
 
 
 async def households_of(db: Any, residents: list[dict[str, Any]], session: Any = None) -> dict[str, Household]:
-    """Each resident's household in two reads for all of them; someone with none is a household of one."""
-    ids = sorted({r["household_id"] for r in residents if r.get("household_id")})
+    """Each resident's household (members read per community, records in one read); with none, a household of one."""
+    households: dict[str, set[str]] = {}  # by community
+    for r in residents:
+        if r.get("household_id"):
+            households.setdefault(r["community_code"], set()).add(r["household_id"])
     members: dict[str, list[dict[str, Any]]] = {}
-    records: dict[str, dict[str, Any]] = {}
-    if ids:
-        communities = sorted({r["community_code"] for r in residents})
-        for member in await db[RESIDENTS].find({"community_code": {"$in": communities}, "household_id": {"$in": ids}},
+    # One read per community (a run is almost always one): an equal community_code lets the store walk
+    # by_household for just these households, where `$in` on both made SecantusDB read the whole community.
+    for community, ids in sorted(households.items()):
+        for member in await db[RESIDENTS].find({"community_code": community, "household_id": {"$in": sorted(ids)}},
                                                session=session).to_list():
             members.setdefault(member["household_id"], []).append(member)
-        records = {h["_id"]: h for h in await db[HOUSEHOLDS].find({"_id": {"$in": ids}}, session=session).to_list()}
+    ids = sorted(set().union(*households.values()))
+    found = await db[HOUSEHOLDS].find({"_id": {"$in": ids}}, session=session).to_list() if ids else []
+    records = {h["_id"]: h for h in found}
     return {r["_id"]: (members.get(r["household_id"], [r]), records.get(r["household_id"]))
             if r.get("household_id") else ([r], None) for r in residents}
 
