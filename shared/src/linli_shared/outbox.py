@@ -177,9 +177,9 @@ class OutboxRelay:
     def _widened(self, window: tuple[datetime, datetime]) -> tuple[datetime, datetime] | None:
         """The window reaching four times as far ahead; None once it already reaches now.
 
-        Write times have gaps (an import pausing between ledgers; seq counts whole seconds), so a
-        window can come up short in the middle of a backlog. Reading everything pending there costs
-        the whole backlog per batch; widening costs at most a few window reads.
+        A window reaches about one batch ahead at a steady write rate, and writes pause (seq counts
+        whole seconds), so windows often come up short in the middle of a backlog. Reading everything
+        pending there costs the whole backlog per batch; widening costs a few window reads.
         """
         start, end = window
         if end >= datetime.now(UTC):
