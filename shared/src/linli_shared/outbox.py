@@ -108,8 +108,9 @@ class OutboxRelay:
     longer than a transaction can stay open before the last batch's first entry (so a late commit
     is not passed over) to as far past its last entry as the batch itself spread (at least a
     second). A store that cannot stop at the limit (SecantusDB) then reads a window, not the whole
-    backlog, per batch. A window that comes up short (a pause in the writes) reaches four times as far
-    ahead, and again, until it reaches now; only then does the relay read everything pending.
+    backlog, per batch. A window that comes up short (it reaches only about a batch ahead, and writes
+    pause) reaches four times as far, and again, until it reaches now; only then does the relay read
+    everything pending.
     """
 
     window_behind = timedelta(seconds=90)  # > MongoDB's transactionLifetimeLimitSeconds (60)
