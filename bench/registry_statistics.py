@@ -1,11 +1,16 @@
 """Statistics time through the API for a community of 3,500 residents and a district of 100 such communities.
 
+Then a registry process started afresh (nothing kept, nothing cached for the day asked) gets the district
+page from several officers at once, as on a morning when the dashboards open together: each community
+should be read and counted once, not once per officer.
+
 The population is written straight into the registry's store in the registry's document shape (loading
 350,000 residents through the API is the import's bench, issue 3); the statistics are then asked for over HTTP.
-Run: .venv/bin/python bench/registry_statistics.py [communities] [residents_per_community]
+Run: .venv/bin/python bench/registry_statistics.py [communities] [residents_per_community] [officers]
 """
 from __future__ import annotations
 
+import asyncio
 import random
 import sys
 import time
@@ -90,16 +95,34 @@ def measure(url: str, communities: int) -> list[list]:
     return rows
 
 
-def main(communities: int = 100, residents: int = 3500) -> None:
-    with servers() as (nats, mongo), \
-            service_process("registry", nats, mongo, DB) as url:  # its indexes exist before the data
+async def officers_at_once(url: str, officers: int) -> list:
+    """The cold district page asked for by `officers` at once: wall time until the last has its answer."""
+    token = issue_token(DEV_JWT_SECRET, "bench", ["officer"], [DISTRICT])
+    as_of = (date.today() - timedelta(days=1)).isoformat()  # not the day `measure` cached
+    async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=1800) as client:
         started = time.perf_counter()
-        seed(mongo.url, communities, residents)
-        print(f"seeded {communities} communities x {residents} residents in {time.perf_counter() - started:.1f}s")
-        rows = measure(url, communities)
+        pages = await asyncio.gather(*(client.get(f"/v1/orgs/{DISTRICT}/statistics", params={"as_of": as_of})
+                                       for _ in range(officers)))
+        elapsed = (time.perf_counter() - started) * 1000
+    assert all(page.status_code == 200 for page in pages) and len({page.text for page in pages}) == 1
+    return [f"district, {officers} officers at once, cold", pages[0].json()["statistics"]["residents"],
+            round(elapsed, 1)]
+
+
+def main(communities: int = 100, residents: int = 3500, officers: int = 8) -> None:
+    with servers() as (nats, mongo):
+        with service_process("registry", nats, mongo, DB) as url:  # its indexes exist before the data
+            started = time.perf_counter()
+            seed(mongo.url, communities, residents)
+            print(f"seeded {communities} communities x {residents} residents in {time.perf_counter() - started:.1f}s")
+            rows = measure(url, communities)
+        with service_process("registry", nats, mongo, DB) as url:  # nothing kept in the process
+            together = asyncio.run(officers_at_once(url, officers))
     print_table("Registry statistics through the API, ms (cold = computed from the store; warm = cached; "
                 "after one write = that community recomputed)",
                 ["scope", "residents", "elderly_60", "cold", "warm", "after one write"], rows)
+    print_table("The cold district page for several officers at once, ms", ["scope", "residents", "all answered"],
+                [together])
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Kept copies catch up from a change log: only with no gap after the kept version, only while none can be pruned."""
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,3 +88,40 @@ async def test_a_copy_older_than_the_log_is_read_whole(wire) -> None:
     kept.trusted_seconds = 0  # as if it had last been checked more than the log's retention ago
     assert await kept.of(wire.db, "a") == Things(2, {"x": 2})
     assert kept.full_reads == 2
+
+
+class SlowThings(KeptThings):
+    """Reads a scope whole, then waits for the test to let the read finish."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+
+    async def read_all(self, db: Any, scope: str, version: int) -> Things:
+        things = await super().read_all(db, scope, version)
+        await self.gate.wait()
+        return things
+
+
+async def test_callers_waiting_on_a_cold_scope_share_one_whole_read(wire) -> None:
+    kept = SlowThings()
+    await _write(wire, "a", x=1)
+    callers = [asyncio.create_task(kept.of(wire.db, "a")) for _ in range(5)]
+    await asyncio.sleep(0.2)
+    kept.gate.set()
+    assert {thing.values["x"] for thing in await asyncio.gather(*callers)} == {1}
+    assert kept.full_reads == 1
+
+
+async def test_a_caller_never_takes_a_refresh_that_began_before_it_asked(wire) -> None:
+    """Its own write may have landed after that refresh read the scope."""
+    kept = SlowThings()
+    await _write(wire, "a", x=1)
+    first = asyncio.create_task(kept.of(wire.db, "a"))
+    await asyncio.sleep(0.2)  # the first caller has read x=1 and waits at the gate
+    await _write(wire, "a", x=2)
+    second = asyncio.create_task(kept.of(wire.db, "a"))
+    await asyncio.sleep(0.05)
+    kept.gate.set()
+    assert ((await first).values["x"], (await second).values["x"]) == (1, 2)
+    assert kept.full_reads == 1  # the second caught up from the log

@@ -9,11 +9,13 @@ existed, or entries pruned) means the holder reads the whole scope again.
 """
 from __future__ import annotations
 
+import asyncio
 import time
 from abc import ABC, abstractmethod
 from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Awaitable, Callable, Generic, Hashable, Protocol, TypeVar
+from typing import Any, Awaitable, Callable, Coroutine, Generic, Hashable, Protocol, TypeVar
 
 from pymongo import ASCENDING, IndexModel, ReturnDocument
 
@@ -110,6 +112,24 @@ class VersionedCache:
             self._entries.popitem(last=False)
 
 
+class InFlight:
+    """Concurrent callers of one computation share it: the key carries the data version it computes.
+
+    The computation runs to the end even if the caller that started it goes away, so the others
+    still get its value.
+    """
+
+    def __init__(self) -> None:
+        self._running: dict[Hashable, asyncio.Task] = {}
+
+    async def run(self, key: Hashable, compute: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
+        task = self._running.get(key)
+        if task is None:
+            self._running[key] = task = asyncio.create_task(compute())
+            task.add_done_callback(lambda _: self._running.pop(key, None))
+        return await asyncio.shield(task)
+
+
 class Versioned(Protocol):
     version: int
 
@@ -126,10 +146,33 @@ class KeptScopes(ABC, Generic[V]):
     def __init__(self, log: ChangeLog, kept: int) -> None:
         self.log = log
         self._entries = VersionedCache(kept)  # by scope: (copy, when it was last checked against the log)
+        self._refreshes: dict[str, _Refreshes] = {}  # by scope, only while someone asks for it
         self.trusted_seconds = TRUSTED_SECONDS
         self.full_reads = 0  # for tests and the curious: how often a whole scope was read
 
     async def of(self, db: Any, scope: str) -> V:
+        """The scope's data, at least as new as when this was called.
+
+        Callers of one scope refresh it one at a time. A cold district statistics page asks for a
+        hundred communities while more callers ask for the same ones: each waiting caller takes the
+        first refresh that began after it asked instead of reading the scope again itself.
+        """
+        refreshes = self._refreshes.setdefault(scope, _Refreshes())
+        asked_after, refreshes.callers = refreshes.started, refreshes.callers + 1
+        try:
+            async with refreshes.lock:
+                if refreshes.finished > asked_after:
+                    return refreshes.value
+                refreshes.started += 1
+                refreshes.value = await self._refresh(db, scope)
+                refreshes.finished = refreshes.started
+                return refreshes.value
+        finally:
+            refreshes.callers -= 1
+            if not refreshes.callers:  # nobody waits: keep no copy outside the bounded cache
+                del self._refreshes[scope]
+
+    async def _refresh(self, db: Any, scope: str) -> V:
         checked_at = time.monotonic()  # before reading the log: entries it misses came after this
         kept = self._trusted(scope, checked_at)
         changes = await self.log.changed_since(db, scope, kept.version) if kept else None
@@ -141,9 +184,7 @@ class KeptScopes(ABC, Generic[V]):
             value = kept
         else:  # re-read after their change entries, so the documents are at least that new
             value = await self.with_changes(db, scope, kept, *changes)
-        current = self._entries.get(scope)
-        if current is None or current[0].version <= value.version:  # a slower, older refresh does not win
-            self._entries.put(scope, (value, checked_at))
+        self._entries.put(scope, (value, checked_at))
         return value
 
     def _trusted(self, scope: str, now: float) -> V | None:
@@ -155,3 +196,14 @@ class KeptScopes(ABC, Generic[V]):
 
     @abstractmethod
     async def with_changes(self, db: Any, scope: str, kept: V, version: int, ids: set[str]) -> V: ...
+
+
+@dataclass
+class _Refreshes:
+    """One scope's refreshes: numbered as they start, so a caller knows which began after it asked."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    started: int = 0
+    finished: int = 0  # the number of the last refresh that finished, whose value follows
+    value: Any = None
+    callers: int = 0

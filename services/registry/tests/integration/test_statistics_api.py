@@ -1,6 +1,7 @@
 """The statistics table for a community, a street and a district, on any as-of date."""
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 from registry_helpers import COMMUNITY, DISTRICT, OTHER_COMMUNITY, STREET, new_household, new_resident
@@ -74,3 +75,19 @@ async def test_cached_figures_follow_every_write(admin):
     after = (await admin.get(url, params={"as_of": AS_OF})).json()["statistics"]
     assert before == again
     assert (after["residents"], after["elderly_80"]) == (before["residents"] + 1, before["elderly_80"] + 1)
+
+
+async def test_officers_opening_a_cold_district_at_once_compute_each_community_once(app, admin):
+    await _populate(admin)
+    reg, asked = app.state.registry, []
+    of = reg.facts.of
+
+    async def counted(db, community):
+        asked.append(community)
+        return await of(db, community)
+
+    reg.facts.of = counted
+    url = f"/v1/orgs/{DISTRICT}/statistics"
+    pages = await asyncio.gather(*(admin.get(url, params={"as_of": AS_OF}) for _ in range(4)))
+    assert len({page.text for page in pages}) == 1
+    assert sorted(asked) == [COMMUNITY, OTHER_COMMUNITY]

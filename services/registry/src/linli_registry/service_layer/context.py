@@ -15,6 +15,7 @@ from linli_shared.privacy import PiiVault
 from linli_registry.domain.orgs import OrgCode, OrgCodeError, parse_org_code
 from linli_registry.storage.facts import KeptFacts
 from linli_registry.storage.indexes import ORGS
+from linli_registry.storage.statistics_cache import StatisticsCache
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Registry:
     clock: Clock
     facts: KeptFacts = field(default_factory=KeptFacts)  # recently used communities' residents, for the rules
     memberships: VersionedCache = field(default_factory=VersionedCache)  # a community's groups, as of a day
+    statistics: StatisticsCache = field(default_factory=StatisticsCache)  # per community, stored and in flight
 
     def today(self) -> date:
         return self.clock.today()

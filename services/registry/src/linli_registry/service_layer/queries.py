@@ -13,7 +13,6 @@ from linli_registry.service_layer import search
 from linli_registry.service_layer.context import Registry, existing_community, org_code_or_422
 from linli_registry.service_layer.resident_filters import ResidentFilter, base_query, group_ids, query_for
 from linli_registry.storage.indexes import ORGS, RESIDENTS
-from linli_registry.storage.statistics_cache import cached_counts
 
 
 async def list_residents(reg: Registry, principal: Principal, community: str, f: ResidentFilter, q: str | None,
@@ -47,12 +46,12 @@ async def _community_counts(reg: Registry, prefix: str, as_of: date) -> dict[str
     """Each community computed on its own (index-served equality) and cached."""
     codes = [o["_id"] for o in await reg.db[ORGS].find(
         {"_id": {"$regex": f"^{prefix}"}, "level": "community"}, {"_id": 1}).to_list()]
-    return await cached_counts(reg.db, codes, as_of, lambda code: _compute_counts(reg, code, as_of))
+    return await reg.statistics.counts(reg.db, codes, as_of, lambda code: _compute_counts(reg, code, as_of))
 
 
 async def community_counts(reg: Registry, community: str, as_of: date) -> dict[str, int]:
     """One community's statistics, through the same cache as the statistics page."""
-    counts = await cached_counts(reg.db, [community], as_of, lambda code: _compute_counts(reg, code, as_of))
+    counts = await reg.statistics.counts(reg.db, [community], as_of, lambda code: _compute_counts(reg, code, as_of))
     return counts[community]
 
 
