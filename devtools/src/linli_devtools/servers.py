@@ -10,6 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+# SecantusDB sweeps TTL indexes by decoding every document under its storage lock (MongoDB walks the
+# index); entries kept for days lose nothing by being expired within the hour instead of the minute.
+TTL_SWEEP_SECONDS = 3600.0
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -111,10 +115,17 @@ class MongoServer(ServerProcess):
 
     name = "secantusdb"
 
+    def __init__(self, data_dir: Path, port: int | None = None, ttl_sweep_seconds: float = TTL_SWEEP_SECONDS,
+                 **kw) -> None:
+        super().__init__(data_dir, port, **kw)
+        self.ttl_sweep_seconds = ttl_sweep_seconds
+
     @property
     def url(self) -> str:
         return f"mongodb://127.0.0.1:{self.port}/?directConnection=true"
 
     def command(self) -> list[str]:
-        return [_binary("secantusd-py"), "--host", "127.0.0.1", "--port", str(self.port),
+        # Our launcher passes the sweep interval on (linli_devtools.secantusd); the rest is the daemon's own.
+        return [sys.executable, "-m", "linli_devtools.secantusd", "--ttl-sweep-seconds", str(self.ttl_sweep_seconds),
+                "--host", "127.0.0.1", "--port", str(self.port),
                 "--storage-path", str(self.data_dir / "db"), "--log-level", "WARNING"]
