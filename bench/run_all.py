@@ -7,8 +7,8 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 BENCHES = ["registry_latency", "registry_statistics", "registry_import", "district_import",
-           "visits_sweep", "visits_latency",
-           "employment_matching", "notify_throughput", "reports_compute", "consumer_throughput", "faults", "load"]
+           "visits_sweep", "visits_latency", "employment_matching", "notify_throughput", "reports_compute",
+           "consumer_throughput", "store_ttl_sweep", "faults", "load"]
 
 if __name__ == "__main__":
     sys.path.insert(0, str(HERE))
