@@ -5,13 +5,16 @@ from fastapi import FastAPI
 
 from linli_shared.clock import Clock
 from linli_shared.http import create_service_app
+from linli_shared.lease import Lease
 from linli_shared.privacy import PiiVault
 from linli_shared.runtime import ServiceRuntime
 from linli_shared.settings import group_rules
+from linli_shared.timers import periodic
 
 from linli_registry.api import audit, exports, households, imports, memberships, orgs, residents, statistics
 from linli_registry.service_layer.context import Registry
 from linli_registry.service_layer.imports import ImportRunner
+from linli_registry.service_layer.queries import warm_statistics
 from linli_registry.settings import RegistrySettings
 from linli_registry.storage.community_changes import bump_data_versions
 from linli_registry.storage.facts import KeptFacts
@@ -34,4 +37,8 @@ def create_app(settings: RegistrySettings | None = None, clock: Clock | None = N
         poll_seconds=settings.import_poll_seconds)
     app.state.import_max_bytes = settings.import_max_bytes
     runtime.workers["imports"] = runner.loop
+    if settings.statistics_warm_interval_seconds:
+        runtime.workers["statistics_warmup"] = periodic(
+            "registry.statistics_warmup", Lease(runtime.db, "registry.statistics-warmup", runtime.owner),
+            settings.statistics_warm_interval_seconds, lambda: warm_statistics(registry))
     return app

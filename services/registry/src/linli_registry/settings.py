@@ -17,3 +17,6 @@ class RegistrySettings(ServiceSettings):
     # Listings by group and statistics read a community's residents from memory, kept per process.
     facts_kept_communities: int = Field(32, ge=1, description="communities whose facts one process keeps "
                                                                 "(about 4.5 MB per 3,000 residents)")
+    statistics_warm_interval_seconds: float = Field(
+        600.0, ge=0, description="how often today's statistics are counted for communities whose data changed, so "
+                                 "the first page of a day is warm; 0 never")

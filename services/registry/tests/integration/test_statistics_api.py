@@ -4,6 +4,8 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
+from linli_registry.service_layer.queries import warm_statistics
+
 from registry_helpers import COMMUNITY, DISTRICT, OTHER_COMMUNITY, STREET, new_household, new_resident
 
 AS_OF = "2026-06-30"
@@ -91,3 +93,22 @@ async def test_officers_opening_a_cold_district_at_once_compute_each_community_o
     pages = await asyncio.gather(*(admin.get(url, params={"as_of": AS_OF}) for _ in range(4)))
     assert len({page.text for page in pages}) == 1
     assert sorted(asked) == [COMMUNITY, OTHER_COMMUNITY]
+
+
+async def test_the_warmup_counts_each_changed_community_once_so_todays_page_counts_nothing(app, admin):
+    await _populate(admin)
+    reg, asked = app.state.registry, []
+    of = reg.facts.of
+
+    async def counted(db, community):
+        asked.append(community)
+        return await of(db, community)
+
+    reg.facts.of = counted
+    await warm_statistics(reg)  # the app's own warm-up may have counted some already, at its start
+    asked.clear()
+    page = await admin.get(f"/v1/orgs/{DISTRICT}/statistics")  # today, as the warm-up counted
+    assert (page.status_code, page.json()["statistics"]["residents"], asked) == (200, 7, [])
+    assert await warm_statistics(reg) == 0
+    await new_resident(admin, date(1930, 1, 1), "male", OTHER_COMMUNITY)
+    assert (await warm_statistics(reg), asked) == (1, [OTHER_COMMUNITY])

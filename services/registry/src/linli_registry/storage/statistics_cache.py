@@ -24,8 +24,9 @@ class StatisticsCache:
         self._computing = InFlight()
 
     async def counts(self, db: Any, communities: list[str], as_of: date,
-                     compute: Callable[[str], Awaitable[dict[str, int]]]) -> dict[str, dict[str, int]]:
-        """Each community's counts from the cache, computing (and storing) only the stale ones.
+                     compute: Callable[[str], Awaitable[dict[str, int]]],
+                     parallel: int = 4) -> dict[str, dict[str, int]]:
+        """Each community's counts from the cache, computing (and storing) only the stale ones, `parallel` at once.
 
         Versions and entries are read for all communities in two queries: a district is a hundred of them.
         """
@@ -34,7 +35,7 @@ class StatisticsCache:
         versions = await COMMUNITY_LOG.versions_of(db, communities)
         keys = {community: f"{community}:{as_of.isoformat()}" for community in communities}
         fresh = await _stored(db, keys, versions)
-        gate = asyncio.Semaphore(4)
+        gate = asyncio.Semaphore(parallel)
 
         async def recompute(community: str) -> dict[str, int]:
             async with gate:
