@@ -79,16 +79,22 @@ async def test_cached_figures_follow_every_write(admin):
     assert (after["residents"], after["elderly_80"]) == (before["residents"] + 1, before["elderly_80"] + 1)
 
 
-async def test_officers_opening_a_cold_district_at_once_compute_each_community_once(app, admin):
-    await _populate(admin)
-    reg, asked = app.state.registry, []
-    of = reg.facts.of
+def _facts_read(reg) -> list[str]:
+    """The communities whose facts are asked for from now on, in order."""
+    asked, of = [], reg.facts.of
 
     async def counted(db, community):
         asked.append(community)
         return await of(db, community)
 
     reg.facts.of = counted
+    return asked
+
+
+async def test_officers_opening_a_cold_district_at_once_compute_each_community_once(app, admin):
+    await _populate(admin)
+    reg = app.state.registry
+    asked = _facts_read(reg)
     url = f"/v1/orgs/{DISTRICT}/statistics"
     pages = await asyncio.gather(*(admin.get(url, params={"as_of": AS_OF}) for _ in range(4)))
     assert len({page.text for page in pages}) == 1
@@ -97,14 +103,8 @@ async def test_officers_opening_a_cold_district_at_once_compute_each_community_o
 
 async def test_the_warmup_counts_each_changed_community_once_so_todays_page_counts_nothing(app, admin):
     await _populate(admin)
-    reg, asked = app.state.registry, []
-    of = reg.facts.of
-
-    async def counted(db, community):
-        asked.append(community)
-        return await of(db, community)
-
-    reg.facts.of = counted
+    reg = app.state.registry
+    asked = _facts_read(reg)
     await warm_statistics(reg)  # the app's own warm-up may have counted some already, at its start
     asked.clear()
     page = await admin.get(f"/v1/orgs/{DISTRICT}/statistics")  # today, as the warm-up counted
