@@ -71,15 +71,22 @@ class ChangeLog:
         return {scope: found.get(scope, 0) for scope in scopes}
 
     async def changed_since(self, db: Any, scope: str, version: int) -> tuple[int, set[str]] | None:
-        """The version the entries after `version` reach, and the ids they name; None if one is missing."""
-        entries = await db[self.changes].find(
-            {"_id": {"$gt": _entry_id(scope, version), "$lt": f"{scope};"}}).sort("_id", ASCENDING).to_list()
+        """The version the entries after `version` reach, and the ids they name; None if one is missing.
+
+        The entries are named one by one up to the scope's version: SecantusDB serves an `_id` range by
+        reading the whole log (a quarter of a second per call after a district's import), `$in` by the index.
+        """
+        newest = await self.version(db, scope)
+        if newest <= version:
+            return version, set()
+        wanted = [_entry_id(scope, v) for v in range(version + 1, newest + 1)]
+        entries = await db[self.changes].find({"_id": {"$in": wanted}}).sort("_id", ASCENDING).to_list()
         reached = unbroken_through(version, [e["version"] for e in entries])
         return None if reached is None else (reached, {i for e in entries for i in e["ids"]})
 
 
 def _entry_id(scope: str, version: int) -> str:
-    """Sorts by version within a scope (";" follows ":"), so one `_id` range reads a scope's entries in order."""
+    """Sorts by version within a scope."""
     return f"{scope}:{version:012d}"
 
 
