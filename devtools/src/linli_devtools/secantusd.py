@@ -22,7 +22,7 @@ from secantus.server import SecantusDBServer
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--ttl-sweep-seconds", type=float, required=True)
-    ours, daemons = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    ours, daemons = parser.parse_known_args(argv)
     cli.SecantusDBServer = functools.partial(SecantusDBServer, ttl_sweep_seconds=ours.ttl_sweep_seconds)
     return cli.main(daemons)
 
