@@ -251,8 +251,8 @@ async def steady(load: Load, seconds: float, rate: float) -> tuple[int, float]:
 
 
 async def gauges(urls: dict[str, str]) -> dict[str, float]:
-    """Lag summed over the services. A service whose relay has not counted its outbox yet (its lease is still
-    the previous instance's, after a restart) is not caught up: it is counted under "outbox not yet counted"."""
+    """Lag summed over the services. A service whose relay has not yet reported its outbox (no pass made since
+    it started) is not caught up: it is counted under "outbox not yet counted", never read as zero."""
     wanted = ("linli_outbox_pending", "linli_consumer_pending", "linli_consumer_ack_pending")
     found: dict[str, float] = defaultdict(float)
     async with httpx.AsyncClient() as client:
