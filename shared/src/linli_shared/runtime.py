@@ -14,6 +14,7 @@ from linli_shared.metrics import CONSUMER_PENDING, CONSUMER_UNACKED
 from linli_shared.mongo import Indexes, ensure_indexes, mongo_client, wait_for_mongo
 from linli_shared.outbox import Outbox, OutboxRelay, UnitOfWork, outbox_indexes
 from linli_shared.settings import ServiceSettings
+from linli_shared.trail import trail_indexes
 from linli_shared.waiting import within
 
 log = get_logger()
@@ -29,7 +30,7 @@ class ServiceRuntime:
         self.db = self.client[settings.mongo_db]
         self.outbox = Outbox(self.db)
         self.uow = UnitOfWork(self.client, self.db, self.service, self.outbox)
-        self.indexes = {**outbox_indexes(settings.outbox_retention_days), **indexes}
+        self.indexes = {**outbox_indexes(settings.outbox_retention_days), **trail_indexes(), **indexes}
         self.subscriptions = list(subscriptions)
         self.bus: Bus | None = None
         self.consumers: list[ConsumerRunner] = []
