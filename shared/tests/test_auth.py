@@ -1,6 +1,9 @@
 """Tokens and scoping, as plain functions."""
 from __future__ import annotations
 
+import time
+
+import jwt
 import pytest
 
 from linli_shared.auth import Access, Principal, decode_token, issue_token
@@ -48,7 +51,38 @@ def test_scope_filter_is_an_anchored_prefix_per_code():
                                                 {"community_code": {"$regex": "^130304"}}]}
 
 
-def test_an_empty_scope_code_covers_nothing():
-    principal = decode_token(issue_token(SECRET, "x", ["admin"], ["", "130303001001"]), SECRET)
-    assert principal.scope == ("130303001001",)
-    assert not principal.covers("130304001001")
+def test_scope_filter_escapes_each_code_so_no_pattern_comes_from_a_token():
+    principal = Principal(sub="p", roles=frozenset({"worker"}), scope=("130303001|.*",))
+    assert principal.scope_filter() == {"$or": [{"community_code": {"$regex": "^130303001\\|\\.\\*"}}]}
+
+
+def _claims_token(**claims) -> str:
+    now = int(time.time())
+    return jwt.encode({"sub": "x", "iss": "linli", "iat": now, "exp": now + 60, "roles": ["admin"],
+                       "scope": ["130303001001"], "perms": [], **claims}, SECRET, algorithm="HS256")
+
+
+@pytest.mark.parametrize("claim, value, detail", [
+    ("scope", "130303001001", "scope must be a list of org codes"),  # would iterate into 1-digit prefixes
+    ("scope", ["", "130303001001"], "scope must be a list of org codes"),  # "" prefixes every org
+    ("scope", ["130303001|.*"], "scope must be a list of org codes"),
+    ("scope", ["１３０３０３"], "scope must be a list of org codes"),
+    ("scope", [130303], "scope must be a list of org codes"),
+    ("scope", {"130303": True}, "scope must be a list of org codes"),
+    ("scope", None, "scope must be a list of org codes"),
+    ("roles", "admin", "roles must be a list of strings"),
+    ("roles", ["admin", 1], "roles must be a list of strings"),
+    ("perms", "pii:read", "perms must be a list of strings"),
+    ("perms", {"pii:read": 1}, "perms must be a list of strings"),
+])
+def test_a_claim_of_the_wrong_shape_is_an_invalid_token(claim, value, detail):
+    with pytest.raises(Problem) as refused:
+        decode_token(_claims_token(**{claim: value}), SECRET)
+    assert (refused.value.status, refused.value.code) == (401, "auth.token_invalid")
+    assert detail in refused.value.detail
+
+
+def test_a_list_of_whole_org_codes_is_the_scope():
+    codes = ["130303", "130304001", "130303001001", "130303001001-03"]
+    assert decode_token(_claims_token(scope=codes), SECRET).scope == tuple(codes)
+    assert decode_token(_claims_token(scope=[]), SECRET).scope == ()

@@ -14,6 +14,7 @@ from fastapi import Depends, Request
 from pydantic import BaseModel
 
 from linli_shared.errors import Problem, forbidden
+from linli_shared.orgs import is_org_code, prefix_regex
 
 PII_READ = "pii:read"
 
@@ -49,7 +50,7 @@ class Principal(BaseModel, frozen=True):
 
     def scope_filter(self, field: str = "community_code") -> dict[str, Any]:
         """A Mongo filter limiting a cross-org query to the token's scope (anchored prefix: index-friendly)."""
-        return {"$or": [{field: {"$regex": f"^{code}"}} for code in self.scope]} if self.scope else {field: None}
+        return {"$or": [{field: prefix_regex(code)} for code in self.scope]} if self.scope else {field: None}
 
 
 def issue_token(secret: str, sub: str, roles: Iterable[str], scope: Iterable[str],
@@ -68,10 +69,23 @@ def decode_token(token: str, secret: str, issuer: str = "linli") -> Principal:
         raise _unauthorized("auth.token_expired", "the token has expired") from exc
     except jwt.InvalidTokenError as exc:
         raise _unauthorized("auth.token_invalid", f"the token is not valid: {exc}") from exc
-    # An empty code would prefix-match every org: a token cannot be made global by accident.
-    scope = tuple(code for code in claims.get("scope") or () if isinstance(code, str) and code)
-    return Principal(sub=str(claims["sub"]), roles=frozenset(claims.get("roles") or ()), scope=scope,
-                     perms=frozenset(claims.get("perms") or ()))
+    return Principal(sub=str(claims["sub"]), roles=_strings(claims, "roles"), scope=_scope(claims),
+                     perms=_strings(claims, "perms"))
+
+
+def _scope(claims: dict[str, Any]) -> tuple[str, ...]:
+    """Whole org codes only: a string would iterate into 1-digit prefixes, an empty code covers every org."""
+    scope = claims.get("scope", [])
+    if not isinstance(scope, list) or not all(is_org_code(code) for code in scope):
+        raise _unauthorized("auth.token_invalid", "the token is not valid: scope must be a list of org codes")
+    return tuple(scope)
+
+
+def _strings(claims: dict[str, Any], name: str) -> frozenset[str]:
+    values = claims.get(name, [])
+    if not isinstance(values, list) or not all(isinstance(value, str) and value for value in values):
+        raise _unauthorized("auth.token_invalid", f"the token is not valid: {name} must be a list of strings")
+    return frozenset(values)
 
 
 def _unauthorized(code: str, detail: str) -> Problem:
