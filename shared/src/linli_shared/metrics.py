@@ -16,3 +16,6 @@ CONSUMER_PENDING = Gauge("linli_consumer_pending", "Messages in the stream not y
                          ["service", "consumer"])
 CONSUMER_UNACKED = Gauge("linli_consumer_ack_pending", "Messages delivered but not yet acknowledged",
                          ["service", "consumer"])
+OUTBOX_PARKED = Counter("linli_outbox_parked_total",
+                        "Outbox entries parked: they could not be published, or sat behind one of their aggregate "
+                        "that could not", ["service"])

@@ -1,30 +1,41 @@
 """Transactional outbox: a state change and its events commit together; a relay publishes them.
 
 A crash between JetStream's ack and marking the entry sent only causes a re-publish, which
-JetStream drops by `Nats-Msg-Id` inside the stream's duplicate window.
+JetStream drops by `Nats-Msg-Id` inside the stream's duplicate window. An entry that cannot be
+published (too large for the bus, or failing again and again) is parked, with the entries of its
+aggregate behind it, so it stops nothing else; ops release parked entries with `linli-outbox`.
 """
 from __future__ import annotations
 
 import asyncio
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Any, Awaitable, Callable, TypeVar
+from typing import Any, Awaitable, Callable, Literal, TypeVar
 
 from bson import ObjectId
+from nats.errors import MaxPayloadError
+from pydantic import ValidationError
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from linli_shared.bus import Bus
+from linli_shared.errors import Problem
 from linli_shared.events import CloudEvent, EventData, new_event
 from linli_shared.lease import Lease
 from linli_shared.logging import get_logger
-from linli_shared.metrics import OUTBOX_PENDING, OUTBOX_PUBLISHED
+from linli_shared.metrics import OUTBOX_PARKED, OUTBOX_PENDING, OUTBOX_PUBLISHED
 from linli_shared.tracing import trace_id_of
 from linli_shared.waiting import Doorbell
 
 log = get_logger()
 T = TypeVar("T")
 OUTBOX = "outbox"
+# A serialized envelope over this is refused at `emit`: well under NATS `max_payload` (1 MB in
+# deploy/nats/nats.conf), so no request can write an entry the bus will not carry.
+EVENT_BUDGET_BYTES = 256 * 1024
+# The entry itself can never be published as it is: park it at once instead of retrying.
+PERMANENT_FAILURES = (MaxPayloadError, ValidationError)
+BEHIND_A_PARKED_ENTRY = "behind a parked entry of the same aggregate"
 
 
 def outbox_indexes(retention_days: int) -> dict[str, list[IndexModel]]:
@@ -46,6 +57,11 @@ class Tx:
     def emit(self, data: EventData, *, subject: str, community: str, aggregate_version: int) -> CloudEvent:
         event = new_event(data, service=self.service, subject=subject, community=community,
                           aggregate_version=aggregate_version)
+        size = len(event.model_dump_json().encode())
+        if size > EVENT_BUDGET_BYTES:
+            # Raised inside the transaction, so the change that caused the event is not written either.
+            raise Problem(413, "event.too_large", f"the change would make a {event.type} event of {size} bytes, "
+                          f"over the {EVENT_BUDGET_BYTES} bytes an event may take; nothing was changed")
         self.events.append(event)
         return event
 
@@ -69,6 +85,18 @@ class Outbox:
 
     async def pending_count(self) -> int:
         return await self.collection.count_documents({"state": "pending"})
+
+    async def parked_aggregates(self, aggregates: set[str]) -> set[str]:
+        """Those of `aggregates` that have a parked entry: their later entries may not go ahead of it."""
+        if not aggregates:
+            return set()
+        parked = await self.collection.find({"state": "parked", "aggregate": {"$in": sorted(aggregates)}},
+                                            {"aggregate": 1}).to_list()
+        return {entry["aggregate"] for entry in parked}
+
+    async def park(self, entry: dict[str, Any], reason: str, attempts: int) -> None:
+        await self.collection.update_one({"_id": entry["_id"], "state": "pending"}, {"$set": {
+            "state": "parked", "parked_at": datetime.now(UTC), "attempts": attempts, "last_error": reason[:500]}})
 
 
 def _entry(event: CloudEvent, now: datetime) -> dict[str, Any]:
@@ -116,9 +144,11 @@ class OutboxRelay:
     window_behind = timedelta(seconds=90)  # > MongoDB's transactionLifetimeLimitSeconds (60)
 
     def __init__(self, outbox: Outbox, bus: Bus, lease: Lease, service: str, poll_seconds: float = 0.5,
-                 batch: int = 200, count_every: float = 10.0, count_share: float = 0.05) -> None:
+                 batch: int = 200, count_every: float = 10.0, count_share: float = 0.05,
+                 max_attempts: int = 5) -> None:
         self.outbox, self.bus, self.lease, self.service = outbox, bus, lease, service
         self.poll_seconds, self.batch = poll_seconds, batch
+        self.max_attempts = max_attempts  # failed publishes (with the bus connected) before an entry is parked
         # Counting a deep backlog is itself slow (SecantusDB reads every pending entry to count it: seconds
         # at 100,000), so counts are spaced to take at most `count_share` of the time, and never closer
         # than `count_every`.
@@ -139,25 +169,57 @@ class OutboxRelay:
                 await self.outbox.new_entries.wait(self.poll_seconds)
 
     async def publish_pending(self) -> int:
+        """Publish the next batch in order; the number of entries moved on (published or parked)."""
         entries = await self._next_batch()
+        blocked = await self.outbox.parked_aggregates({e.get("aggregate") for e in entries} - {None})
         sent: list[str] = []
-        try:
-            for entry in entries:
-                await self._publish(entry)
+        parked = 0
+        for entry in entries:
+            if entry.get("aggregate") in blocked:
+                await self._park(entry, BEHIND_A_PARKED_ENTRY, entry["attempts"])
+                outcome = "parked"
+            else:
+                outcome = await self._attempt(entry)
+            if outcome == "retry":
+                break  # the bus may be the cause: stop so order holds; the entry is tried again next poll
+            if outcome == "sent":
                 sent.append(entry["_id"])
-        except Exception as exc:
-            # Stop at the first failure so order holds; the entry is tried again next poll.
-            failed = entries[len(sent)]
-            await self.outbox.collection.update_one(
-                {"_id": failed["_id"]}, {"$inc": {"attempts": 1}, "$set": {"last_error": str(exc)[:500]}})
-            log.warning("outbox.publish_failed", event_id=failed["_id"], event_type=failed["type"],
-                        attempts=failed["attempts"] + 1, error=str(exc) or type(exc).__name__)
+            else:
+                blocked.add(entry.get("aggregate"))
+                parked += 1
         if sent:
             await self.outbox.collection.update_many(
                 {"_id": {"$in": sent}}, {"$set": {"state": "sent", "sent_at": datetime.now(UTC)}})
             OUTBOX_PUBLISHED.labels(self.service).inc(len(sent))
-        await self._gauge(len(entries), len(sent))
-        return len(sent)
+        await self._gauge(len(entries), len(sent) + parked)
+        return len(sent) + parked
+
+    async def _attempt(self, entry: dict[str, Any]) -> Literal["sent", "parked", "retry"]:
+        try:
+            await self._publish(entry)
+        except Exception as exc:
+            return "parked" if await self._failed(entry, exc) else "retry"
+        return "sent"
+
+    async def _failed(self, entry: dict[str, Any], exc: Exception) -> bool:
+        """Count a failed publish; True if the entry was parked (a permanent failure, or too many)."""
+        # A failure while the bus is away says nothing about the entry: an outage does not park anything.
+        attempts = entry["attempts"] + (1 if self.bus.connected else 0)
+        error = _reason(exc)
+        if isinstance(exc, PERMANENT_FAILURES) or attempts >= self.max_attempts:
+            await self._park(entry, error, attempts)
+            return True
+        await self.outbox.collection.update_one(
+            {"_id": entry["_id"]}, {"$set": {"attempts": attempts, "last_error": error[:500]}})
+        log.warning("outbox.publish_failed", event_id=entry["_id"], event_type=entry["type"], attempts=attempts,
+                    error=error)
+        return False
+
+    async def _park(self, entry: dict[str, Any], reason: str, attempts: int) -> None:
+        await self.outbox.park(entry, reason, attempts)
+        OUTBOX_PARKED.labels(self.service).inc()
+        log.error("outbox.parked", event_id=entry["_id"], event_type=entry["type"], aggregate=entry.get("aggregate"),
+                  community=entry.get("community"), attempts=attempts, reason=reason)
 
     async def _next_batch(self) -> list[dict[str, Any]]:
         window = self._window
@@ -188,10 +250,10 @@ class OutboxRelay:
         front = start + self.window_behind
         return start, front + 4 * (end - front)
 
-    async def _gauge(self, read: int, sent: int) -> None:
+    async def _gauge(self, read: int, moved: int) -> None:
         """A short batch was the whole backlog; behind a full one, count it (at most every `count_every` s)."""
         if read < self.batch:
-            OUTBOX_PENDING.labels(self.service).set(read - sent)
+            OUTBOX_PENDING.labels(self.service).set(read - moved)
         elif time.monotonic() >= self._next_count:
             started = time.monotonic()
             OUTBOX_PENDING.labels(self.service).set(await self.outbox.pending_count())
@@ -204,3 +266,12 @@ class OutboxRelay:
         fresh = await self.bus.publish(event, msg_id=f"{event.id}:{republished}" if republished else None)
         log.info("outbox.published", event_id=event.id, event_type=event.type, subject=event.subject,
                  community=event.community, trace_id=trace_id_of(event.traceparent), duplicate=not fresh)
+
+
+def _reason(exc: Exception) -> str:
+    """Why a publish failed, for the entry and the log: never the payload (a validation error quotes it)."""
+    if isinstance(exc, ValidationError):
+        return "the stored envelope is not a valid event"
+    if isinstance(exc, MaxPayloadError):
+        return "the event is larger than the bus's max_payload"
+    return str(exc)[:500] or type(exc).__name__

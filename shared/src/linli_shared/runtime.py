@@ -60,7 +60,8 @@ class ServiceRuntime:
     def start_relay(self) -> None:
         assert self.bus is not None
         relay = OutboxRelay(self.outbox, self.bus, self._relay_lease, self.service,
-                            poll_seconds=self.settings.outbox_poll_seconds)
+                            poll_seconds=self.settings.outbox_poll_seconds,
+                            max_attempts=self.settings.outbox_max_attempts)
         self._tasks["outbox_relay"] = asyncio.create_task(relay.run(), name=f"{self.service}-outbox-relay")
 
     async def stop(self) -> None:

@@ -40,6 +40,7 @@ class ServiceSettings(BaseSettings):
     run_workers: bool = True
     outbox_poll_seconds: float = Field(0.5, gt=0)
     outbox_retention_days: int = Field(7, ge=1)
+    outbox_max_attempts: int = Field(5, ge=1)  # failed publishes before the relay parks an entry
     timezone: str = "Asia/Shanghai"
     # 4050 人员 bounds differ between deployments; every service must count the same people.
     hard_to_employ_female_min: int = 40
