@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from linli_shared.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from linli_shared.deadletters import dead_letter_router
 from linli_shared.errors import install_problem_handlers
 from linli_shared.logging import get_logger
@@ -21,7 +22,7 @@ log = get_logger()
 
 
 def create_service_app(runtime: ServiceRuntime, routers: Sequence[APIRouter], title: str,
-                       version: str = "0.1.0") -> FastAPI:
+                       version: str = "0.1.0", max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await runtime.start()
@@ -34,6 +35,7 @@ def create_service_app(runtime: ServiceRuntime, routers: Sequence[APIRouter], ti
     app.state.settings = runtime.settings
     app.state.runtime = runtime
     install_problem_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)  # added first: inside the request log, so a 413 is logged
     app.middleware("http")(_request_context(runtime.service))
     app.include_router(_health_router(runtime))
     app.include_router(dead_letter_router())
