@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 
 from linli_shared.auth import CurrentPrincipal
+from linli_shared.body_limit import allow_body
 from linli_shared.errors import Problem
 
 from linli_registry.api.deps import RegistryDep
@@ -66,19 +67,25 @@ def _too_large(limit: int) -> Problem:
     return Problem(413, "import.file.too_large", f"文件超过 {limit // (1 << 20)} MB，请分批导入 (file too large)")
 
 
+FORM_HEADROOM = 1 << 16  # the multipart envelope around the file: boundaries, part headers
+
+
 async def _receive(request: Request, path: Path, limit: int) -> str:
-    """Write the upload to `path` without holding it in memory; returns the file's name."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit + (1 << 16):  # refuse before reading (headroom: the form)
-        raise _too_large(limit)
+    """Write the upload to `path` without holding it in memory; returns the file's name.
+
+    Bytes are counted as they arrive (`allow_body`), not taken from Content-Length: a chunked
+    upload has none. Past the limit the request is refused mid-stream and `path`'s folder removed.
+    """
+    allow_body(request, limit + FORM_HEADROOM, _too_large(limit))
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        form = await request.form()
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise Problem(422, "import.file.missing", "请在表单字段 file 中上传台账文件 (form field `file` is missing)")
-        with path.open("wb") as out:
-            shutil.copyfileobj(upload.file, out, 1 << 20)
-        name = upload.filename or "ledger"
+        async with request.form(max_files=1, max_fields=10) as form:  # closing it drops the spooled part
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str):
+                raise Problem(422, "import.file.missing",
+                              "请在表单字段 file 中上传台账文件 (form field `file` is missing)")
+            with path.open("wb") as out:
+                shutil.copyfileobj(upload.file, out, 1 << 20)
+            name = upload.filename or "ledger"
     else:
         with path.open("wb") as out:
             async for block in request.stream():
@@ -100,6 +107,7 @@ async def _receive(request: Request, path: Path, limit: int) -> str:
                      "schema": {"type": "string", "format": "binary"}}}}})
 async def post_import(code: str, request: Request, reg: RegistryDep, principal: CurrentPrincipal,
                       response: Response) -> ImportOut:
+    await imports.may_import(reg, principal, code)  # before a byte of the body is read or written anywhere
     runner: imports.ImportRunner = request.app.state.import_runner
     limit = request.app.state.import_max_bytes
     with tempfile.TemporaryDirectory(prefix="linli-upload-") as tmp:

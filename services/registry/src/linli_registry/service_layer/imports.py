@@ -52,10 +52,15 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+async def may_import(reg: Registry, principal: Principal, community: str) -> None:
+    """Role, scope and community checked before the upload is read: a refused caller costs no disk."""
+    principal.authorize(community, Access.WRITE)
+    await existing_community(reg.db, community)
+
+
 async def accept_import(reg: Registry, principal: Principal, community: str, path: Path, file_name: str,
                         runner: ImportRunner) -> dict[str, Any]:
     principal.authorize(community, Access.WRITE)
-    await existing_community(reg.db, community)
     ledger = await asyncio.to_thread(_checked, path)
     import_id, now = str(uuid.uuid4()), datetime.now(UTC)
     with path.open("rb") as source:
