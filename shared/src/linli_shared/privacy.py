@@ -14,13 +14,28 @@ ID_NUMBER_PATTERN = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-
 PHONE_PATTERN = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 
 
-def mask_id_number(number: str | None) -> str | None:
-    """`130303********1234`: area code and last four, as 个人信息保护法 practice shows them."""
+# Shaped like a mainland ID card (18 characters, or the old 15 digits), possibly masked already.
+_ID_CARD_SHAPE = re.compile(r"[0-9*]{17}[0-9Xx*]|[0-9*]{15}")
+_ID_CARD_SHOWN, _DOCUMENT_SHOWN = 4, 2  # an ID card's province and city (省市); a document's first two
+_HIDDEN_AT_LEAST = 6
+
+
+def mask_id_number(number: str | None, id_type: str | None = None) -> str | None:
+    """`1303**************`: an ID card keeps its first 4 characters; other documents their first 2.
+
+    Without pii:read a caller also sees the birth date and gender (workers need age and birthday),
+    and those are digits 7-14 and the parity of digit 17. So the mask must hide the rest: with the
+    county digits 5-6 (100 ways) and the sequence digits 15-17 (500 ways once gender fixes the
+    parity) hidden and the check digit derived, one 18-character number keeps 50,000 candidates.
+    Other documents (`id_type` not `id_card`) show at most 2 characters; any number hides at least 6.
+    Applied to an already masked value (the old `130303********1234`) it gives the same new form,
+    so stored masks of any age can be shown through it. Without `id_type` the shape decides.
+    """
     if not number:
         return number
-    if len(number) <= 10:
-        return number[:2] + "*" * max(len(number) - 4, 0) + number[-2:]
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+    card = id_type == "id_card" if id_type else bool(_ID_CARD_SHAPE.fullmatch(number))
+    shown = min(_ID_CARD_SHOWN if card else _DOCUMENT_SHOWN, max(len(number) - _HIDDEN_AT_LEAST, 0))
+    return number[:shown] + "*" * (len(number) - shown)
 
 
 def mask_phone(phone: str | None) -> str | None:

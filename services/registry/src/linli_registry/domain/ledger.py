@@ -553,3 +553,12 @@ def _id_number(row: _Row, id_type: str | None) -> str | None:
                   "请把该列设为“文本”后重新填写 (ID number stored as a number)")
         return None
     return row.texts["id_number"]
+
+
+# Row messages stored under the old mask (`130303********1234`), which with the birth date is the whole number.
+_OLD_ID_MASK = re.compile(r"(?<![0-9A-Za-z*])[0-9]{6}\*{8}[0-9]{3}[0-9Xx](?![0-9A-Za-z*])")
+
+
+def masked_anew(message: str) -> str:
+    """A stored row message as it may be shown today: every ID number in it under the current mask."""
+    return _OLD_ID_MASK.sub(lambda match: mask_id_number(match.group()) or "", message)

@@ -9,7 +9,7 @@ from linli_shared.auth import Access, Principal
 from linli_shared.errors import forbidden
 from linli_shared.outbox import Tx
 
-from linli_registry.domain.audit import Action, AuditEntry, changes_between, new_entry
+from linli_registry.domain.audit import Action, AuditEntry, as_shown, changes_between, new_entry
 from linli_registry.service_layer.context import Registry
 from linli_registry.storage import audit as trail
 
@@ -62,4 +62,5 @@ async def query(reg: Registry, principal: Principal, *, community: str | None, r
         clauses.append({"at": {"$gte": since}})
     if until:
         clauses.append({"at": {"$lt": until}})
-    return await trail.page(reg.db, {"$and": clauses}, limit, cursor)
+    docs, next_cursor = await trail.page(reg.db, {"$and": clauses}, limit, cursor)
+    return [as_shown(doc) for doc in docs], next_cursor

@@ -151,14 +151,17 @@ async def _read_households(batch: _Batch, plans: list[HouseholdPlan]) -> dict[st
 
 
 def _blocking_errors(batch: _Batch, plan: HouseholdPlan) -> list[RowError]:
-    """A member registered and active in another community keeps the whole household out."""
+    """A member registered and active in another community keeps the whole household out.
+
+    The message does not say which community: a ledger would otherwise be a way to find where anyone lives.
+    """
     errors = []
     for row in plan.rows:
         other = batch.active.get(batch.identities[row.row]["id_number_hash"])
         if other and other["community_code"] != batch.community:
             errors.append(RowError(row.row, "id_number", "import.resident.other_community",
-                                   f"此人已在社区{other['community_code']}登记在册，请先在原社区办理迁出 "
-                                   f"(active in another community)"))
+                                   "该居民已在本区其他社区登记，请联系街道或区级管理员核实 (registered in another "
+                                   "community of the district; a street or district administrator can check where)"))
     if errors:
         bad = {e.row for e in errors}
         errors += [household_skipped(row.row, min(bad)) for row in plan.rows if row.row not in bad]
@@ -272,7 +275,7 @@ async def _register(batch: _Batch, row: LedgerRow, identity: dict[str, Any], hou
 async def _update(batch: _Batch, row: LedgerRow, identity: dict[str, Any], doc: dict[str, Any],
                   household_id: str | None) -> None:
     wanted = {**resident_values(row, doc), **residents.name_doc(row.name), "household_id": household_id,
-              **{k: v for k, v in identity.items() if k != "id_number_enc"}}  # same number: keep its ciphertext
+              **{k: v for k, v in identity.items() if k not in residents.KEPT_FOR_SAME_NUMBER}}
     changes = {k: v for k, v in wanted.items() if doc.get(k) != v}
     if changes.keys() & {"disability", "special_care"}:  # the dated history follows, from today
         changes["memberships"] = memberships_after(doc, changes, batch.today)

@@ -20,7 +20,7 @@ from linli_shared.tracing import bind_trace, current_traceparent
 from linli_shared.waiting import Doorbell
 
 from linli_registry.domain.audit import new_entry
-from linli_registry.domain.ledger import LedgerFileError
+from linli_registry.domain.ledger import LedgerFileError, masked_anew
 from linli_registry.files.reader import Ledger, open_ledger
 from linli_registry.service_layer.context import Registry, existing_community
 from linli_registry.service_layer.import_job import ImportJob
@@ -84,8 +84,8 @@ async def accept_import(reg: Registry, principal: Principal, community: str, pat
 async def load_import(reg: Registry, principal: Principal, import_id: str) -> dict[str, Any]:
     job = await find_authorized(reg.db[store.IMPORTS], import_id, principal, Access.READ, "import",
                                 "import.not_found")
-    job["errors"] = await store.errors_of(reg.db, import_id, "error", 0, ERRORS_INLINE)
-    job["warnings"] = await store.errors_of(reg.db, import_id, "warning", 0, ERRORS_INLINE)
+    job["errors"] = _shown(await store.errors_of(reg.db, import_id, "error", 0, ERRORS_INLINE))
+    job["warnings"] = _shown(await store.errors_of(reg.db, import_id, "warning", 0, ERRORS_INLINE))
     return job
 
 
@@ -99,7 +99,11 @@ async def recent_imports(reg: Registry, principal: Principal, community: str, li
 async def import_errors(reg: Registry, principal: Principal, import_id: str, kind: str, offset: int,
                         limit: int) -> list[dict[str, Any]]:
     await find_authorized(reg.db[store.IMPORTS], import_id, principal, Access.READ, "import", "import.not_found")
-    return await store.errors_of(reg.db, import_id, kind, offset, limit)
+    return _shown(await store.errors_of(reg.db, import_id, kind, offset, limit))
+
+
+def _shown(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**e, "message": masked_anew(e["message"])} for e in errors]
 
 
 class ImportRunner:

@@ -34,6 +34,9 @@ from linli_registry.storage.indexes import HOUSEHOLDS, ID_REGISTRATIONS, LIFE_EV
 
 IDENTITY_FIELDS = ("id_type", "id_number", "birth_date", "gender")
 _LEAVING = {"moved_out": ResidentMovedOut, "deceased": ResidentDeceased}
+# The same number again keeps its stored ciphertext, and its stored mask: an older mask is masked anew
+# whenever it is shown, so rewriting it would be a change that changes nothing (and an event saying so).
+KEPT_FOR_SAME_NUMBER = ("id_number_enc", "id_number_masked")
 # Stored keys that are the resident's own data (not bookkeeping like version or timestamps).
 PUBLIC_STORED = frozenset({"name", "id_type", "id_number_hash", "birth_date", "gender", "ethnicity", "phone",
                            "household_id", "relation_to_head", "residence_type", "employment_status", "health",
@@ -52,7 +55,8 @@ def identity_doc(reg: Registry, identity: Identity) -> dict[str, Any]:
     """The raw number only encrypted; found again by a keyed hash; shown masked."""
     return {"id_type": identity.id_type, "id_number_enc": reg.vault.encrypt(identity.id_number),
             "id_number_hash": reg.vault.keyed_hash(f"{identity.id_type}:{identity.id_number}"),
-            "id_number_masked": mask_id_number(identity.id_number), "id_tail": id_tail(identity.id_number),
+            "id_number_masked": mask_id_number(identity.id_number, identity.id_type),
+            "id_tail": id_tail(identity.id_number),
             "birth_date": identity.birth_date.isoformat(), "gender": identity.gender}
 
 
@@ -168,10 +172,19 @@ async def load_resident(reg: Registry, principal: Principal, resident_id: str, a
     return await find_authorized(reg.db[RESIDENTS], resident_id, principal, access, "resident", "resident.not_found")
 
 
+def masked_id_number(doc: dict[str, Any]) -> str:
+    """The number as callers without pii:read see it, masked again as today's rule says.
+
+    Documents written before the rule changed keep an older, weaker mask (`130303********1234`, which
+    with the birth date is the whole number): it is never shown as stored.
+    """
+    return mask_id_number(doc.get("id_number_masked") or "", doc.get("id_type")) or ""
+
+
 def reveal_id_number(reg: Registry, principal: Principal, doc: dict[str, Any]) -> str:
     """The raw number for a pii:read token; the caller records the reveal (`audit.pii_revealed`)."""
     if not principal.can_read_pii:
-        return doc["id_number_masked"]
+        return masked_id_number(doc)
     return reg.vault.decrypt(doc["id_number_enc"])
 
 
@@ -184,7 +197,7 @@ def public_fields(changes: dict[str, Any]) -> list[str]:
 
 def trail_view(doc: dict[str, Any]) -> dict[str, Any]:
     """A resident as the audit trail may see it: the ID number only in its masked form."""
-    return {**doc, "id_number": doc.get("id_number_masked")}
+    return {**doc, "id_number": masked_id_number(doc)}
 
 
 def filled_fields(doc: dict[str, Any]) -> list[str]:
@@ -204,7 +217,7 @@ def _changes(reg: Registry, doc: dict[str, Any], patch: ResidentPatch) -> dict[s
         gender = sent.get("gender") or (None if id_type == "id_card" else doc["gender"])
         identity = identity_doc(reg, _identity_or_422(reg, id_type, number, birth, gender))
         if identity["id_number_hash"] == doc["id_number_hash"]:
-            identity.pop("id_number_enc")  # same number: keep the stored ciphertext
+            identity = {k: v for k, v in identity.items() if k not in KEPT_FOR_SAME_NUMBER}
         changes.update(identity)
     changes = {k: v for k, v in changes.items() if doc.get(k) != v}
     if changes.keys() & {"disability", "special_care"}:  # the dated history follows, from today
