@@ -1,6 +1,7 @@
 """Inspect and replay the dead letters of one service: `linli.deadletter.<service>.<durable>` in DEADLETTER."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Mapping
 from urllib.parse import unquote
@@ -138,7 +139,7 @@ def _bus(runtime: Any) -> Bus:
 def _after(cursor: str | None) -> int:
     if not cursor:
         return 0
-    if not cursor.isdigit() or int(cursor) > _SEQ_MAX:
+    if not re.fullmatch(r"[0-9]{1,20}", cursor) or int(cursor) > _SEQ_MAX:  # str.isdigit() takes "²", int() does not
         raise Problem(400, "cursor.invalid", "the cursor is not one this API returned")
     return int(cursor)
 

@@ -21,17 +21,56 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = None
 
 
-def encode_cursor(after: Any) -> str:
-    return base64.urlsafe_b64encode(json.dumps(after, ensure_ascii=False).encode()).decode()
+# A cursor is base64 of the JSON this API wrote: a keyset position (an `_id` string) or, for a ranked
+# search, `{"offset": n}`. Anything else decoded from one would be a query operator or a crash.
+_CURSOR_MAX_CHARS = 512
+_ID_MAX_CHARS = 200
 
 
-def decode_cursor(cursor: str | None) -> Any:
+def encode_cursor(after: str) -> str:
+    return _encode(after)
+
+
+def decode_cursor(cursor: str | None) -> str | None:
+    """The `_id` the previous page ended at; 400 for anything else, e.g. `{"$ne": null}` smuggled in."""
     if not cursor:
         return None
+    after = _decode(cursor)
+    if type(after) is not str or not 0 < len(after) <= _ID_MAX_CHARS:
+        raise _not_ours()
+    return after
+
+
+def encode_offset(offset: int) -> str:
+    return _encode({"offset": offset})
+
+
+def decode_offset(cursor: str | None, maximum: int) -> int:
+    """The position in a ranking the previous page ended at, between 0 and `maximum`."""
+    if not cursor:
+        return 0
+    after = _decode(cursor)
+    offset = after.get("offset") if type(after) is dict and after.keys() == {"offset"} else None
+    if type(offset) is not int or not 0 <= offset <= maximum:
+        raise _not_ours()
+    return offset
+
+
+def _encode(value: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value, ensure_ascii=False).encode()).decode()
+
+
+def _decode(cursor: str) -> Any:
+    if len(cursor) > _CURSOR_MAX_CHARS or not cursor.isascii():
+        raise _not_ours()
     try:
-        return json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except ValueError as exc:
-        raise Problem(400, "cursor.invalid", "the cursor is not one this API returned") from exc
+        return json.loads(base64.b64decode(cursor, altchars=b"-_", validate=True).decode("utf-8"))
+    except (ValueError, RecursionError) as exc:  # bad base64, padding, UTF-8 or JSON
+        raise _not_ours() from exc
+
+
+def _not_ours() -> Problem:
+    return Problem(400, "cursor.invalid", "the cursor is not one this API returned")
 
 
 async def page_by_id(collection: Any, query: dict[str, Any], limit: int, cursor: str | None,

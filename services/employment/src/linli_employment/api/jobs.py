@@ -7,6 +7,7 @@ from fastapi import APIRouter, Header, Response
 
 from linli_shared.auth import Access, CurrentPrincipal
 from linli_shared.etag import etag, parse_if_match
+from linli_shared.orgs import OrgCode
 from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, page_by_id
 
 from linli_employment.api.deps import EmploymentDep, out
@@ -36,7 +37,7 @@ async def post_job(body: JobIn, ctx: EmploymentDep, principal: CurrentPrincipal,
 
 
 @router.get("/jobs", response_model=Page[JobOut])
-async def list_jobs(ctx: EmploymentDep, principal: CurrentPrincipal, community: str | None = None,
+async def list_jobs(ctx: EmploymentDep, principal: CurrentPrincipal, community: OrgCode | None = None,
                     status: JobStatus | None = None, category: JobCategory | None = None,
                     limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[JobOut]:
     """Postings within the caller's scope (officers included: postings are not personal data)."""

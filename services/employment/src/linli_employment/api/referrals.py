@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from linli_shared.auth import CurrentPrincipal
+from linli_shared.orgs import OrgCode
 
 from linli_employment.api.deps import EmploymentDep, out
 from linli_employment.api.schemas import CompletionIn, EnrollmentIn, OutcomeIn, ReferralIn, ReferralOut, TrainingIn
@@ -41,7 +42,7 @@ async def complete(enrollment_id: str, body: CompletionIn, ctx: EmploymentDep, p
 
 
 @router.get("/orgs/{code}/employment-statistics")
-async def employment_statistics(code: str, ctx: EmploymentDep, principal: CurrentPrincipal,
+async def employment_statistics(code: OrgCode, ctx: EmploymentDep, principal: CurrentPrincipal,
                                 since: Annotated[date, Query(alias="from")],
                                 until: Annotated[date, Query(alias="to")]) -> dict:
     return await statistics.employment_statistics(ctx, principal, code, since, until)

@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from linli_shared.orgs import CommunityCode, OrgCode
+
 from linli_employment.domain.matching import Requirement
 from linli_employment.domain.vocabulary import CertificateStatus, Cohort, Hours, JobCategory, ReferralOutcome
 
@@ -73,7 +75,7 @@ class SeekerOut(BaseModel):
 class EmployerIn(Strict):
     name: Name
     kind: Literal["business", "household"]
-    community_code: Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
+    community_code: CommunityCode
     contact_name: Name | None = None
     phone: Phone | None = None
     address: Annotated[str, StringConstraints(max_length=200)] | None = None
@@ -170,7 +172,7 @@ class ReferralOut(BaseModel):
 
 
 class TrainingIn(Strict):
-    org_code: Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3}(\d{3})?)?$")]
+    org_code: OrgCode
     name: Name
     kind: Tag  # the seeds' 12 kinds: 美发, 电脑录入, 计算机操作, 电工, 水暖 …
     starts_on: date

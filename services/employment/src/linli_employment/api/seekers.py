@@ -7,6 +7,7 @@ from fastapi import APIRouter, Header, Response
 
 from linli_shared.auth import Access, CurrentPrincipal
 from linli_shared.etag import etag, parse_if_match
+from linli_shared.orgs import OrgCode
 from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, page_by_id
 
 from linli_employment.api.deps import EmploymentDep, out
@@ -26,9 +27,9 @@ def seeker_out(doc: dict, response: Response | None = None) -> SeekerOut:
 
 
 @router.get("/communities/{code}/job-seekers", response_model=Page[SeekerOut])
-async def list_seekers(code: str, ctx: EmploymentDep, principal: CurrentPrincipal, status: SeekerStatus | None = None,
-                       priority_group: PriorityGroup | None = None, limit: Limit = DEFAULT_LIMIT,
-                       cursor: Cursor = None) -> Page[SeekerOut]:
+async def list_seekers(code: OrgCode, ctx: EmploymentDep, principal: CurrentPrincipal,
+                       status: SeekerStatus | None = None, priority_group: PriorityGroup | None = None,
+                       limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[SeekerOut]:
     principal.authorize(code, Access.READ)
     query = {"community_code": code, **({"status": status} if status else {}),
              **({"priority_groups": priority_group} if priority_group else {})}
@@ -37,7 +38,7 @@ async def list_seekers(code: str, ctx: EmploymentDep, principal: CurrentPrincipa
 
 
 @router.post("/communities/{code}/job-seekers", response_model=SeekerOut)
-async def register_intentions(code: str, body: SeekerIn, ctx: EmploymentDep, principal: CurrentPrincipal,
+async def register_intentions(code: OrgCode, body: SeekerIn, ctx: EmploymentDep, principal: CurrentPrincipal,
                               response: Response) -> SeekerOut:
     return seeker_out(await seekers.register_intentions(ctx, principal, code, body), response)
 

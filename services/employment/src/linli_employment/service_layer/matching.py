@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from linli_shared.auth import Access, Principal
+from linli_shared.orgs import prefix_regex
 
 from linli_employment.domain.matching import Match, Posting, rank_postings, rank_seekers
 from linli_employment.service_layer import jobs, seekers
@@ -27,6 +28,6 @@ async def for_job(ctx: Employment, principal: Principal, job_id: str, limit: int
 
 async def for_seeker(ctx: Employment, principal: Principal, seeker_id: str, limit: int) -> list[Match]:
     seeker = await seekers.load(ctx, principal, seeker_id, Access.READ)
-    open_jobs = await ctx.db[JOBS].find({"community_code": {"$regex": f"^{district_of(seeker['community_code'])}"},
+    open_jobs = await ctx.db[JOBS].find({"community_code": prefix_regex(district_of(seeker['community_code'])),
                                          "status": "open"}).to_list()
     return rank_postings(profile(seeker), (posting(j) for j in open_jobs), ctx.clock.today(), limit)

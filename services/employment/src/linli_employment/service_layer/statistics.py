@@ -7,6 +7,7 @@ from typing import Any
 
 from linli_shared.auth import Access, Principal
 from linli_shared.errors import invalid
+from linli_shared.orgs import prefix_regex
 
 from linli_employment.service_layer.context import Employment
 from linli_employment.storage.indexes import ENROLLMENTS, PLACEMENTS, REFERRALS, SEEKERS
@@ -20,7 +21,7 @@ async def employment_statistics(ctx: Employment, principal: Principal, org: str,
     principal.authorize(org, Access.AGGREGATE)
     if since > until:
         raise invalid("statistics.range.inverted", f"from {since} is after to {until}", ["query", "from"])
-    scope = {"community_code": {"$regex": f"^{org}"}}
+    scope = {"community_code": prefix_regex(org)}
     window = {"$gte": since.isoformat(), "$lte": until.isoformat()}
     seekers = await ctx.db[SEEKERS].find({**scope, "status": {"$in": list(ON_LIST)}}, {"priority_groups": 1}).to_list()
     referrals = await ctx.db[REFERRALS].find({**scope, "referred_on": window}, {"priority_groups": 1}).to_list()

@@ -13,6 +13,7 @@ from typing import Any
 
 from linli_shared.changelog import KeptScopes
 from linli_shared.events import CloudEvent
+from linli_shared.orgs import prefix_regex
 
 from linli_employment.domain.matching import SeekerProfile
 from linli_employment.events import SeekerRegistered, SeekerUpdated
@@ -60,7 +61,7 @@ class KeptSeekers(KeptScopes[DistrictSeekers]):
         super().__init__(SEEKER_LOG, kept)
 
     async def read_all(self, db: Any, district: str, version: int) -> DistrictSeekers:
-        docs = await db[SEEKERS].find({"community_code": {"$regex": f"^{district}"}, "status": {"$in": list(ON_LIST)}},
+        docs = await db[SEEKERS].find({"community_code": prefix_regex(district), "status": {"$in": list(ON_LIST)}},
                                       PROFILE_FIELDS).to_list()
         return DistrictSeekers(version, {doc["_id"]: profile(doc) for doc in docs})
 

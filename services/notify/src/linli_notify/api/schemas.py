@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 
+from linli_shared.orgs import OrgCode
+
 from linli_notify.catalog import SUBSCRIBABLE
 from linli_notify.domain.quiet import parse_hhmm
 from linli_notify.domain.rules import CHANNELS, RULES, RuleOverride
@@ -83,7 +85,7 @@ class TemplateOut(BaseModel):
 
 
 class WebhookIn(Strict):
-    org_code: Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3}(\d{3})?)?$")]
+    org_code: OrgCode
     url: str
     event_types: Annotated[list[str], Field(min_length=1)]
     secret: Annotated[str, StringConstraints(min_length=16, max_length=200)] | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from linli_shared.auth import CurrentPrincipal
+from linli_shared.orgs import OrgCode
 
 from linli_notify.api.deps import NotifyDep
 from linli_notify.api.schemas import CommunitySettingsIn, PreferencesIn, PreferencesOut, TemplateIn, TemplateOut
@@ -34,11 +35,11 @@ async def put_preferences(recipient_id: str, body: PreferencesIn, ctx: NotifyDep
 
 
 @router.get("/communities/{code}/notify-settings")
-async def get_community_settings(code: str, ctx: NotifyDep, principal: CurrentPrincipal) -> dict:
+async def get_community_settings(code: OrgCode, ctx: NotifyDep, principal: CurrentPrincipal) -> dict:
     return await manage.get_community_settings(ctx, principal, code)
 
 
 @router.put("/communities/{code}/notify-settings")
-async def put_community_settings(code: str, body: CommunitySettingsIn, ctx: NotifyDep,
+async def put_community_settings(code: OrgCode, body: CommunitySettingsIn, ctx: NotifyDep,
                                  principal: CurrentPrincipal) -> dict:
     return await manage.put_community_settings(ctx, principal, code, body)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from linli_shared.auth import CurrentPrincipal
+from linli_shared.orgs import OrgCode
 from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 
 from linli_registry.api.deps import RegistryDep
@@ -19,7 +20,7 @@ router = APIRouter(prefix="/v1", tags=["audit"])
 @router.get("/audit-trail", response_model=Page[AuditEntry])
 async def get_audit_trail(
     reg: RegistryDep, principal: CurrentPrincipal,
-    community: Annotated[str | None, Query(description="an org code: its communities' entries")] = None,
+    community: Annotated[OrgCode | None, Query(description="an org code: its communities' entries")] = None,
     resident_id: str | None = None,
     actor: Annotated[str | None, Query(description="the staff member (token subject)")] = None,
     action: Action | None = None,

@@ -6,6 +6,7 @@ from datetime import date
 from fastapi import APIRouter
 
 from linli_shared.auth import Access, CurrentPrincipal
+from linli_shared.orgs import OrgCode
 
 from linli_registry.api.deps import RegistryDep
 from linli_registry.api.schemas import HouseholdIn, HouseholdOut, LowIncomeIn, LowIncomePeriodOut
@@ -24,7 +25,8 @@ def household_out(doc: dict) -> HouseholdOut:
 
 
 @router.post("/communities/{code}/households", response_model=HouseholdOut, status_code=201)
-async def post_household(code: str, body: HouseholdIn, reg: RegistryDep, principal: CurrentPrincipal) -> HouseholdOut:
+async def post_household(code: OrgCode, body: HouseholdIn, reg: RegistryDep,
+                         principal: CurrentPrincipal) -> HouseholdOut:
     return household_out(await households.register_household(reg, principal, code, body))
 
 

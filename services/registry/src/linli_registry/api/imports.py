@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from linli_shared.auth import CurrentPrincipal
 from linli_shared.body_limit import allow_body
 from linli_shared.errors import Problem
+from linli_shared.orgs import OrgCode
 
 from linli_registry.api.deps import RegistryDep
 from linli_registry.service_layer import imports
@@ -105,7 +106,7 @@ async def _receive(request: Request, path: Path, limit: int) -> str:
                  "text/csv": {"schema": {"type": "string", "format": "binary"}},
                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                      "schema": {"type": "string", "format": "binary"}}}}})
-async def post_import(code: str, request: Request, reg: RegistryDep, principal: CurrentPrincipal,
+async def post_import(code: OrgCode, request: Request, reg: RegistryDep, principal: CurrentPrincipal,
                       response: Response) -> ImportOut:
     await imports.may_import(reg, principal, code)  # before a byte of the body is read or written anywhere
     runner: imports.ImportRunner = request.app.state.import_runner
@@ -119,7 +120,7 @@ async def post_import(code: str, request: Request, reg: RegistryDep, principal: 
 
 
 @router.get("/communities/{code}/imports", response_model=list[ImportOut])
-async def list_imports(code: str, reg: RegistryDep, principal: CurrentPrincipal,
+async def list_imports(code: OrgCode, reg: RegistryDep, principal: CurrentPrincipal,
                        limit: Annotated[int, Query(ge=1, le=200)] = 20) -> list[ImportOut]:
     """The community's latest imports, newest first (counts only: errors are on each import)."""
     return [_out(job) for job in await imports.recent_imports(reg, principal, code, limit)]

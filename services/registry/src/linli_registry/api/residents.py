@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, Query, Response
 from linli_shared.auth import Access, CurrentPrincipal, Principal
 from linli_shared.domain.ages import age_on
 from linli_shared.etag import etag, parse_if_match
+from linli_shared.orgs import OrgCode
 from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from linli_shared.privacy import mask_phone
 
@@ -41,7 +42,7 @@ async def _full(reg: Registry, principal: Principal, doc: dict, response: Respon
 
 
 @router.post("/communities/{code}/residents", response_model=ResidentOut, status_code=201)
-async def post_resident(code: str, body: ResidentIn, reg: RegistryDep, principal: CurrentPrincipal,
+async def post_resident(code: OrgCode, body: ResidentIn, reg: RegistryDep, principal: CurrentPrincipal,
                         response: Response) -> ResidentOut:
     doc = await residents.register_resident(reg, principal, code, body)
     response.headers["Location"] = f"/v1/residents/{doc['_id']}"
@@ -72,7 +73,7 @@ async def post_life_event(resident_id: str, body: LifeEventIn, reg: RegistryDep,
 
 @router.get("/communities/{code}/residents", response_model=Page[ResidentOut])
 async def list_residents(
-    code: str, reg: RegistryDep, principal: CurrentPrincipal,
+    code: OrgCode, reg: RegistryDep, principal: CurrentPrincipal,
     group: Annotated[list[str], Query(description="derived groups, all must hold, e.g. elderly_80")] = [],  # noqa: B006
     status: ResidentStatus | None = None,
     q: Annotated[str | None, Query(min_length=1, max_length=50)] = None,

@@ -24,7 +24,7 @@ from linli_registry.events import Address, LifeEventKind
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9\- ]{4,19}$")]
-Ethnicity = Annotated[str, StringConstraints(pattern=r"^\d{2}$")]  # GB/T 3304, 01 = 汉族
+Ethnicity = Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")]  # GB/T 3304, 01 = 汉族
 
 
 class Strict(BaseModel):

@@ -7,7 +7,7 @@ from typing import Literal
 
 OrgLevel = Literal["district", "street", "community", "grid"]
 _LEVELS: dict[int, OrgLevel] = {6: "district", 9: "street", 12: "community"}
-_GRID = re.compile(r"^(\d{12})-(\d{1,3})$")
+_GRID = re.compile(r"([0-9]{12})-([0-9]{1,3})")  # fullmatch; ASCII digits only
 
 
 class OrgCodeError(ValueError):
@@ -27,7 +27,7 @@ class OrgCode:
 
 
 def parse_org_code(code: str) -> OrgCode:
-    grid = _GRID.match(code)
+    grid = _GRID.fullmatch(code)
     if grid:
         return OrgCode(code, "grid", grid.group(1))
     if not code.isdigit() or len(code) not in _LEVELS or not code.isascii():
@@ -38,5 +38,5 @@ def parse_org_code(code: str) -> OrgCode:
 
 
 def is_grid_of(grid: str, community: str) -> bool:
-    match = _GRID.match(grid)
+    match = _GRID.fullmatch(grid)
     return bool(match) and match.group(1) == community

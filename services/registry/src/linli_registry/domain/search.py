@@ -23,7 +23,7 @@ _DASHED = re.compile(r"(?P<estate>[^0-9]*?)(?P<building>[0-9]+)-(?P<unit>[0-9]+)
 
 def phone_tail_pattern(tail: str) -> str:
     """A regex for a phone stored as typed, ending in these digits with any spaces or hyphens between them."""
-    return "[- ]*".join(tail) + "$"
+    return "[- ]*".join(map(re.escape, tail)) + "$"
 
 
 @dataclass(frozen=True)

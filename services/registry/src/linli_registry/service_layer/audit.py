@@ -7,6 +7,7 @@ from typing import Any
 
 from linli_shared.auth import Access, Principal
 from linli_shared.errors import forbidden
+from linli_shared.orgs import prefix_regex
 from linli_shared.outbox import Tx
 
 from linli_registry.domain.audit import Action, AuditEntry, as_shown, changes_between, new_entry
@@ -54,7 +55,7 @@ async def query(reg: Registry, principal: Principal, *, community: str | None, r
         raise forbidden(f"roles {sorted(principal.roles)} may not read the audit trail", "auth.role")
     clauses: list[dict[str, Any]] = [principal.scope_filter()]
     if community:
-        clauses.append({"community_code": {"$regex": f"^{community}"}})
+        clauses.append({"community_code": prefix_regex(community)})
     for field, value in (("resident_ids", resident_id), ("actor", actor), ("action", action)):
         if value:
             clauses.append({field: value})

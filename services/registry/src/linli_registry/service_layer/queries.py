@@ -8,6 +8,7 @@ from linli_shared.auth import Access, Principal
 from linli_shared.domain.groups import GROUPS, group_counts
 from linli_shared.errors import invalid, not_found
 from linli_shared.logging import get_logger
+from linli_shared.orgs import prefix_regex
 from linli_shared.pagination import page_by_id, page_of_known_ids
 
 from linli_registry.service_layer import search
@@ -48,7 +49,7 @@ async def statistics(reg: Registry, principal: Principal, code: str, as_of: date
 async def _community_counts(reg: Registry, prefix: str, as_of: date) -> dict[str, dict[str, int]]:
     """Each community computed on its own (index-served equality) and cached."""
     codes = [o["_id"] for o in await reg.db[ORGS].find(
-        {"_id": {"$regex": f"^{prefix}"}, "level": "community"}, {"_id": 1}).to_list()]
+        {"_id": prefix_regex(prefix), "level": "community"}, {"_id": 1}).to_list()]
     return await reg.statistics.counts(reg.db, codes, as_of, lambda code: _compute_counts(reg, code, as_of))
 
 

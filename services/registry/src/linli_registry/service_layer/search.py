@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from linli_shared.errors import Problem, invalid
-from linli_shared.pagination import decode_cursor, encode_cursor
+from linli_shared.orgs import prefix_regex
+from linli_shared.pagination import decode_offset, encode_offset
 
 from linli_registry.domain.search import AddressQuery, SearchQuery, parse_search, phone_tail_pattern, rank
 from linli_registry.service_layer.context import Registry
@@ -35,7 +35,7 @@ async def search_residents(reg: Registry, community: str, q: str, base: dict[str
     found = {doc["_id"]: doc for doc in await reg.db[RESIDENTS].find(
         {"community_code": community, "_id": {"$in": ids}}).to_list()} if ids else {}
     more = len(ranked) > offset + limit
-    return [found[i] for i in ids if i in found], encode_cursor({"offset": offset + limit}) if more else None
+    return [found[i] for i in ids if i in found], encode_offset(offset + limit) if more else None
 
 
 def _candidate_filter(query: SearchQuery, addresses: dict[str, dict]) -> dict[str, Any]:
@@ -43,7 +43,7 @@ def _candidate_filter(query: SearchQuery, addresses: dict[str, dict]) -> dict[st
     if query.kind == "address":
         return {"household_id": {"$in": sorted(addresses)}}
     if query.kind == "pinyin":
-        prefix = {"$regex": f"^{query.text}"}  # letters only, nothing to escape
+        prefix = prefix_regex(query.text)
         return {"$or": [{"name_initials": prefix}, {"name_pinyin": prefix}]}
     if query.kind == "number":
         # Anchored at the end: no index serves it, but community_code bounds the scan (residents are written
@@ -68,13 +68,4 @@ async def _households(reg: Registry, community: str, address: AddressQuery) -> d
 
 def _offset(cursor: str | None) -> int:
     """Search pages by position in the ranking, so its cursor is an offset, not a keyset."""
-    if not cursor:
-        return 0
-    try:
-        after = decode_cursor(cursor)
-    except Problem:
-        after = None
-    offset = after.get("offset") if isinstance(after, dict) else None
-    if type(offset) is not int or not 0 <= offset <= CANDIDATE_CAP:
-        raise invalid("pagination.cursor.invalid", "the cursor is not one this search returned", ["query", "cursor"])
-    return offset
+    return decode_offset(cursor, CANDIDATE_CAP)

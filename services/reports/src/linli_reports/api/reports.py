@@ -7,6 +7,7 @@ from fastapi import APIRouter, Header, Response
 
 from linli_shared.auth import Access, CurrentPrincipal
 from linli_shared.etag import etag, parse_if_match
+from linli_shared.orgs import OrgCode, prefix_regex
 from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, page_by_id
 
 from linli_reports.api.deps import ReportsDep, out
@@ -54,13 +55,13 @@ async def rollup(run_id: str, ctx: ReportsDep, principal: CurrentPrincipal) -> R
 
 
 @router.get("/orgs/{code}/reports", response_model=Page[ReportSummary])
-async def list_reports(code: str, ctx: ReportsDep, principal: CurrentPrincipal,
+async def list_reports(code: OrgCode, ctx: ReportsDep, principal: CurrentPrincipal,
                        status: Literal["draft", "submitted", "returned", "accepted"] | None = None,
                        run_id: str | None = None, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
                        ) -> Page[ReportSummary]:
     """What a street sees: its communities' reports, e.g. ?status=submitted for what waits for review."""
     principal.authorize(code, Access.AGGREGATE)
-    query = {"community_code": {"$regex": f"^{code}"}, **({"status": status} if status else {}),
+    query = {"community_code": prefix_regex(code), **({"status": status} if status else {}),
              **({"run_id": run_id} if run_id else {})}
     docs, next_cursor = await page_by_id(ctx.db[REPORTS], query, limit, cursor,
                                          {k: 1 for k in ReportSummary.model_fields if k != "id"})

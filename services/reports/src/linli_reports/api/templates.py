@@ -7,6 +7,7 @@ from fastapi import APIRouter, Header, Response
 
 from linli_shared.auth import CurrentPrincipal
 from linli_shared.etag import etag, parse_if_match
+from linli_shared.orgs import OrgCode
 
 from linli_reports.api.deps import ReportsDep
 from linli_reports.api.schemas import TemplateOut
@@ -21,7 +22,7 @@ def _out(doc: dict) -> TemplateOut:
 
 
 @router.put("/orgs/{code}/report-templates/{key}", response_model=TemplateOut)
-async def save_template(code: str, key: str, body: TemplateIn, ctx: ReportsDep, principal: CurrentPrincipal,
+async def save_template(code: OrgCode, key: str, body: TemplateIn, ctx: ReportsDep, principal: CurrentPrincipal,
                         response: Response, if_match: Annotated[str | None, Header()] = None) -> TemplateOut:
     expected = parse_if_match(if_match) if if_match is not None else None
     saved = await templates.save_template(ctx, principal, code, key, body, expected)
@@ -30,5 +31,5 @@ async def save_template(code: str, key: str, body: TemplateIn, ctx: ReportsDep, 
 
 
 @router.get("/orgs/{code}/report-templates", response_model=list[TemplateOut])
-async def list_templates(code: str, ctx: ReportsDep, principal: CurrentPrincipal) -> list[TemplateOut]:
+async def list_templates(code: OrgCode, ctx: ReportsDep, principal: CurrentPrincipal) -> list[TemplateOut]:
     return [_out(d) for d in await templates.list_templates(ctx, principal, code)]

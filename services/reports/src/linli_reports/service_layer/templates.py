@@ -6,6 +6,7 @@ from typing import Any
 
 from linli_shared.auth import Access, Principal
 from linli_shared.errors import Problem, conflict, invalid, not_found
+from linli_shared.orgs import prefix_regex
 from linli_shared.outbox import Tx
 
 from linli_reports.domain.indicators import Template, TemplateError, TemplateIn, validate_template
@@ -52,7 +53,7 @@ async def list_templates(ctx: Reports, principal: Principal, org: str) -> list[d
     """Templates owned by the org, by the orgs above it (they apply to it), and by the orgs beneath it."""
     principal.authorize(org, Access.AGGREGATE)
     owners = [org[:n] for n in OWNER_LEVELS if n < len(org)]
-    query = {"$or": [{"org_code": {"$in": owners}}, {"org_code": {"$regex": f"^{org}"}}]}
+    query = {"$or": [{"org_code": {"$in": owners}}, {"org_code": prefix_regex(org)}]}
     return await ctx.db[TEMPLATES].find(query).sort("_id", 1).to_list()
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from linli_shared.orgs import prefix_regex
+
 from linli_reports.domain.compute import CommunityFacts
 from linli_reports.storage.indexes import HOUSEHOLDS, ORGS, PLACEMENTS, REFERRALS, RESIDENTS, VISITS, WATERMARKS
 
@@ -24,8 +26,8 @@ async def community_facts(db: Any, community: str, start: date, end: date) -> Co
 
 async def communities_under(db: Any, org: str) -> list[str]:
     """Communities the registry has told us about (its org tree), plus any we hold residents of."""
-    known = {o["_id"] for o in await db[ORGS].find({"level": "community", "_id": {"$regex": f"^{org}"}}).to_list()}
-    known |= {c for c in await db[RESIDENTS].distinct("community_code", {"community_code": {"$regex": f"^{org}"}})}
+    known = {o["_id"] for o in await db[ORGS].find({"level": "community", "_id": prefix_regex(org)}).to_list()}
+    known |= {c for c in await db[RESIDENTS].distinct("community_code", {"community_code": prefix_regex(org)})}
     return sorted(known)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from linli_shared.auth import CurrentPrincipal
+from linli_shared.orgs import OrgCode
 
 from linli_visits.api.deps import VisitsDep, out
 from linli_visits.api.schemas import CampaignIn, CampaignOut, PairingIn, PairingOut
@@ -13,7 +14,7 @@ router = APIRouter(prefix="/v1", tags=["campaigns"])
 
 
 @router.post("/communities/{code}/campaigns", response_model=CampaignOut, status_code=201)
-async def start_campaign(code: str, body: CampaignIn, ctx: VisitsDep, principal: CurrentPrincipal) -> CampaignOut:
+async def start_campaign(code: OrgCode, body: CampaignIn, ctx: VisitsDep, principal: CurrentPrincipal) -> CampaignOut:
     return CampaignOut(**out(await campaigns.start(ctx, principal, code, body)))
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from linli_shared.auth import CurrentPrincipal
+from linli_shared.orgs import OrgCode
 
 from linli_visits.api.deps import VisitsDep
 from linli_visits.domain.policy import VisitPolicy
@@ -16,17 +17,17 @@ router = APIRouter(prefix="/v1", tags=["policy"])
 
 
 @router.get("/communities/{code}/visit-policy", response_model=VisitPolicy)
-async def get_policy(code: str, ctx: VisitsDep, principal: CurrentPrincipal) -> VisitPolicy:
+async def get_policy(code: OrgCode, ctx: VisitsDep, principal: CurrentPrincipal) -> VisitPolicy:
     return await policy.read(ctx, principal, code)
 
 
 @router.put("/communities/{code}/visit-policy", response_model=VisitPolicy)
-async def put_policy(code: str, body: VisitPolicy, ctx: VisitsDep, principal: CurrentPrincipal) -> VisitPolicy:
+async def put_policy(code: OrgCode, body: VisitPolicy, ctx: VisitsDep, principal: CurrentPrincipal) -> VisitPolicy:
     return await policy.replace(ctx, principal, code, body)
 
 
 @router.get("/orgs/{code}/visit-statistics")
-async def get_statistics(code: str, ctx: VisitsDep, principal: CurrentPrincipal,
+async def get_statistics(code: OrgCode, ctx: VisitsDep, principal: CurrentPrincipal,
                          since: Annotated[date, Query(alias="from")],
                          until: Annotated[date, Query(alias="to")]) -> dict:
     return await statistics.visit_statistics(ctx, principal, code, since, until)

@@ -6,6 +6,7 @@ from typing import Literal
 from fastapi import APIRouter
 
 from linli_shared.auth import Access, CurrentPrincipal
+from linli_shared.orgs import OrgCode
 from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, page_by_id
 
 from linli_visits.api.deps import VisitsDep, out
@@ -19,7 +20,7 @@ Status = Literal["open", "overdue", "completed", "cancelled"]
 
 
 @router.get("/communities/{code}/visit-tasks", response_model=Page[TaskOut])
-async def list_tasks(code: str, ctx: VisitsDep, principal: CurrentPrincipal, status: Status | None = None,
+async def list_tasks(code: OrgCode, ctx: VisitsDep, principal: CurrentPrincipal, status: Status | None = None,
                      reason: Reason | None = None, resident_id: str | None = None, assignee: str | None = None,
                      limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[TaskOut]:
     principal.authorize(code, Access.READ)

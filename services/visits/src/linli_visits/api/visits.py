@@ -6,6 +6,7 @@ from typing import Literal
 from fastapi import APIRouter
 
 from linli_shared.auth import Access, CurrentPrincipal
+from linli_shared.orgs import OrgCode
 from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, page_by_id
 
 from linli_visits.api.deps import VisitsDep, out
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/v1", tags=["visits"])
 
 
 @router.post("/communities/{code}/visits", response_model=VisitOut, status_code=201)
-async def record_visit(code: str, body: VisitIn, ctx: VisitsDep, principal: CurrentPrincipal) -> VisitOut:
+async def record_visit(code: OrgCode, body: VisitIn, ctx: VisitsDep, principal: CurrentPrincipal) -> VisitOut:
     return VisitOut(**out(await visits.record_visit(ctx, principal, code, body)))
 
 
@@ -27,7 +28,7 @@ async def visit_history(resident_id: str, ctx: VisitsDep, principal: CurrentPrin
 
 
 @router.get("/communities/{code}/needs", response_model=Page[NeedOut])
-async def list_needs(code: str, ctx: VisitsDep, principal: CurrentPrincipal,
+async def list_needs(code: OrgCode, ctx: VisitsDep, principal: CurrentPrincipal,
                      status: Literal["open", "resolved"] | None = None, urgent: bool | None = None,
                      limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[NeedOut]:
     principal.authorize(code, Access.READ)
