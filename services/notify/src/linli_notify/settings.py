@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 
-from linli_shared.settings import ServiceSettings
+from linli_shared.settings import Secret, ServiceSettings
 
 
 def _env(name: str) -> AliasChoices:
@@ -55,10 +55,14 @@ class NotifySettings(ServiceSettings):
     def _sink_and_gateway(self) -> NotifySettings:
         if self.dev_sink is None:
             self.dev_sink = self.environment != "production"
-        live_gateway = self.environment == "production" and not self.dev_sink and self.sms_primary_url
-        if live_gateway and len(self.sms_api_key.get_secret_value()) < 16:
-            raise ValueError("LINLI_NOTIFY_SMS_API_KEY must be set to the gateway's real key in production")
         return self
+
+    def production_secrets(self) -> list[Secret]:
+        """The gateway key is required when SMS really leaves (no dev sink, a gateway set); both checked when set."""
+        live_gateway = self.dev_sink is not True and bool(self.sms_primary_url)  # unset dev_sink: off in production
+        return [*super().production_secrets(),
+                Secret("LINLI_NOTIFY_SMS_API_KEY", self.sms_api_key, required=live_gateway),
+                Secret("LINLI_NOTIFY_SMTP_PASSWORD", self.smtp_password, required=False)]
 
     @property
     def rates(self) -> dict[str, float]:
