@@ -15,7 +15,8 @@ PROBLEM_JSON = "application/problem+json"
 _TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
            405: "Method Not Allowed", 409: "Conflict", 412: "Precondition Failed",
            413: "Content Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Content",
-           428: "Precondition Required", 500: "Internal Server Error", 503: "Service Unavailable"}
+           428: "Precondition Required", 429: "Too Many Requests", 500: "Internal Server Error",
+           503: "Service Unavailable"}
 
 log = get_logger()
 

@@ -20,3 +20,6 @@ class RegistrySettings(ServiceSettings):
     statistics_warm_interval_seconds: float = Field(
         600.0, ge=0, description="how often today's statistics are counted for communities whose data changed, so "
                                  "the first page of a day is warm; 0 never")
+    # Each search by the last four of an ID number tells a caller whose number ends so: bounded per caller.
+    id_tail_searches_per_hour: int = Field(30, ge=1, description="searches by ID tail per caller and clock hour "
+                                                                  "without pii:read")

@@ -18,6 +18,7 @@ from linli_shared.privacy import mask_id_number, mask_phone
 Action = Literal[
     "pii.read",  # an unmasked ID number or phone was shown
     "resident.registered", "resident.changed", "resident.life_event",
+    "resident.searched_by_id_tail",  # by a caller without pii:read: how many it matched, never the tail
     "household.registered", "household.changed",
     "export", "import",
 ]

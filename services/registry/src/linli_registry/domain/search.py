@@ -59,6 +59,13 @@ def parse_search(q: str) -> SearchQuery:
     return SearchQuery("name", text)
 
 
+def without_id_tail(query: SearchQuery) -> SearchQuery | None:
+    """The same search by phone tail only, or None when the text can only be an ID tail (it ends in X)."""
+    if not query.phone_tail:
+        return None
+    return SearchQuery("number", query.text, phone_tail=query.phone_tail)
+
+
 def _parse_address(text: str) -> AddressQuery | None:
     match = _DASHED.fullmatch(text) or _MARKED.fullmatch(text)
     if match is None:

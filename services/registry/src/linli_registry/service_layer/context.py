@@ -28,6 +28,7 @@ class Registry:
     facts: KeptFacts = field(default_factory=KeptFacts)  # recently used communities' residents, for the rules
     memberships: VersionedCache = field(default_factory=VersionedCache)  # a community's groups, as of a day
     statistics: StatisticsCache = field(default_factory=StatisticsCache)  # per community, stored and in flight
+    id_tail_searches_per_hour: int = 30  # per caller without pii:read (each one can reveal whose tail it is)
 
     def today(self) -> date:
         return self.clock.today()

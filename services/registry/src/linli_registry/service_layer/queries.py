@@ -24,7 +24,8 @@ async def list_residents(reg: Registry, principal: Principal, community: str, f:
     principal.authorize(community, Access.READ)
     await existing_community(reg.db, community)
     if q and q.strip():  # ranked by relevance, so paged by offset rather than by _id
-        return await search.search_residents(reg, community, q, await query_for(reg, community, f), limit, cursor)
+        return await search.search_residents(reg, principal, community, q, await query_for(reg, community, f),
+                                             limit, cursor)
     query, ids = await base_query(reg, community, f), await group_ids(reg, community, f)
     if ids is None:
         return await page_by_id(reg.db[RESIDENTS], query, limit, cursor)

@@ -4,10 +4,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from linli_shared.auth import Principal
 from linli_shared.orgs import prefix_regex
 from linli_shared.pagination import decode_offset, encode_offset
 
 from linli_registry.domain.search import AddressQuery, SearchQuery, parse_search, phone_tail_pattern, rank
+from linli_registry.service_layer import id_tails
 from linli_registry.service_layer.context import Registry
 from linli_registry.storage.indexes import HOUSEHOLDS, RESIDENTS
 
@@ -19,11 +21,11 @@ RANK_FIELDS = {"name": 1, "name_pinyin": 1, "name_initials": 1, "id_tail": 1, "p
                "status": 1}
 
 
-async def search_residents(reg: Registry, community: str, q: str, base: dict[str, Any], limit: int,
-                           cursor: str | None) -> tuple[list[dict], str | None]:
+async def search_residents(reg: Registry, principal: Principal, community: str, q: str, base: dict[str, Any],
+                           limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
     """`base` holds the caller's other filters (status, household, group); the community scope is always added."""
     offset = _offset(cursor)
-    query = parse_search(q)
+    query = await id_tails.within_allowance(reg, principal, community, parse_search(q))
     addresses = await _households(reg, community, query.address) if query.address else {}
     if query.address and not addresses:
         return [], None
@@ -31,6 +33,7 @@ async def search_residents(reg: Registry, community: str, q: str, base: dict[str
     candidates = await reg.db[RESIDENTS].find({"$and": clauses}, RANK_FIELDS).sort("_id", 1) \
         .limit(CANDIDATE_CAP).to_list()
     ranked = rank(candidates, query, addresses)
+    await id_tails.record(reg, principal, community, query, ranked)
     ids = [doc["_id"] for doc in ranked[offset:offset + limit]]
     found = {doc["_id"]: doc for doc in await reg.db[RESIDENTS].find(
         {"community_code": community, "_id": {"$in": ids}}).to_list()} if ids else {}

@@ -4,6 +4,7 @@ from pymongo import IndexModel
 
 from linli_registry.storage.audit import AUDIT_TRAIL
 from linli_registry.storage.community_changes import COMMUNITY_LOG
+from linli_registry.storage.id_tail_searches import INDEXES as ID_TAIL_SEARCH_INDEXES
 from linli_registry.storage.imports import IMPORT_ERRORS, IMPORT_FILES, IMPORTS
 
 ORGS, STAFF, HOUSEHOLDS, RESIDENTS, LIFE_EVENTS, ID_REGISTRATIONS = (
@@ -34,4 +35,5 @@ INDEXES = {
         IndexModel([("community_code", A), ("_id", A)], name="by_community"),
     ],
     **COMMUNITY_LOG.indexes(),
+    **ID_TAIL_SEARCH_INDEXES,
 }
