@@ -69,7 +69,7 @@ async def wire(nats_url: str, mongo_url: str, db_name: str) -> AsyncIterator[Wir
     db = client[db_name]
     bus = await Bus.connect(settings)
     await bus.ensure_stream(StreamSpec("SOURCE", ("linli.source.>",)))
-    await bus.ensure_stream(dead_letter_stream())
+    await bus.ensure_stream(dead_letter_stream(SERVICE))
     wired = Wire(settings, bus, UnitOfWork(client, db, SERVICE, Outbox(db)), db)
     try:
         yield wired

@@ -11,10 +11,12 @@ import pytest
 from prometheus_client import REGISTRY
 from structlog.testing import capture_logs
 
-from linli_shared.bus import DEAD_LETTER_STREAM, StreamSpec
-from linli_shared.consumer import InRuns, PermanentError
+from linli_shared.bus import StreamSpec, dead_letter_stream
+from linli_shared.consumer import ConsumerRunner, InRuns, PermanentError, Subscription
 from linli_shared.events import CloudEvent, EventData
 from linli_shared.tracing import new_traceparent, trace_id_of
+
+DEAD_LETTER_STREAM = dead_letter_stream("testsvc").name
 
 
 class Echoed(EventData):
@@ -52,14 +54,14 @@ async def test_every_event_is_handled_exactly_once_in_stream_order(wire, metric)
     for event in events[:5]:  # the same envelope again, past JetStream's de-duplication
         await wire.bus.js.publish(event.nats_subject, event.model_dump_json().encode(),
                                   headers={"Nats-Msg-Id": f"again-{event.id}"})
-    await wire.start("once-v1", recording(calls))
-    await eventually(lambda: metric("once-v1", "handled") + metric("once-v1", "duplicate") == 25)
+    await wire.start("testsvc-once-v1", recording(calls))
+    await eventually(lambda: metric("testsvc-once-v1", "handled") + metric("testsvc-once-v1", "duplicate") == 25)
 
     assert calls == list(range(20))
     assert await wire.count("effects") == 20
     assert await wire.count("inbox") == 20
-    assert (metric("once-v1", "handled"), metric("once-v1", "duplicate")) == (20, 5)
-    info = await wire.bus.js.consumer_info("SOURCE", "once-v1")
+    assert (metric("testsvc-once-v1", "handled"), metric("testsvc-once-v1", "duplicate")) == (20, 5)
+    info = await wire.bus.js.consumer_info("SOURCE", "testsvc-once-v1")
     assert (info.num_pending, info.num_ack_pending, info.config.filter_subjects) == (
         0, 0, ["linli.source.thing.happened.v1.>"])
 
@@ -74,11 +76,11 @@ async def test_first_deliveries_share_a_transaction_and_a_failure_splits_the_gro
 
     await wire.publish(*[wire.event(n) for n in range(10)])
     with capture_logs() as logs:
-        await wire.start("group-v1", recording(calls, once), together=5)
-        await eventually(lambda: metric("group-v1", "handled") == 10)
+        await wire.start("testsvc-group-v1", recording(calls, once), together=5)
+        await eventually(lambda: metric("testsvc-group-v1", "handled") == 10)
     assert calls == [0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]  # the failed group left nothing behind
     assert await wire.count("effects") == 10 and await wire.count("inbox") == 10
-    assert metric("group-v1", "retry") == 0  # the split is not a redelivery: 4 succeeded in its own transaction
+    assert metric("testsvc-group-v1", "retry") == 0  # the split is not a redelivery: 4 succeeded in its own transaction
     assert [entry["size"] for entry in logs if entry["event"] == "consumer.group_split"] == [5]
     assert [entry.get("group") for entry in logs if entry["event"] == "consumer.handled"] == [None] * 5 + [5] * 5
 
@@ -93,8 +95,8 @@ async def test_a_handler_in_runs_gets_a_groups_events_in_one_call_and_one_at_a_t
         await tx.db["effects"].insert_many([{"event_id": e.id, "n": e.data["n"]} for e in events], session=tx.session)
 
     await wire.publish(*[wire.event(n) for n in range(10)])
-    await wire.start("runs-v1", InRuns(handle), together=5)
-    await eventually(lambda: metric("runs-v1", "handled") == 10)
+    await wire.start("testsvc-runs-v1", InRuns(handle), together=5)
+    await eventually(lambda: metric("testsvc-runs-v1", "handled") == 10)
 
     assert runs == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9], [5], [6], [7], [8], [9]]
     assert await wire.count("effects") == 10 and await wire.count("inbox") == 10
@@ -112,12 +114,12 @@ async def test_a_failing_event_is_redelivered_with_back_off_then_handled_once(wi
 
     await wire.publish(*[wire.event(n) for n in range(5)])
     with capture_logs() as logs:
-        await wire.start("flaky-v1", recording(calls, flaky), backoff=(0.3, 0.3), together=1)
-        await eventually(lambda: metric("flaky-v1", "handled") == 5)
+        await wire.start("testsvc-flaky-v1", recording(calls, flaky), backoff=(0.3, 0.3), together=1)
+        await eventually(lambda: metric("testsvc-flaky-v1", "handled") == 5)
 
     assert calls.count(3) == 3
     assert await wire.count("effects", {"n": 3}) == 1
-    assert metric("flaky-v1", "retry") == 2
+    assert metric("testsvc-flaky-v1", "retry") == 2
     retries = [log for log in logs if log["event"] == "consumer.retry_scheduled"]
     assert [(log["attempt"], log["delay_s"], log["error"]) for log in retries] == [
         (1, 0.3, "RuntimeError: not yet (1)"), (2, 0.3, "RuntimeError: not yet (2)")]
@@ -133,24 +135,25 @@ async def test_a_poison_event_is_dead_lettered_after_max_deliver_without_blockin
 
     events = [wire.event(n) for n in range(6)]
     await wire.publish(*events)
-    await wire.start("poison-v1", recording(calls, poison), max_deliver=3, backoff=(0.1,), together=1)
-    await eventually(lambda: metric("poison-v1", "dead_lettered") == 1 and metric("poison-v1", "handled") == 5)
+    await wire.start("testsvc-poison-v1", recording(calls, poison), max_deliver=3, backoff=(0.1,), together=1)
+    await eventually(lambda: metric("testsvc-poison-v1", "dead_lettered") == 1
+                     and metric("testsvc-poison-v1", "handled") == 5)
 
     assert calls.count(2) == 3
     assert sorted(doc["n"] for doc in await wire.db["effects"].find().to_list()) == [0, 1, 3, 4, 5]
     assert await dead_letters(wire) == 1
     letter = await wire.bus.js.get_msg(DEAD_LETTER_STREAM, seq=1)
     poisoned = events[2]
-    assert letter.subject == "linli.deadletter.testsvc.poison-v1"
+    assert letter.subject == "linli.deadletter.testsvc.testsvc-poison-v1"
     assert letter.data == poisoned.model_dump_json().encode()
     headers = dict(letter.headers)
     assert unquote(headers.pop("Linli-Error")) == "ValueError: 不能处理 this one"
-    assert headers == {"Linli-Original-Subject": poisoned.nats_subject, "Linli-Consumer": "poison-v1",
+    assert headers == {"Linli-Original-Subject": poisoned.nats_subject, "Linli-Consumer": "testsvc-poison-v1",
                        "Linli-Deliveries": "3", "Linli-Event-Id": poisoned.id,
-                       "Linli-Event-Type": poisoned.type, "Nats-Msg-Id": f"dlq:poison-v1:{poisoned.id}:3"}
+                       "Linli-Event-Type": poisoned.type, "Nats-Msg-Id": f"dlq:testsvc-poison-v1:{poisoned.id}:3"}
     assert REGISTRY.get_sample_value("linli_consumer_dead_lettered_total",
-                                     {"service": "testsvc", "consumer": "poison-v1"}) == 1
-    info = await wire.bus.js.consumer_info("SOURCE", "poison-v1")
+                                     {"service": "testsvc", "consumer": "testsvc-poison-v1"}) == 1
+    info = await wire.bus.js.consumer_info("SOURCE", "testsvc-poison-v1")
     assert (info.num_pending, info.num_ack_pending) == (0, 0)
 
 
@@ -163,8 +166,8 @@ async def test_permanent_errors_and_malformed_envelopes_are_dead_lettered_on_fir
     await wire.publish(wire.event(1))
     await wire.bus.js.publish("linli.source.thing.happened.v1.130303001001", b"{not json",
                               headers={"Nats-Msg-Id": "garbage-1"})
-    await wire.start("permanent-v1", recording(calls, permanent))
-    await eventually(lambda: metric("permanent-v1", "dead_lettered") == 2)
+    await wire.start("testsvc-permanent-v1", recording(calls, permanent))
+    await eventually(lambda: metric("testsvc-permanent-v1", "dead_lettered") == 2)
 
     assert calls == [1]
     first, second = [await wire.bus.js.get_msg(DEAD_LETTER_STREAM, seq=seq) for seq in (1, 2)]
@@ -185,8 +188,9 @@ async def test_emitted_events_share_the_handlers_transaction_and_trace(wire, met
 
     traceparent = new_traceparent()
     await wire.publish(wire.event(0, traceparent=traceparent), wire.event(1))
-    await wire.start("echo-v1", echo)
-    await eventually(lambda: metric("echo-v1", "handled") == 1 and metric("echo-v1", "dead_lettered") == 1)
+    await wire.start("testsvc-echo-v1", echo)
+    await eventually(lambda: metric("testsvc-echo-v1", "handled") == 1
+                     and metric("testsvc-echo-v1", "dead_lettered") == 1)
 
     entries = await wire.db["outbox"].find().to_list()
     assert [(entry["type"], entry["aggregate"]) for entry in entries] == [(Echoed.TYPE, "thing-0")]
@@ -205,7 +209,7 @@ async def test_stop_finishes_the_message_in_flight_and_releases_the_rest(wire, m
         await recording(calls, delay=1.5 if event.data["n"] == 0 else 0)(event, tx)
 
     await wire.publish(*[wire.event(n) for n in range(3)])
-    runner = await wire.start("stop-v1", slow, together=1)  # one message in flight, not a group
+    runner = await wire.start("testsvc-stop-v1", slow, together=1)  # one message in flight, not a group
     await asyncio.wait_for(started.wait(), 10)
     await runner.stop()
 
@@ -213,40 +217,40 @@ async def test_stop_finishes_the_message_in_flight_and_releases_the_rest(wire, m
     assert calls == [0] and await wire.count("effects") == 1
 
     async def acked() -> bool:
-        info = await wire.bus.js.consumer_info("SOURCE", "stop-v1")
+        info = await wire.bus.js.consumer_info("SOURCE", "testsvc-stop-v1")
         return (info.ack_floor.stream_seq, info.num_ack_pending) == (1, 2)  # 1 acked; 2 and 3 released
     await eventually(acked, timeout=3)
 
     # Released (nak'd) messages come back at once, not after ack_wait (30 s).
-    await wire.start("stop-v1", slow, together=1)
-    await eventually(lambda: metric("stop-v1", "handled") == 3, timeout=5)
+    await wire.start("testsvc-stop-v1", slow, together=1)
+    await eventually(lambda: metric("testsvc-stop-v1", "handled") == 3, timeout=5)
     assert calls == [0, 1, 2]
-    assert metric("stop-v1", "duplicate") == 0
+    assert metric("testsvc-stop-v1", "duplicate") == 0
     assert await wire.count("effects") == 3
 
 
 @pytest.mark.slow
 async def test_a_slow_handler_is_kept_in_progress_rather_than_redelivered(wire, metric):
     calls: list[int] = []
-    await wire.start("slow-v1", recording(calls, delay=2.0), ack_wait=0.6)
-    await wire.start("slow-v1", recording(calls, delay=2.0), ack_wait=0.6)  # a second replica, waiting
+    await wire.start("testsvc-slow-v1", recording(calls, delay=2.0), ack_wait=0.6)
+    await wire.start("testsvc-slow-v1", recording(calls, delay=2.0), ack_wait=0.6)  # a second replica, waiting
     await wire.publish(wire.event(7))
-    await eventually(lambda: metric("slow-v1", "handled") == 1)
+    await eventually(lambda: metric("testsvc-slow-v1", "handled") == 1)
     await asyncio.sleep(1.0)  # room for a redelivery to show up
 
     assert calls == [7]
-    assert metric("slow-v1", "duplicate") == 0
+    assert metric("testsvc-slow-v1", "duplicate") == 0
     assert await wire.count("effects") == 1
 
 
 async def test_a_runner_started_before_its_stream_exists_binds_once_it_appears(wire, metric):
     await wire.bus.js.delete_stream("SOURCE")
     calls: list[int] = []
-    runner = await wire.start("early-v1", recording(calls))
+    runner = await wire.start("testsvc-early-v1", recording(calls))
     assert runner.running
     await wire.bus.ensure_stream(StreamSpec("SOURCE", ("linli.source.>",)))
     await wire.publish(wire.event(1))
-    await eventually(lambda: metric("early-v1", "handled") == 1, timeout=10)
+    await eventually(lambda: metric("testsvc-early-v1", "handled") == 1, timeout=10)
     assert calls == [1]
 
 
@@ -255,14 +259,14 @@ async def test_the_runner_keeps_consuming_across_a_nats_restart(wire, metric, na
     if isinstance(nats_server, str):
         pytest.skip("the docker backend's NATS is shared and not restarted by tests")
     calls: list[int] = []
-    runner = await wire.start("restart-v1", recording(calls))
+    runner = await wire.start("testsvc-restart-v1", recording(calls))
     await wire.publish(*[wire.event(n) for n in range(10)])
-    await eventually(lambda: metric("restart-v1", "handled") == 10)
+    await eventually(lambda: metric("testsvc-restart-v1", "handled") == 10)
 
     await asyncio.to_thread(nats_server.restart)
     for n in range(10, 20):
         await _publish_when_back(wire, wire.event(n))
-    await eventually(lambda: metric("restart-v1", "handled") == 20, timeout=20)
+    await eventually(lambda: metric("testsvc-restart-v1", "handled") == 20, timeout=20)
 
     assert runner.running
     assert sorted(calls) == list(range(20))
@@ -288,27 +292,40 @@ async def test_the_runner_recreates_a_consumer_the_server_lost(wire, metric):
     calls: list[int] = []
     await wire.publish(*[wire.event(n) for n in range(3)])
     with capture_logs() as logs:
-        await wire.start("lost-v1", recording(calls))
-        await eventually(lambda: metric("lost-v1", "handled") == 3)
-        await wire.bus.js.delete_consumer("SOURCE", "lost-v1")
+        await wire.start("testsvc-lost-v1", recording(calls))
+        await eventually(lambda: metric("testsvc-lost-v1", "handled") == 3)
+        await wire.bus.js.delete_consumer("SOURCE", "testsvc-lost-v1")
         await wire.publish(*[wire.event(n) for n in range(3, 5)])
-        await eventually(lambda: metric("lost-v1", "handled") == 5, timeout=20)
+        await eventually(lambda: metric("testsvc-lost-v1", "handled") == 5, timeout=20)
 
     assert calls == [0, 1, 2, 3, 4]
-    assert metric("lost-v1", "duplicate") == 3  # a new durable starts from the beginning; the inbox skips them
+    assert metric("testsvc-lost-v1", "duplicate") == 3  # a new durable starts from the beginning; the inbox skips them
     assert [log["event"] for log in logs if log["event"] == "consumer.resubscribed"] == ["consumer.resubscribed"]
 
 
 async def test_a_silent_subscription_is_noticed_and_replaced(wire, metric):
     calls: list[int] = []
-    runner = await wire.start("silent-v1", recording(calls))
+    runner = await wire.start("testsvc-silent-v1", recording(calls))
     runner.watch_every = 0.5
     await wire.bus.nc.subscribe("blackhole.>")  # swallows pull requests: the server never sees them (#504)
     runner._sub._nms = "blackhole.next"
     await wire.publish(*[wire.event(n) for n in range(3)])
     with capture_logs() as logs:
-        await eventually(lambda: metric("silent-v1", "handled") == 3, timeout=10)
+        await eventually(lambda: metric("testsvc-silent-v1", "handled") == 3, timeout=10)
 
     assert calls == [0, 1, 2]
     [resubscribed] = [log for log in logs if log["event"] == "consumer.resubscribed"]
     assert resubscribed["reason"] == "3 messages waiting but none fetched"
+
+
+def test_a_durable_is_named_owner_what_version_and_only_its_owner_runs_it():
+    """nats.conf grants each service its consumers by name, so the name must say whose it is."""
+    def handle(event, tx):
+        return None
+
+    assert Subscription("visits-registry-v1", "REGISTRY", {"t": handle}).owner == "visits"
+    for bad in ("registry", "visits_registry_v1", "visits.registry-v1", "Visits-registry-v1", "visits-registry"):
+        with pytest.raises(ValueError):
+            Subscription(bad, "REGISTRY", {"t": handle})
+    with pytest.raises(ValueError, match="notify cannot run visits-registry-v1"):
+        ConsumerRunner(None, None, Subscription("visits-registry-v1", "REGISTRY", {"t": handle}), "notify")

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from linli_shared.bus import DEAD_LETTER_STREAM
+from linli_shared.bus import dead_letter_stream
 from linli_shared.consumer import PermanentError
 from linli_shared.deadletters import dead_letter_router, list_dead_letters, replay_dead_letter
 from linli_shared.errors import Problem, install_problem_handlers
@@ -32,17 +32,18 @@ async def broken(wire, metric):
             raise PermanentError(f"cannot place {event.data['n']} yet")
         await tx.db["effects"].insert_one({"n": event.data["n"]}, session=tx.session)
 
-    dead, handled = metric("broken-v1", "dead_lettered"), metric("broken-v1", "handled")  # counters are per process
+    durable = "testsvc-broken-v1"
+    dead, handled = metric(durable, "dead_lettered"), metric(durable, "handled")  # counters are per process
     await wire.publish(*state.events)
-    state.runner = await wire.start("broken-v1", handle)
-    await eventually(lambda: (metric("broken-v1", "dead_lettered") - dead, metric("broken-v1", "handled") - handled)
-                     == (2, 2))
-    await wire.bus.js.publish("linli.deadletter.othersvc.someone-v1", b"{}")  # another service's: never ours
+    state.runner = await wire.start(durable, handle)
+    await eventually(lambda: (metric(durable, "dead_lettered") - dead, metric(durable, "handled") - handled) == (2, 2))
+    await wire.bus.ensure_stream(dead_letter_stream("othersvc"))
+    await wire.bus.js.publish("linli.deadletter.othersvc.othersvc-someone-v1", b"{}")  # another service's: never ours
     return state
 
 
 async def stored(wire) -> int:
-    return (await wire.bus.js.stream_info(DEAD_LETTER_STREAM)).state.messages
+    return (await wire.bus.js.stream_info(dead_letter_stream("testsvc").name)).state.messages
 
 
 async def test_dead_letters_are_listed_per_service_in_pages(wire, broken):
@@ -53,7 +54,7 @@ async def test_dead_letters_are_listed_per_service_in_pages(wire, broken):
     letter = first[0]
     poisoned = broken.events[1]
     assert (letter.consumer, letter.event_id, letter.event_type, letter.original_subject) == (
-        "broken-v1", poisoned.id, poisoned.type, poisoned.nats_subject)
+        "testsvc-broken-v1", poisoned.id, poisoned.type, poisoned.nats_subject)
     assert (letter.error, letter.deliveries) == ("PermanentError: cannot place 1 yet", 1)
     assert letter.event == poisoned.model_dump(mode="json")
     assert await list_dead_letters(wire.bus, "othersvc") != []
@@ -61,41 +62,41 @@ async def test_dead_letters_are_listed_per_service_in_pages(wire, broken):
 
 
 async def test_replay_applies_the_event_once_fixed_and_removes_the_dead_letter(wire, broken):
-    runners = {"broken-v1": broken.runner}
+    runners = {"testsvc-broken-v1": broken.runner}
     with pytest.raises(Problem) as still_broken:
         await replay_dead_letter(wire.bus, runners, "testsvc", 1)
     assert (still_broken.value.status, still_broken.value.code) == (409, "deadletter.replay_failed")
-    assert await stored(wire) == 3
+    assert await stored(wire) == 2
 
     broken.fixed = True
     result = await replay_dead_letter(wire.bus, runners, "testsvc", 1)
 
     assert (result.seq, result.consumer, result.event_id, result.handled) == (
-        1, "broken-v1", broken.events[1].id, True)
+        1, "testsvc-broken-v1", broken.events[1].id, True)
     assert sorted(doc["n"] for doc in await wire.db["effects"].find().to_list()) == [0, 1, 3]
     assert [letter.seq for letter in await list_dead_letters(wire.bus, "testsvc")] == [2]
     with pytest.raises(Problem) as gone:
         await replay_dead_letter(wire.bus, runners, "testsvc", 1)
     assert (gone.value.status, gone.value.code) == (404, "deadletter.not_found")
     with pytest.raises(Problem) as foreign:
-        await replay_dead_letter(wire.bus, runners, "testsvc", 3)  # othersvc's letter
+        await replay_dead_letter(wire.bus, runners, "testsvc", 3)  # none such here: othersvc keeps its own stream
     assert foreign.value.status == 404
 
 
 async def test_replaying_an_event_already_handled_only_removes_the_letter(wire, broken):
     broken.fixed = True
     await broken.runner.handle(broken.events[2])  # e.g. fixed and re-sent by hand meanwhile
-    result = await replay_dead_letter(wire.bus, {"broken-v1": broken.runner}, "testsvc", 2)
+    result = await replay_dead_letter(wire.bus, {"testsvc-broken-v1": broken.runner}, "testsvc", 2)
 
     assert result.handled is False
     assert await wire.count("effects", {"n": 2}) == 1
-    assert await stored(wire) == 2
+    assert await stored(wire) == 1
 
 
 async def test_the_admin_api_lets_only_district_operators_list_and_replay(wire, broken, make_token):
     app = FastAPI()
     app.state.settings = wire.settings
-    app.state.runtime = SimpleNamespace(bus=wire.bus, consumers=[broken.runner], service="testsvc")
+    app.state.runtime = SimpleNamespace(bus=wire.bus, consumers=[broken.runner], service="testsvc", db=wire.db)
     install_problem_handlers(app)
     app.include_router(dead_letter_router())
     transport = httpx.ASGITransport(app=app)

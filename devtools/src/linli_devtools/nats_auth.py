@@ -1,7 +1,10 @@
 """The deployment's NATS users and permissions (deploy/nats/nats.conf), with development passwords."""
 from __future__ import annotations
 
+from typing import Any
+
 from linli_devtools.paths import REPO_ROOT
+from linli_shared.bus import inbox_prefix
 
 NATS_CONFIG = REPO_ROOT / "deploy" / "nats" / "nats.conf"
 USERS = ("registry", "visits", "employment", "notify", "reports", "reader")
@@ -19,3 +22,8 @@ def server_env() -> dict[str, str]:
 def service_env(service: str) -> dict[str, str]:
     """What a service needs to connect as itself."""
     return {"LINLI_NATS_USER": service, "LINLI_NATS_PASSWORD": dev_password(service)}
+
+
+def connect_options(user: str) -> dict[str, Any]:
+    """`nats.connect(url, **connect_options(user))`: the user, its password and the only inbox it may hear."""
+    return {"user": user, "password": dev_password(user), "inbox_prefix": inbox_prefix(user)}

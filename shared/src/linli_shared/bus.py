@@ -7,7 +7,7 @@ import nats
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
-from nats.js.errors import NotFoundError
+from nats.js.errors import APIError, NotFoundError
 
 from linli_shared.events import CloudEvent
 from linli_shared.logging import get_logger
@@ -16,7 +16,8 @@ from linli_shared.waiting import within
 
 log = get_logger()
 DUPLICATE_WINDOW_SECONDS = 120.0  # explicit: the relay's re-publish after a crash lands inside it
-DEAD_LETTER_STREAM = "DEADLETTER"
+LEGACY_DEAD_LETTER_STREAM = "DEADLETTER"  # one stream for every service's dead letters, before issue 18
+_SUBJECTS_OVERLAP = 10065  # JetStream's error code for a stream whose subjects another stream holds
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,17 @@ def service_stream(service: str) -> StreamSpec:
     return StreamSpec(service.upper(), (f"linli.{service}.>",))
 
 
-def dead_letter_stream() -> StreamSpec:
-    return StreamSpec(DEAD_LETTER_STREAM, ("linli.deadletter.>",))
+def dead_letter_stream(service: str) -> StreamSpec:
+    """Each service's dead letters in a stream of its own: DEADLETTER_VISITS ← linli.deadletter.visits.>
+
+    NATS grants the JetStream API per stream name (`$JS.API.STREAM.MSG.GET.<stream>`), never per subject
+    inside a stream, so only a stream of its own lets the server refuse one service another's letters."""
+    return StreamSpec(f"{LEGACY_DEAD_LETTER_STREAM}_{service.upper()}", (f"linli.deadletter.{service}.>",))
+
+
+def inbox_prefix(user: str | None) -> str:
+    """`_INBOX_<user>`: the only inbox a NATS user may subscribe to, so no one hears another's replies."""
+    return f"_INBOX_{user}" if user else "_INBOX"
 
 
 class Bus:
@@ -49,7 +59,7 @@ class Bus:
     async def connect(cls, settings: ServiceSettings, name: str | None = None) -> Bus:
         nc = await nats.connect(
             settings.nats_url, name=name or f"linli-{settings.service_name}",
-            user=settings.nats_user,
+            user=settings.nats_user, inbox_prefix=inbox_prefix(settings.nats_user),
             password=settings.nats_password.get_secret_value() if settings.nats_password else None,
             max_reconnect_attempts=-1, reconnect_time_wait=0.5, connect_timeout=5,
             error_cb=_on_error, disconnected_cb=_on_disconnected, reconnected_cb=_on_reconnected,
@@ -61,10 +71,21 @@ class Bus:
         try:
             await self.js.stream_info(spec.name)
         except NotFoundError:
-            await self.js.add_stream(spec.config())
-            log.info("bus.stream_created", stream=spec.name, subjects=list(spec.subjects))
+            await self._add_stream(spec)
             return
         await self.js.update_stream(spec.config())
+
+    async def _add_stream(self, spec: StreamSpec) -> None:
+        try:
+            await self.js.add_stream(spec.config())
+        except APIError as exc:
+            if exc.err_code != _SUBJECTS_OVERLAP:
+                raise
+            # A store from before per-service dead-letter streams: an operator retires DEADLETTER first.
+            raise RuntimeError(f"stream {spec.name} cannot take {list(spec.subjects)}: another stream holds them "
+                               f"(the old {LEGACY_DEAD_LETTER_STREAM}? see docs/operations.md, "
+                               f"'Dead letters')") from exc
+        log.info("bus.stream_created", stream=spec.name, subjects=list(spec.subjects))
 
     async def publish(self, event: CloudEvent, timeout: float = 5.0, msg_id: str | None = None) -> bool:
         """Publish and wait for JetStream's ack; False if JetStream saw this id already.

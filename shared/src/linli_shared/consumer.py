@@ -14,6 +14,7 @@ so a projection reads and writes once for the run rather than once per event.
 from __future__ import annotations
 
 import asyncio
+import re
 import string
 import time
 from contextlib import contextmanager
@@ -43,6 +44,9 @@ log = get_logger()
 INBOX = "inbox"
 DEAD_LETTER_PREFIX = "linli.deadletter"
 _HEADER_SAFE = "".join(c for c in string.printable if c not in "%\r\n\t\x0b\x0c")
+# `<owner>-<what>-v<N>`: nats.conf grants each service user its consumers by name (NATS wildcards match
+# whole tokens only, so there is no `visits-*`), and a name that starts with its owner reads as a grant.
+_DURABLE_NAME = re.compile(r"(?P<owner>[a-z][a-z0-9]*)(-[a-z0-9]+)*-v[0-9]+")
 
 Handler = Callable[[CloudEvent, Tx], Awaitable[None]]
 
@@ -69,6 +73,15 @@ class Subscription:
     ack_wait: float = 30.0
     batch: int = 50
     together: int = 20  # first deliveries handled in one transaction (1: one transaction per message)
+
+    def __post_init__(self) -> None:
+        if not _DURABLE_NAME.fullmatch(self.durable):
+            raise ValueError(f"durable {self.durable!r} is not <owner>-<what>-v<N> (e.g. visits-registry-v1)")
+
+    @property
+    def owner(self) -> str:
+        """The service whose NATS user may use this consumer: the name's first word."""
+        return self.durable.split("-", 1)[0]
 
     @property
     def filter_subjects(self) -> list[str]:
@@ -111,6 +124,8 @@ class ConsumerRunner:
     watch_every = 10.0  # seconds of empty fetches before checking the subscription is alive
 
     def __init__(self, bus: Bus, uow: UnitOfWork, subscription: Subscription, service: str) -> None:
+        if subscription.owner != service:
+            raise ValueError(f"{service} cannot run {subscription.durable}: its consumers are named {service}-…")
         self.bus, self.uow, self.subscription, self.service = bus, uow, subscription, service
         self._sub: JetStreamContext.PullSubscription | None = None
         self._task: asyncio.Task | None = None

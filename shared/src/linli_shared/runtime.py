@@ -44,7 +44,7 @@ class ServiceRuntime:
         await ensure_indexes(self.db, self.indexes)
         self.bus = await _connect_bus(self.settings)
         await self.bus.ensure_stream(service_stream(self.service))
-        await self.bus.ensure_stream(dead_letter_stream())
+        await self.bus.ensure_stream(dead_letter_stream(self.service))
         if self.settings.run_workers:
             self.start_relay()
             for name, loop in self.workers.items():
