@@ -65,7 +65,6 @@ def masked_value(field: str, value: Any) -> Any:
     return value
 
 
-def changes_between(old: dict[str, Any], new: dict[str, Any], fields: list[str]) -> list[Change]:
 def as_shown(stored: dict[str, Any]) -> dict[str, Any]:
     """A stored entry as it may be shown today: ID numbers masked under an older, weaker rule are masked anew."""
     changes = [{**c, "old": masked_value("id_number", c.get("old")), "new": masked_value("id_number", c.get("new"))}
@@ -73,5 +72,6 @@ def as_shown(stored: dict[str, Any]) -> dict[str, Any]:
     return {**stored, "changes": changes}
 
 
+def changes_between(old: dict[str, Any], new: dict[str, Any], fields: list[str]) -> list[Change]:
     """Old and new value of each changed field, as the trail may show them."""
     return [Change(field=f, old=masked_value(f, old.get(f)), new=masked_value(f, new.get(f))) for f in fields]
