@@ -16,8 +16,8 @@ _CHECK_CHARACTERS = "10X98765432"
 _DIGITS = "0123456789"
 # An 18-character run of digits, X and *: a masked (or unmasked) ID number somewhere in a text.
 _SHOWN_NUMBER = re.compile(r"(?<![0-9A-Za-z*])[0-9*]{17}[0-9Xx*](?![0-9A-Za-z*])")
-# Values that say nothing about a person but are long runs of digits: ids, timestamps, digests.
-_NOISE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+# Values that say nothing about a person but are long runs of digits: ids, timestamps, digests, traces.
+_NOISE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]"
                     r"|\d{4}-\d\d-\d\d[T ][\d:.]+(?:Z|[+-]\d\d:\d\d)?|[0-9a-f]{32,}|\d{20}-[0-9a-f]{8}")
 
 

@@ -11,9 +11,12 @@ the tail, so it is rationed instead (test_id_tail_search_rationed.py).
 from __future__ import annotations
 
 import io
+import json
 from datetime import date
 
 from openpyxl import load_workbook
+
+from linli_devtools.streams import read_stream
 
 from linli_registry.domain.audit import Change, new_entry
 from linli_registry.domain.id_card import parse_id_card
@@ -82,6 +85,15 @@ async def test_the_resident_listings_and_the_masked_ledger_leave_at_least_1000_c
     texts = await everything_about(worker, resident)
     assert "1949-12-31" in texts and "female" in texts  # shown on purpose: workers need age and birthday
     assert_cannot_be_rebuilt(texts, EXAMPLE)
+
+
+async def test_the_events_carry_no_part_of_the_id_number(admin, nats_url):
+    resident = await register(admin, EXAMPLE)
+    messages = await read_stream(nats_url, expected=7)  # 5 orgs, the household, the resident
+    events = [m.data.decode() for m in messages if json.loads(m.data)["subject"] in (resident["id"],
+                                                                                     resident["household_id"])]
+    assert len(events) == 2 and any("1949-12-31" in e for e in events)
+    assert (known_in(events, EXAMPLE), leaked_runs(events, EXAMPLE)) == ({}, [])
 
 
 async def test_a_resident_stored_with_the_old_mask_is_shown_with_the_new_one(admin, app, client_for, make_token):

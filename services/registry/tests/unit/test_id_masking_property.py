@@ -13,9 +13,9 @@ from linli_shared.privacy import mask_id_number
 
 from linli_registry.domain.audit import as_shown
 from linli_registry.domain.id_card import parse_id_card
-from linli_registry.domain.ledger import masked_anew
+from linli_registry.domain.ledger import COLUMNS, map_header, masked_anew, parse_row
 
-from id_candidates import candidates, known_from
+from id_candidates import candidates, known_from, known_in, leaked_runs
 from registry_helpers import id_number
 
 FLOOR = 1000
@@ -62,3 +62,24 @@ def test_trail_entries_stored_with_the_old_mask_are_shown_with_the_new_one():
                                            {"field": "phone", "old": "138****5678", "new": "139****4321"},
                                            {"field": "name", "old": "张三", "new": "张四"}]
 
+
+
+def _row_messages(values: dict[str, object]) -> list[str]:
+    headers = {column.key: column.header for column in COLUMNS}
+    parsed = parse_row(map_header([headers[key] for key in values]), 5, list(values.values()), date(2024, 6, 1))
+    assert parsed.errors, "the row was meant to fail"
+    return [error.message for error in parsed.errors]
+
+
+def test_a_row_message_repeating_an_id_number_leaves_at_least_1000_candidates():
+    misplaced = _row_messages({"name": "王秀英", "id_number": EXAMPLE, "ethnicity": EXAMPLE, "health": EXAMPLE})
+    excel_number = _row_messages({"name": "王秀英", "id_number": float(EXAMPLE[:17])})  # Excel kept 15 digits
+    for messages, number in ((misplaced, EXAMPLE), (excel_number, EXAMPLE[:15] + "000")):
+        messages = [masked_anew(m) for m in messages]  # as the import error listings show them
+        assert _candidates_of_known(known_in(messages, number), EXAMPLE) >= FLOOR, messages
+        assert leaked_runs(messages, number) == [], messages
+
+
+def _candidates_of_known(known: dict[int, str], number: str) -> int:
+    card = parse_id_card(number)
+    return candidates(known, card.birth_date, card.gender)

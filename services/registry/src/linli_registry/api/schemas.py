@@ -158,7 +158,8 @@ class ResidentOut(BaseModel):
     household_id: str | None
     name: str
     id_type: str
-    id_number: str = Field(description="masked unless the token has pii:read")
+    id_number: str = Field(description="masked unless the token has pii:read: an ID card keeps its first 4 "
+                                       "characters (`1303**************`), other documents at most their first 2")
     id_number_masked: bool
     gender: str
     birth_date: date
