@@ -27,6 +27,7 @@ from linli_devtools.processes import ServiceProcess
 from linli_devtools.servers import MongoServer, NatsServer
 from linli_devtools.streams import caught_up, stream_messages
 from linli_shared.auth import issue_token
+from linli_shared.bus import dead_letter_stream
 from linli_shared.clock import Clock
 from linli_shared.settings import DEV_JWT_SECRET
 
@@ -268,7 +269,14 @@ async def _registered_event_ids(nats_url: str) -> dict[str, set[str]]:
 
 
 async def _dead_letters(nats_url: str) -> int:
-    return await stream_messages(nats_url, "DEADLETTER")
+    """Every service's dead letters (each keeps its own stream; one not created yet holds none)."""
+    total = 0
+    for service in ("registry", "visits", "employment", "notify", "reports"):
+        try:
+            total += await stream_messages(nats_url, dead_letter_stream(service).name)
+        except nats.js.errors.NotFoundError:
+            pass
+    return total
 
 
 def table(results: list[Result]) -> str:
