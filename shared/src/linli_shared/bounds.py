@@ -16,7 +16,7 @@ T = TypeVar("T")
 
 MAX_ITEMS = 50  # items in any list of a request: skills, needs, aid, groups …
 
-Id = Annotated[str, StringConstraints(min_length=1, max_length=64)]  # a resident, task, staff … id
+Id = Annotated[str, StringConstraints(min_length=1, max_length=128)]  # a resident, task (composite), staff … id
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]  # a key or code
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]  # a person's name
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]  # a skill, a category

@@ -66,8 +66,13 @@ def problem_response(problem: Problem) -> JSONResponse:
                         headers=problem.headers)
 
 
+def _loc_part(part: str | int) -> str | int:
+    # A dict key that failed is itself a part of the loc: never echo a caller's megabyte back.
+    return part[:64] + "…" if isinstance(part, str) and len(part) > 64 else part
+
+
 def _validation_problem(exc: RequestValidationError) -> Problem:
-    errors = [{"loc": list(err.get("loc", ())), "code": err.get("type", "invalid"),
+    errors = [{"loc": [_loc_part(p) for p in err.get("loc", ())], "code": err.get("type", "invalid"),
                "message": err.get("msg", "")} for err in exc.errors()]
     # A domain validator's own dotted code (e.g. `resident.id_number.checksum`) is the most specific answer.
     dotted = [e["code"] for e in errors if "." in e["code"]]

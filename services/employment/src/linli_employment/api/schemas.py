@@ -6,13 +6,12 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from linli_shared.bounds import Id, Items, Name, ShortText, Tag, Tags
 from linli_shared.orgs import CommunityCode, OrgCode
 
 from linli_employment.domain.matching import Requirement
 from linli_employment.domain.vocabulary import CertificateStatus, Cohort, Hours, JobCategory, ReferralOutcome
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9\- ]{4,19}$")]
 Yuan = Annotated[float, Field(ge=0, le=1_000_000)]
 
@@ -41,16 +40,25 @@ class Certificate(Strict):
 class Intentions(Strict):
     """登记求职意向."""
 
-    categories: list[JobCategory] = Field(min_length=1)
-    hours: list[Hours] = []
+    categories: Items[JobCategory] = Field(min_length=1)
+    hours: Items[Hours] = []
     min_monthly_wage_cny: Yuan | None = None
-    skills: list[Tag] = []
-    certificates: list[Tag] = []
+    skills: Tags = []
+    certificates: Tags = []
+    available_from: date | None = None
+
+
+class IntentionsOut(BaseModel):
+    categories: list[JobCategory]
+    hours: list[Hours] = []
+    min_monthly_wage_cny: float | None = None
+    skills: list[str] = []
+    certificates: list[str] = []
     available_from: date | None = None
 
 
 class SeekerIn(Strict):
-    resident_id: str
+    resident_id: Id
     intentions: Intentions
     certificate: Certificate = Certificate()
 
@@ -67,13 +75,13 @@ class SeekerOut(BaseModel):
     name: str
     status: str
     priority_groups: list[str]
-    intentions: Intentions | None
+    intentions: IntentionsOut | None
     certificate: Certificate
     version: int
 
 
 class EmployerIn(Strict):
-    name: Name
+    name: ShortText
     kind: Literal["business", "household"]
     community_code: CommunityCode
     contact_name: Name | None = None
@@ -91,16 +99,16 @@ class EmployerOut(BaseModel):
 
 
 class JobIn(Strict):
-    employer_id: str
-    title: Name
+    employer_id: Id
+    title: ShortText
     category: JobCategory
     headcount: int = Field(ge=1, le=10_000)
     wage_min_cny: Yuan
     wage_max_cny: Yuan
     hours: Hours = "full_time"
-    skills_required: list[Tag] = []
-    skills_preferred: list[Tag] = []
-    certificates_required: list[Tag] = []
+    skills_required: Tags = []
+    skills_preferred: Tags = []
+    certificates_required: Tags = []
     requirement: Requirement = Requirement()
     guarantor_needed: bool = False
     suits_4050: bool = False
@@ -117,7 +125,7 @@ class JobIn(Strict):
 class JobPatch(Strict):
     status: Literal["open", "closed"] | None = None
     headcount: int | None = Field(None, ge=1, le=10_000)
-    title: Name | None = None
+    title: ShortText | None = None
     description: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 
@@ -146,8 +154,8 @@ class JobOut(BaseModel):
 
 
 class ReferralIn(Strict):
-    seeker_id: str
-    job_id: str
+    seeker_id: Id
+    job_id: Id
     interview_at: AwareDatetime | None = None
     note: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
@@ -173,7 +181,7 @@ class ReferralOut(BaseModel):
 
 class TrainingIn(Strict):
     org_code: OrgCode
-    name: Name
+    name: ShortText
     kind: Tag  # the seeds' 12 kinds: 美发, 电脑录入, 计算机操作, 电工, 水暖 …
     starts_on: date
     ends_on: date
@@ -187,7 +195,7 @@ class TrainingIn(Strict):
 
 
 class EnrollmentIn(Strict):
-    resident_id: str
+    resident_id: Id
     cohort: Cohort
 
 

@@ -63,7 +63,7 @@ class Requirement(_Model):
     gender: Gender | None = None
     min_age: int | None = Field(default=None, ge=0)
     max_age: int | None = Field(default=None, ge=0)
-    reason: str | None = None
+    reason: str | None = Field(default=None, max_length=500)
 
     @model_validator(mode="after")
     def _documented(self) -> Requirement:

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 
+from linli_shared.bounds import MAX_ITEMS, Items, Tag
 from linli_shared.orgs import OrgCode
 
 from linli_notify.catalog import SUBSCRIBABLE
@@ -29,8 +30,8 @@ def _channels(value: list[str]) -> list[str]:
 
 
 class QuietHours(Strict):
-    start: str = Field(examples=["21:00"])
-    end: str = Field(examples=["08:00"])
+    start: str = Field(max_length=5, examples=["21:00"])
+    end: str = Field(max_length=5, examples=["08:00"])
 
     @field_validator("start", "end")
     @classmethod
@@ -44,9 +45,9 @@ class QuietHours(Strict):
 
 
 class PreferencesIn(Strict):
-    channels: list[str] | None = Field(None, description="null: the defaults (staff: inbox; residents: sms)")
+    channels: Items[Tag] | None = Field(None, description="null: the defaults (staff: inbox; residents: sms)")
     quiet_hours: QuietHours | None = Field(None, description="null: the deployment's default, 21:00–08:00")
-    opt_outs: list[str] = Field([], description="rule keys this recipient does not want (critical ones still come)")
+    opt_outs: Items[Tag] = Field([], description="rule keys this recipient does not want (critical ones still come)")
 
     @field_validator("channels")
     @classmethod
@@ -87,7 +88,7 @@ class TemplateOut(BaseModel):
 class WebhookIn(Strict):
     org_code: OrgCode
     url: str
-    event_types: Annotated[list[str], Field(min_length=1)]
+    event_types: Annotated[Items[Tag], Field(min_length=1)]
     secret: Annotated[str, StringConstraints(min_length=16, max_length=200)] | None = None
 
     @field_validator("url")
@@ -118,8 +119,8 @@ class WebhookOut(BaseModel):
 
 
 class CommunitySettingsIn(Strict):
-    rules: dict[str, RuleOverride] = {}
-    wecom_robot_url: str | None = Field(None, description="the community's WeCom group robot webhook")
+    rules: dict[Tag, RuleOverride] = Field({}, max_length=MAX_ITEMS)
+    wecom_robot_url: str | None = Field(None, max_length=2000, description="the community's WeCom group robot webhook")
 
     @field_validator("rules")
     @classmethod

@@ -5,7 +5,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 Resolver = Literal["assignee", "assignee_and_admins", "admins", "seeker_and_referrer", "referrer", "digest"]
 STAFF_CHANNELS = ("inbox", "email", "sms", "wecom")
@@ -64,7 +64,7 @@ class RuleOverride(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     enabled: bool = True
-    channels: tuple[str, ...] | None = None
+    channels: tuple[str, ...] | None = Field(None, max_length=len(CHANNELS))
     critical: bool | None = None
 
 

@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from linli_shared.bounds import Id, Name, Note, ShortText, Tags
+
 from linli_registry.domain.vocabulary import (
     BirthdayCalendar,
     DisabilityCategory,
@@ -22,7 +24,6 @@ from linli_registry.domain.vocabulary import (
 )
 from linli_registry.events import Address, LifeEventKind
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9\- ]{4,19}$")]
 Ethnicity = Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")]  # GB/T 3304, 01 = 汉族
 
@@ -32,7 +33,7 @@ class Strict(BaseModel):
 
 
 class OrgIn(Strict):
-    name: Text
+    name: ShortText
 
 
 class OrgOut(BaseModel):
@@ -44,11 +45,11 @@ class OrgOut(BaseModel):
 
 
 class StaffIn(Strict):
-    name: Text
+    name: Name
     phone: Phone | None = None
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    email: Annotated[str, StringConstraints(max_length=100, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
     role: StaffRole
-    wecom_userid: Text | None = None
+    wecom_userid: ShortText | None = None
 
 
 class StaffOut(BaseModel):
@@ -62,16 +63,16 @@ class StaffOut(BaseModel):
 
 
 class AddressIn(Strict):
-    estate: Text  # 小区
-    building: Text | None = None  # 楼栋
-    unit: Text | None = None  # 单元
-    room: Text | None = None  # 门牌
+    estate: ShortText  # 小区
+    building: ShortText | None = None  # 楼栋
+    unit: ShortText | None = None  # 单元
+    room: ShortText | None = None  # 门牌
 
 
 class HouseholdIn(Strict):
     address: AddressIn
     housing: Housing | None = None
-    grid: str | None = Field(None, description="grid code, community code + '-' + number")
+    grid: str | None = Field(None, max_length=40, description="grid code, community code + '-' + number")
 
 
 class LowIncomeIn(Strict):
@@ -102,14 +103,26 @@ class Disability(Strict):
 
 
 class Volunteer(Strict):
-    skills: list[Text] = []
+    skills: Tags = []
+
+
+class VolunteerOut(BaseModel):
+    skills: list[str] = []
 
 
 class RetiredCadre(Strict):
     """老干部 and the 四个必须知道: address and contact, family and health, hobbies, habits."""
 
     kind: Literal["lixiu", "tuixiu"]  # 离休 / 退休
-    rank: Text | None = None
+    rank: ShortText | None = None
+    hobbies: Note | None = None
+    habits: Note | None = None
+    family_and_health: Note | None = None
+
+
+class RetiredCadreOut(BaseModel):
+    kind: Literal["lixiu", "tuixiu"]
+    rank: str | None = None
     hobbies: str | None = None
     habits: str | None = None
     family_and_health: str | None = None
@@ -118,10 +131,10 @@ class RetiredCadre(Strict):
 class ResidentFields(Strict):
     """Fields a worker may set on registration and change later."""
 
-    name: Text | None = None
+    name: Name | None = None
     ethnicity: Ethnicity | None = None
     phone: Phone | None = None
-    household_id: str | None = None
+    household_id: Id | None = None
     relation_to_head: Relation | None = None
     residence_type: ResidenceType | None = None
     employment_status: EmploymentStatus | None = None
@@ -130,13 +143,13 @@ class ResidentFields(Strict):
     party_member: bool | None = None
     volunteer: Volunteer | None = None
     retired_cadre: RetiredCadre | None = None
-    special_care: list[SpecialCare] | None = None
+    special_care: Annotated[list[SpecialCare], Field(max_length=20)] | None = None
     birthday_calendar: BirthdayCalendar | None = None
     sms_consent: bool | None = Field(None, description="the resident agreed to receive SMS (PIPL consent)")
 
 
 class ResidentIn(ResidentFields):
-    name: Text
+    name: Name
     id_type: IdType = "id_card"
     id_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
     gender: Gender | None = None
@@ -172,8 +185,8 @@ class ResidentOut(BaseModel):
     health: str | None = None
     disability: Disability | None = None
     party_member: bool = False
-    volunteer: Volunteer | None = None
-    retired_cadre: RetiredCadre | None = None
+    volunteer: VolunteerOut | None = None
+    retired_cadre: RetiredCadreOut | None = None
     special_care: list[str]
     birthday_calendar: str
     sms_consent: bool = False
@@ -186,7 +199,7 @@ class ResidentOut(BaseModel):
 class LifeEventIn(Strict):
     kind: LifeEventKind
     date: date
-    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+    note: Note | None = None
 
 
 class LifeEventOut(BaseModel):

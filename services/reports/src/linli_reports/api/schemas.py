@@ -6,6 +6,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from linli_shared.bounds import Code
+
 from linli_reports.domain.indicators import Indicator
 from linli_reports.domain.period import Period
 
@@ -98,7 +100,7 @@ class ReportSummary(BaseModel):
 
 
 class ManualCellsIn(Strict):
-    cells: dict[str, ManualCell] = Field(min_length=1)
+    cells: dict[Code, ManualCell] = Field(min_length=1, max_length=300)  # a template has at most 300 indicators
 
 
 class ReturnIn(Strict):

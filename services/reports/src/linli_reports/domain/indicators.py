@@ -27,7 +27,7 @@ class _Model(BaseModel):
 
 
 class Filters(_Model):
-    grid: str | None = None
+    grid: str | None = Field(None, max_length=40)
     residence_type: Literal["registered", "resident_nonlocal", "temporary"] | None = None
     gender: Literal["male", "female"] | None = None
     min_age: int | None = Field(None, ge=0, le=150)
@@ -42,10 +42,10 @@ class Indicator(_Model):
     key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
     label: str = Field(min_length=1, max_length=200)
     source: Source
-    group: str | None = None
+    group: str | None = Field(None, max_length=40)
     filters: Filters = Filters()
-    metric: str | None = None
-    reason: str | None = None
+    metric: str | None = Field(None, max_length=40)
+    reason: str | None = Field(None, max_length=40)
 
 
 class TemplateIn(_Model):

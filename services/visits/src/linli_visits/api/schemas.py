@@ -6,12 +6,11 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from linli_shared.bounds import Id, Items, Tag, Text
 from linli_shared.domain.groups import GROUPS
 
 from linli_visits.domain.calendar import Festival
 from linli_visits.domain.policy import Reason
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
 class Strict(BaseModel):
@@ -19,7 +18,7 @@ class Strict(BaseModel):
 
 
 class NeedIn(Strict):
-    category: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+    category: Tag
     description: Text
     urgent: bool = False
 
@@ -31,20 +30,20 @@ class AidIn(Strict):
 
 
 class VisitIn(Strict):
-    resident_id: str
-    task_id: str | None = None
+    resident_id: Id
+    task_id: Id | None = None
     reason: Reason = "routine"
     visited_at: AwareDatetime = Field(description="RFC 3339 with offset")
     method: Literal["in_person", "phone", "video"] = "in_person"
     met: bool = Field(description="false when nobody was home: the task stays open")
-    visitor: str | None = Field(None, description="staff id; defaults to the caller")
+    visitor: Id | None = Field(None, description="staff id; defaults to the caller")
     observations: Text | None = None
-    needs: list[NeedIn] = []
-    aid: list[AidIn] = []
+    needs: Items[NeedIn] = []
+    aid: Items[AidIn] = []
 
 
 class AssignIn(Strict):
-    staff_id: str
+    staff_id: Id
 
 
 class ResolveIn(Strict):
@@ -52,14 +51,14 @@ class ResolveIn(Strict):
 
 
 class PairingIn(Strict):
-    volunteer_id: str
-    elder_id: str
+    volunteer_id: Id
+    elder_id: Id
 
 
 class CampaignIn(Strict):
     festival: Festival
     year: int = Field(ge=2000, le=2099)
-    target_groups: list[str] = Field(min_length=1)
+    target_groups: list[Tag] = Field(min_length=1, max_length=50)
     name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
     aid_plan: AidIn | None = None
 

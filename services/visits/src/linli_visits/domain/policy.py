@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from linli_shared.bounds import Code
 from linli_shared.domain.groups import GROUPS, HOUSEHOLD_GROUPS
 
 Reason = Literal["routine", "hospitalized", "major_event", "special_situation", "festival", "birthday", "follow_up"]
@@ -39,7 +40,7 @@ class _Model(BaseModel):
 
 
 class Cadence(_Model):
-    group: str
+    group: Code
     every_days: int = Field(ge=1, le=366)
 
 
@@ -48,8 +49,8 @@ def _default_cadences() -> list[Cadence]:
 
 
 class VisitPolicy(_Model):
-    cadences: list[Cadence] = Field(default_factory=_default_cadences)
-    mandatory_groups: list[str] = Field(default_factory=lambda: list(DEFAULT_MANDATORY_GROUPS))
+    cadences: list[Cadence] = Field(default_factory=_default_cadences, max_length=50)
+    mandatory_groups: list[Code] = Field(default_factory=lambda: list(DEFAULT_MANDATORY_GROUPS), max_length=50)
     hospitalized_days: int = Field(default=3, ge=0, le=30)  # visit within N days of the event date
     major_event_days: int = Field(default=3, ge=0, le=30)
     special_situation_days: int = Field(default=2, ge=0, le=30)
