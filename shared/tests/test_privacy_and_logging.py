@@ -16,7 +16,7 @@ NUMBER = "11010519491231002X"
 def test_masks_follow_the_domain_guide():
     assert mask_id_number("130303195001011234") == "1303**************"
     assert mask_phone("13812345678") == "138****5678"
-    assert redact_text(f"身份证 {NUMBER}，电话13812345678。") == "身份证 110105********002X，电话138****5678。"
+    assert redact_text(f"身份证 {NUMBER}，电话13812345678。") == "身份证 1101**************，电话138****5678。"
 
 
 def test_vault_encrypts_with_a_fresh_nonce_and_hashes_stably():

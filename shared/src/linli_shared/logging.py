@@ -11,14 +11,23 @@ from linli_shared.privacy import mask_id_number, mask_phone, redact_text
 
 _ID_KEYS = {"id_number", "id_card", "national_id"}
 _PHONE_KEYS = {"phone", "mobile", "phones"}
-_SECRET_KEYS = {"password", "secret", "token", "authorization", "jwt", "pii_key"}
+# By containment, so `sms_api_key`, `x-api-key`, `refresh_token` or `set-cookie` need no list of their own.
+_SECRET_PARTS = ("secret", "password", "passwd", "token", "key", "cookie", "authorization", "jwt", "credential")
 _DROP = {"traceparent", "color_message"}
 
 
-def _redact_value(key: str, value: Any) -> Any:
+def _is_secret(key: str) -> bool:
     lowered = key.lower()
-    if lowered in _SECRET_KEYS:
+    return any(part in lowered for part in _SECRET_PARTS)
+
+
+def _redact_value(key: str, value: Any) -> Any:
+    if _is_secret(key):
         return "[redacted]"
+    if isinstance(value, int) and not isinstance(value, bool):  # phone=13812345678 as a number
+        shown = _redact_value(key, str(value))
+        return value if shown == str(value) else shown
+    lowered = key.lower()
     if lowered in _ID_KEYS and isinstance(value, str):
         return mask_id_number(value)
     if lowered in _PHONE_KEYS and isinstance(value, str):

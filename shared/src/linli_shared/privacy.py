@@ -10,8 +10,13 @@ from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-ID_NUMBER_PATTERN = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
-PHONE_PATTERN = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+# ASCII digits only, bounded by digits alone: `id11010519491231002Xabc` and `身份证…号` are still caught.
+# An 18-character number needs a 19xx/20xx birth date, a 15-digit one a YYMMDD, so codes and ids pass.
+_MONTH_DAY = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+ID_NUMBER_PATTERN = re.compile(rf"(?<![0-9])(?:[0-9]{{6}}(?:19|20)[0-9]{{2}}{_MONTH_DAY}[0-9]{{3}}[0-9Xx]"
+                               rf"|[0-9]{{8}}{_MONTH_DAY}[0-9]{{3}})(?![0-9])")
+# A mainland mobile, with +86/0086/86 in front or spaces/hyphens inside (`138-1234-5678`).
+PHONE_PATTERN = re.compile(r"(?<![0-9+])(?:(?:\+|00)?86[- ]?)?(1[3-9][0-9])[- ]?[0-9]{4}[- ]?([0-9]{4})(?![0-9])")
 
 
 # Shaped like a mainland ID card (18 characters, or the old 15 digits), possibly masked already.
@@ -50,7 +55,7 @@ def mask_phone(phone: str | None) -> str | None:
 
 def redact_text(text: str) -> str:
     """Mask every ID number and mobile number inside free text (log lines, notes)."""
-    text = ID_NUMBER_PATTERN.sub(lambda m: m.group(1) + "********" + m.group(2)[-4:], text)
+    text = ID_NUMBER_PATTERN.sub(lambda m: mask_id_number(m.group(0)) or "", text)
     return PHONE_PATTERN.sub(lambda m: m.group(1) + "****" + m.group(2), text)
 
 

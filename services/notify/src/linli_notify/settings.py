@@ -1,8 +1,13 @@
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import NoDecode
 
 from linli_shared.settings import Secret, ServiceSettings
+
+from linli_notify.domain.targets import TargetPolicy
 
 
 def _env(name: str) -> AliasChoices:
@@ -51,6 +56,20 @@ class NotifySettings(ServiceSettings):
     backoff_seconds: tuple[float, ...] = Field((30.0, 120.0, 600.0, 1800.0, 7200.0),
                                                validation_alias=_env("backoff_seconds"))
 
+    # Stored templates render in worker processes: this many, killed and replaced past the timeout.
+    render_workers: int = Field(2, ge=1, le=16, validation_alias=_env("render_workers"))
+    render_timeout_seconds: float = Field(0.5, gt=0, le=10, validation_alias=_env("render_timeout_seconds"))
+    render_memory_mb: int = Field(512, ge=64, validation_alias=_env("render_memory_mb"))
+    # In production, webhooks, WeCom robots and SMS gateways must be public https targets; these hosts (names, or
+    # IP networks like 10.1.2.0/24) may be internal. Comma-separated.
+    allowed_private_hosts: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), validation_alias=_env("allowed_private_hosts"))
+
+    @field_validator("allowed_private_hosts", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        return tuple(part.strip() for part in value.split(",") if part.strip()) if isinstance(value, str) else value
+
     @model_validator(mode="after")
     def _sink_and_gateway(self) -> NotifySettings:
         if self.dev_sink is None:
@@ -63,6 +82,10 @@ class NotifySettings(ServiceSettings):
         return [*super().production_secrets(),
                 Secret("LINLI_NOTIFY_SMS_API_KEY", self.sms_api_key, required=live_gateway),
                 Secret("LINLI_NOTIFY_SMTP_PASSWORD", self.smtp_password, required=False)]
+
+    @property
+    def target_policy(self) -> TargetPolicy:
+        return TargetPolicy.from_list(self.environment == "production", self.allowed_private_hosts)
 
     @property
     def rates(self) -> dict[str, float]:

@@ -7,17 +7,20 @@ from notify_helpers import counted, notifications, publish, referral, resident, 
 
 
 async def test_a_template_is_saved_only_if_it_renders(app, ctx, admin, as_staff, nats_url):
-    listed = {t["key"]: t for t in (await admin.get("/v1/templates")).json()}
+    listed = {t["key"]: t for t in (await admin.get("/v1/orgs/130303/templates")).json()}
     assert "resident_name" in listed["task_assigned.inbox"]["variables"] and len(listed) == 26
     for body, code in (("{{ resident_name }}的{{ id_number }}", "template.variable.unknown"),
                        ("{% if due_by %}没有结束", "template.syntax"),
                        ("{{ resident_name.__class__.__mro__ }}", "template.unsafe"),
                        ("{% if false %}x{% endif %}", "template.empty")):
-        response = await admin.put("/v1/templates/task_assigned.sms", json={"body": body})
+        response = await admin.put("/v1/orgs/130303/templates/task_assigned.sms", json={"body": body})
         assert (response.status_code, response.json()["code"]) == (422, code), body
-    assert (await admin.put("/v1/templates/nothing.sms", json={"body": "x"})).json()["code"] == "template.not_found"
-    assert (await as_staff("w1").put("/v1/templates/task_assigned.inbox", json={"body": "x"})).status_code == 403
-    saved = await admin.put("/v1/templates/task_assigned.inbox", json={"body": "请走访{{ resident_name }}"})
+    missing = await admin.put("/v1/orgs/130303/templates/nothing.sms", json={"body": "x"})
+    assert missing.json()["code"] == "template.not_found"
+    worker = await as_staff("w1").put("/v1/orgs/130303/templates/task_assigned.inbox", json={"body": "x"})
+    assert worker.status_code == 403
+    saved = await admin.put("/v1/orgs/130303/templates/task_assigned.inbox",
+                            json={"body": "请走访{{ resident_name }}"})
     assert saved.status_code == 200 and saved.json()["customized"] and saved.json()["version"] == 1
     await publish(nats_url, task("assigned", "t-1", "w1", version=2))
     [item] = await eventually(lambda: notifications(ctx.db, recipient_id="w1"))

@@ -11,7 +11,6 @@ from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from linli_notify.api.deps import NotifyDep
 from linli_notify.api.schemas import NotificationOut, Status
 from linli_notify.service_layer import log
-from linli_notify.service_layer.log import shown
 
 router = APIRouter(prefix="/v1", tags=["notifications"])
 ChannelName = Literal["inbox", "sms", "email", "wecom", "webhook"]
@@ -29,7 +28,8 @@ async def list_notifications(ctx: NotifyDep, principal: CurrentPrincipal, status
 
 @router.get("/notifications/{notification_id}", response_model=NotificationOut)
 async def get_notification(notification_id: str, ctx: NotifyDep, principal: CurrentPrincipal) -> NotificationOut:
-    return NotificationOut(**shown(await log.get_notification(ctx, principal, notification_id), principal))
+    [doc] = await log.reveal(ctx, principal, [await log.get_notification(ctx, principal, notification_id)])
+    return NotificationOut(**doc)
 
 
 @router.post("/notifications/{notification_id}/retry", response_model=NotificationOut)

@@ -11,6 +11,7 @@ from linli_shared.bounds import MAX_ITEMS, Items, Tag
 from linli_shared.orgs import OrgCode
 
 from linli_notify.catalog import SUBSCRIBABLE
+from linli_notify.domain.data_classes import DATA_CLASSES
 from linli_notify.domain.quiet import parse_hhmm
 from linli_notify.domain.rules import CHANNELS, RULES, RuleOverride
 
@@ -82,7 +83,22 @@ class TemplateOut(BaseModel):
     subject: str | None
     variables: list[str]
     customized: bool
+    org_code: str | None = Field(None, description="the org whose template applies; null: the built-in one")
     version: int = 0
+
+
+class TemplateChangeOut(BaseModel):
+    id: str
+    at: datetime
+    actor: str
+    action: Literal["created", "updated", "deleted"]
+    org_code: str
+    key: str
+    old_body: str | None = None
+    old_subject: str | None = None
+    new_body: str | None = None
+    new_subject: str | None = None
+    version: int
 
 
 class WebhookIn(Strict):
@@ -90,6 +106,19 @@ class WebhookIn(Strict):
     url: str
     event_types: Annotated[Items[Tag], Field(min_length=1)]
     secret: Annotated[str, StringConstraints(min_length=16, max_length=200)] | None = None
+    data_classes: list[Annotated[str, StringConstraints(max_length=40)]] = Field(
+        [], max_length=len(DATA_CLASSES), examples=[["identity", "contact"]],
+        description=f"the personal data it may receive besides the events' "
+                    f"identifiers, of {', '.join(DATA_CLASSES)}; none by default")
+
+    @field_validator("data_classes")
+    @classmethod
+    def _classes(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(DATA_CLASSES))
+        if unknown:
+            raise PydanticCustomError("webhook.data_class.unknown", "unknown data classes {unknown}; use {known}",
+                                      {"unknown": unknown, "known": list(DATA_CLASSES)})
+        return sorted(set(value))
 
     @field_validator("url")
     @classmethod
@@ -113,6 +142,7 @@ class WebhookOut(BaseModel):
     org_code: str
     url: str
     event_types: list[str]
+    data_classes: list[str] = []
     active: bool
     created_at: datetime
     secret: str | None = Field(None, description="returned once, when the webhook is created")

@@ -1,4 +1,4 @@
-"""Templates, recipients' preferences, and a community's rule overrides."""
+"""Recipients' preferences and a community's rule overrides (templates: api/templates.py)."""
 from __future__ import annotations
 
 from fastapi import APIRouter
@@ -7,20 +7,10 @@ from linli_shared.auth import CurrentPrincipal
 from linli_shared.orgs import OrgCode
 
 from linli_notify.api.deps import NotifyDep
-from linli_notify.api.schemas import CommunitySettingsIn, PreferencesIn, PreferencesOut, TemplateIn, TemplateOut
+from linli_notify.api.schemas import CommunitySettingsIn, PreferencesIn, PreferencesOut
 from linli_notify.service_layer import manage
 
 router = APIRouter(prefix="/v1", tags=["settings"])
-
-
-@router.get("/templates", response_model=list[TemplateOut])
-async def list_templates(ctx: NotifyDep, principal: CurrentPrincipal) -> list[TemplateOut]:
-    return [TemplateOut(**t) for t in await manage.list_templates(ctx, principal)]
-
-
-@router.put("/templates/{key}", response_model=TemplateOut)
-async def put_template(key: str, body: TemplateIn, ctx: NotifyDep, principal: CurrentPrincipal) -> TemplateOut:
-    return TemplateOut(**await manage.put_template(ctx, principal, key, body))
 
 
 @router.get("/recipients/{recipient_id}/preferences", response_model=PreferencesOut)

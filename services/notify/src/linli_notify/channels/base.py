@@ -6,7 +6,9 @@ from typing import Protocol
 
 import httpx
 
-from linli_notify.domain.retry import Outcome, temporary
+from linli_notify.channels.targets import TargetGuard
+from linli_notify.domain.retry import Outcome, permanent, temporary
+from linli_notify.domain.targets import TargetRefused
 
 
 @dataclass(frozen=True)
@@ -31,3 +33,14 @@ def transport_failure(channel: str, exc: Exception, provider: str | None = None)
     if isinstance(exc, httpx.TimeoutException):
         return temporary(f"{channel}.timeout", type(exc).__name__, provider)
     return temporary(f"{channel}.unreachable", f"{type(exc).__name__}: {exc}", provider)
+
+
+async def refused_target(guard: TargetGuard, channel: str, url: str, provider: str | None = None) -> Outcome | None:
+    """Checked before every send, not only at registration: a host name can start resolving inside."""
+    try:
+        await guard.check(url)
+    except TargetRefused as exc:
+        if exc.code == "unresolvable":  # DNS may answer later
+            return temporary(f"{channel}.unresolvable", exc.detail, provider)
+        return permanent(f"{channel}.target_{exc.code}", exc.detail, provider)
+    return None

@@ -12,8 +12,9 @@ Kind = Literal["ok", "temporary", "permanent"]
 class Outcome:
     kind: Kind
     code: str = "ok"  # a stable dotted code: sms.gateway.http_500, webhook.timeout, smtp.refused …
-    detail: str = ""
+    detail: str = ""  # ours (an exception's name, a limit): never a peer's response body
     provider: str | None = None
+    http_status: int | None = None  # what the peer answered, when it answered
 
     @property
     def ok(self) -> bool:
@@ -24,21 +25,21 @@ def ok(provider: str | None = None) -> Outcome:
     return Outcome("ok", provider=provider)
 
 
-def temporary(code: str, detail: str = "", provider: str | None = None) -> Outcome:
-    return Outcome("temporary", code, detail[:300], provider)
+def temporary(code: str, detail: str = "", provider: str | None = None, http_status: int | None = None) -> Outcome:
+    return Outcome("temporary", code, detail[:300], provider, http_status)
 
 
-def permanent(code: str, detail: str = "", provider: str | None = None) -> Outcome:
-    return Outcome("permanent", code, detail[:300], provider)
+def permanent(code: str, detail: str = "", provider: str | None = None, http_status: int | None = None) -> Outcome:
+    return Outcome("permanent", code, detail[:300], provider, http_status)
 
 
 def classify_http(status: int, channel: str, provider: str | None = None) -> Outcome:
     """2xx ok; 408, 425, 429 and 5xx may pass later; any other 4xx will not (a bad address, a gone hook)."""
     if 200 <= status < 300:
-        return ok(provider)
+        return Outcome("ok", provider=provider, http_status=status)
     if status in (408, 425, 429) or status >= 500:
-        return temporary(f"{channel}.http_{status}", provider=provider)
-    return permanent(f"{channel}.http_{status}", provider=provider)
+        return temporary(f"{channel}.http_{status}", provider=provider, http_status=status)
+    return permanent(f"{channel}.http_{status}", provider=provider, http_status=status)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,10 @@ from linli_shared.outbox import UnitOfWork
 from linli_shared.waiting import Doorbell
 
 from linli_notify.channels.base import Channel
+from linli_notify.channels.targets import TargetGuard
 from linli_notify.domain.quiet import parse_hhmm
 from linli_notify.domain.ratelimit import RateLimiter
+from linli_notify.service_layer.renderer import Renderer
 from linli_notify.settings import NotifySettings
 
 
@@ -23,6 +25,8 @@ class Notify:
     settings: NotifySettings
     channels: dict[str, Channel]
     limiter: RateLimiter
+    renderer: Renderer  # stored templates, off the loop and bounded
+    guard: TargetGuard  # where webhooks, robots and gateways may point
     closers: list[Any] = field(default_factory=list)  # clients to close on shutdown
     new_work: Doorbell = field(default_factory=Doorbell)  # rung when there is something to send now
 

@@ -15,9 +15,11 @@ from typing import Any
 
 import structlog
 
+from linli_shared.auth import Principal
 from linli_shared.logging import get_logger
 from linli_shared.outbox import Tx
 from linli_shared.tracing import bind_trace
+from linli_shared.trail import record_reveal
 from linli_shared.waiting import within
 
 from linli_notify.channels.base import Message
@@ -28,6 +30,8 @@ from linli_notify.storage import notifications
 from linli_notify.storage.indexes import NOTIFICATIONS, WEBHOOKS
 
 log = get_logger()
+NOT_SENT = ("webhook.gone", "webhook.unresolvable", "webhook.target_refused", "webhook.target_insecure",
+            "webhook.target_invalid")  # a webhook attempt that never left: nothing to put on the trail
 
 
 async def claim_due(ctx: Notify, limit: int) -> list[tuple[dict[str, Any], str]]:
@@ -117,7 +121,7 @@ async def _record(ctx: Notify, doc: dict[str, Any], claim_id: str, outcome: Outc
                    "reason": None if outcome.ok else outcome.code, "provider": outcome.provider,
                    "attempt_count": attempts, **({"sent_at": now} if outcome.ok else {})}
         push = {"at": now, "outcome": outcome.kind, "code": outcome.code, "provider": outcome.provider,
-                "detail": outcome.detail}
+                "http_status": outcome.http_status, "detail": outcome.detail}
     changes.update(updated_at=now, claim_id=None, lease_until=None, version=doc["version"] + 1)
 
     async def work(tx: Tx) -> str | None:
@@ -128,6 +132,8 @@ async def _record(ctx: Notify, doc: dict[str, Any], claim_id: str, outcome: Outc
                                                        session=tx.session)
         if not result.modified_count:
             return None  # our lease ran out and someone else owns it now
+        if outcome is not None and doc.get("revealed") and outcome.code not in NOT_SENT:
+            await _trail_webhook(tx, doc)
         notifications.announce(tx, {**doc, **changes})
         return changes["status"]
 
@@ -135,6 +141,17 @@ async def _record(ctx: Notify, doc: dict[str, Any], claim_id: str, outcome: Outc
     if status is None:
         log.warning("notify.claim_lost", notification_id=doc["_id"])
     return status or "lost"
+
+
+async def _trail_webhook(tx: Tx, doc: dict[str, Any]) -> None:
+    """Personal data went to an outside system (or may have: a timeout): on the trail, in the same transaction.
+
+    The actor is the admin who registered the webhook and granted its data classes; `via` names the webhook.
+    """
+    revealed = doc["revealed"]
+    grantor = Principal(sub=revealed["actor"], roles=frozenset({"admin"}), scope=(doc["community_code"],))
+    await record_reveal(tx.db, grantor, via=f"webhook:{doc['recipient_id']}", community=doc["community_code"],
+                        subject_ids=revealed["subject_ids"], fields=revealed["fields"], session=tx.session)
 
 
 async def deliver_due(ctx: Notify, limit: int = 200) -> dict[str, int]:

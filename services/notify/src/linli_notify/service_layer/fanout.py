@@ -8,17 +8,22 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from linli_shared.events import CloudEvent
+from linli_shared.logging import get_logger
 from linli_shared.outbox import Tx
 from linli_shared.privacy import outside_view
 
 from linli_notify.domain import planning
+from linli_notify.domain.data_classes import granted_view
 from linli_notify.domain.planning import Recipient
 from linli_notify.domain.rules import REASON_LABELS, Rule, effective, rules_for
 from linli_notify.domain.templates import Template, TemplateProblem, defaults, render, template_key
 from linli_notify.service_layer import recipients
 from linli_notify.service_layer.context import Notify
 from linli_notify.storage import notifications
-from linli_notify.storage.indexes import RESIDENTS, TEMPLATES, WEBHOOKS
+from linli_notify.storage import templates as stored_templates
+from linli_notify.storage.indexes import RESIDENTS, WEBHOOKS
+
+log = get_logger()
 
 
 async def notify_event(ctx: Notify, event: CloudEvent, tx: Tx,
@@ -60,7 +65,8 @@ async def plan_docs(ctx: Notify, tx: Tx, rule: Rule, recipient: Recipient, varia
         status = planned.status
         if status != "skipped":
             try:
-                fields["subject"], fields["body"] = render(await template_for(tx, rule.key, planned.channel), variables)
+                fields["subject"], fields["body"] = await rendered(ctx, tx, rule.key, planned.channel, community,
+                                                                   variables)
             except TemplateProblem as exc:
                 status, fields["reason"] = "failed", exc.code
         docs.append(notifications.new_doc(
@@ -128,10 +134,25 @@ def _local_time(value: str | None, zone: ZoneInfo) -> str | None:
     return f"{moment.month}月{moment.day}日 {moment:%H:%M}"
 
 
-async def template_for(tx: Tx, rule_key: str, channel: str) -> Template:
+async def template_for(tx: Tx, rule_key: str, channel: str, community: str) -> Template:
+    """The community's own template, else its street's, else its district's, else the built-in one."""
     key = template_key(rule_key, channel)
-    doc = await tx.db[TEMPLATES].find_one({"_id": key}, session=tx.session)
-    return Template(key, doc["body"], doc.get("subject")) if doc else defaults()[key]
+    return await stored_templates.nearest(tx, community, key) or defaults()[key]
+
+
+async def rendered(ctx: Notify, tx: Tx, rule_key: str, channel: str, community: str,
+                   variables: Mapping[str, Any]) -> tuple[str | None, str]:
+    """A saved template that fails now (too slow, too big, data it cannot take) falls back to the built-in one:
+    people are still told, and one bad template never holds up the others."""
+    template = await template_for(tx, rule_key, channel, community)
+    try:
+        return await ctx.renderer.render(template, variables)
+    except TemplateProblem as exc:
+        if template.org_code is None:
+            raise
+        log.warning("notify.template_failed", key=template.key, org=template.org_code, community=community,
+                    code=exc.code, detail=exc.detail)
+        return render(defaults()[template.key], variables)
 
 
 async def active_webhooks(tx: Tx, event_types: set[str]) -> list[dict[str, Any]]:
@@ -141,15 +162,22 @@ async def active_webhooks(tx: Tx, event_types: set[str]) -> list[dict[str, Any]]
 
 async def webhook_docs(ctx: Notify, tx: Tx, event: CloudEvent,
                        hooks: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-    """Outside subscribers get the event itself (CloudEvents JSON, phones masked), signed when it is sent."""
+    """Outside subscribers get the event's identifiers and the data classes they were granted (phones masked),
+    signed when it is sent; what personal data each carries is kept for the trail at send time."""
     hooks = [hook for hook in hooks if event.type in hook["event_types"]] if hooks is not None \
         else await active_webhooks(tx, {event.type})
-    if not hooks:
-        return []
-    body = event.model_copy(update={"data": outside_view(event.data)}).model_dump_json()
-    return [notifications.new_doc(
-        event_id=event.id, event_type=event.type, rule="webhook", community=event.community,
-        recipient_kind="webhook", recipient_id=hook["_id"], channel="webhook", status="pending",
-        now=ctx.clock.now(), traceparent=event.traceparent, max_attempts=ctx.settings.max_attempts,
-        address=hook["url"], body=body, subject=None, critical=False, quiet=None, reason=None)
-        for hook in hooks if event.community.startswith(hook["org_code"])]
+    docs = []
+    for hook in hooks:
+        if not event.community.startswith(hook["org_code"]):
+            continue
+        data, personal = granted_view(event.data, frozenset(hook.get("data_classes", ())), event.service)
+        body = event.model_copy(update={"data": outside_view(data)}).model_dump_json(exclude={"traceparent"})
+        revealed = {"actor": hook.get("created_by") or hook["_id"], "fields": personal,
+                    "subject_ids": [event.data.get("resident_id") or event.subject]} if personal else None
+        docs.append(notifications.new_doc(
+            event_id=event.id, event_type=event.type, rule="webhook", community=event.community,
+            recipient_kind="webhook", recipient_id=hook["_id"], channel="webhook", status="pending",
+            now=ctx.clock.now(), traceparent=event.traceparent, max_attempts=ctx.settings.max_attempts,
+            address=hook["url"], body=body, subject=None, critical=False, quiet=None, reason=None,
+            revealed=revealed))
+    return docs

@@ -1,12 +1,14 @@
 """The delivery log, manual retry, and each staff member's inbox."""
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from linli_shared.auth import Access, Principal
 from linli_shared.errors import conflict, not_found
 from linli_shared.outbox import Tx
 from linli_shared.pagination import page_by_id
+from linli_shared.trail import record_reveal
 
 from linli_notify.domain.addresses import mask_address
 from linli_notify.service_layer.context import Notify
@@ -14,14 +16,29 @@ from linli_notify.service_layer.manage import require_admin
 from linli_notify.storage.indexes import NOTIFICATIONS
 
 RETRYABLE = ("failed", "dead")
+PERSONAL_ADDRESSES = ("sms", "email")  # a phone or a mailbox; WeCom and webhook addresses are URLs
 
 
 def shown(doc: dict[str, Any], principal: Principal) -> dict[str, Any]:
-    """Addresses masked unless the caller holds pii:read; webhook payloads are the event, already on the bus."""
+    """Phones and mailboxes masked unless the caller holds pii:read; URLs always without their query (a robot's
+    key is a credential, not personal data: pii:read does not show it)."""
     address = doc.get("address")
-    if address and not principal.can_read_pii:
+    if address and (not principal.can_read_pii or doc["channel"] not in PERSONAL_ADDRESSES):
         address = mask_address(doc["channel"], address)
     return {**doc, "id": doc["_id"], "address": address}
+
+
+async def reveal(ctx: Notify, principal: Principal, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The docs as the caller sees them; unmasked phones and mailboxes go on the reveal trail first."""
+    if principal.can_read_pii:
+        whose: dict[str, set[str]] = defaultdict(set)
+        for doc in docs:
+            if doc.get("address") and doc["channel"] in PERSONAL_ADDRESSES:
+                whose[doc["community_code"]].add(doc["recipient_id"])
+        for community, recipients in sorted(whose.items()):
+            await record_reveal(ctx.db, principal, via="notify.delivery_log", community=community,
+                                subject_ids=sorted(recipients), fields=["address"])
+    return [shown(doc, principal) for doc in docs]
 
 
 async def list_notifications(ctx: Notify, principal: Principal, filters: dict[str, Any], limit: int,
@@ -29,7 +46,7 @@ async def list_notifications(ctx: Notify, principal: Principal, filters: dict[st
     require_admin(principal)
     query = {**principal.scope_filter(), **{k: v for k, v in filters.items() if v is not None}}
     docs, next_cursor = await page_by_id(ctx.db[NOTIFICATIONS], query, limit, cursor)
-    return [shown(d, principal) for d in docs], next_cursor
+    return await reveal(ctx, principal, docs), next_cursor
 
 
 async def get_notification(ctx: Notify, principal: Principal, notification_id: str) -> dict[str, Any]:
@@ -60,7 +77,7 @@ async def retry(ctx: Notify, principal: Principal, notification_id: str) -> dict
     if updated is None:
         raise conflict("notification.changed", "the notification changed meanwhile; re-read and retry")
     ctx.new_work.ring()
-    return shown(updated, principal)
+    return (await reveal(ctx, principal, [updated]))[0]
 
 
 async def inbox(ctx: Notify, principal: Principal, unread: bool | None, limit: int,

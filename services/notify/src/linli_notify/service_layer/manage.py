@@ -10,46 +10,16 @@ from pymongo import ReturnDocument
 from linli_shared.auth import Access, Principal
 from linli_shared.errors import forbidden, invalid, not_found
 
-from linli_notify.api.schemas import CommunitySettingsIn, PreferencesIn, TemplateIn, WebhookIn
-from linli_notify.domain.rules import RULES
-from linli_notify.domain.templates import TemplateProblem, defaults, validate
+from linli_notify.api.schemas import CommunitySettingsIn, PreferencesIn, WebhookIn
+from linli_notify.domain.targets import TargetRefused
 from linli_notify.service_layer.context import Notify
-from linli_notify.storage.indexes import COMMUNITY_SETTINGS, PREFERENCES, RESIDENTS, STAFF, TEMPLATES, WEBHOOKS
+from linli_notify.storage.indexes import COMMUNITY_SETTINGS, PREFERENCES, RESIDENTS, STAFF, WEBHOOKS
 
 
 def require_admin(principal: Principal) -> None:
-    """Cross-community lists (delivery log, templates): an admin or a service; rows are then scoped."""
+    """Cross-community lists (delivery log, webhooks): an admin or a service; rows are then scoped."""
     if not principal.roles & Access.ADMIN.value:
         raise forbidden(f"roles {sorted(principal.roles)} may not administer notifications", "auth.role")
-
-
-async def list_templates(ctx: Notify, principal: Principal) -> list[dict[str, Any]]:
-    require_admin(principal)
-    stored = {d["_id"]: d for d in await ctx.db[TEMPLATES].find().to_list()}
-    items = []
-    for key, template in defaults().items():
-        rule, _, channel = key.rpartition(".")
-        doc = stored.get(key)
-        items.append({"key": key, "rule": rule, "channel": channel, "body": doc["body"] if doc else template.body,
-                      "subject": doc.get("subject") if doc else template.subject,
-                      "variables": sorted(RULES[rule].variables), "customized": doc is not None,
-                      "version": doc["version"] if doc else 0})
-    return items
-
-
-async def put_template(ctx: Notify, principal: Principal, key: str, body: TemplateIn) -> dict[str, Any]:
-    """Saved only if it renders: an unknown variable or a syntax error is a 422, never a blank SMS later."""
-    require_admin(principal)
-    try:
-        template = validate(key, body.body, body.subject)
-    except TemplateProblem as exc:
-        if exc.code == "template.not_found":
-            raise not_found(exc.code, exc.detail) from exc
-        raise invalid(exc.code, exc.detail, ["body", "subject" if "subject" in exc.detail[:8] else "body"]) from exc
-    await ctx.db[TEMPLATES].update_one(
-        {"_id": key}, {"$set": {"body": template.body, "subject": template.subject, "updated_by": principal.sub,
-                                "updated_at": ctx.clock.now()}, "$inc": {"version": 1}}, upsert=True)
-    return next(t for t in await list_templates(ctx, principal) if t["key"] == key)
 
 
 async def recipient_community(ctx: Notify, recipient_id: str) -> tuple[str, str]:
@@ -90,6 +60,8 @@ async def put_community_settings(ctx: Notify, principal: Principal, code: str,
     if len(code) != 12 or not code.isdigit():
         raise invalid("community.code.invalid", "a community code has 12 digits", ["path", "code"])
     principal.authorize(code, Access.ADMIN)
+    if body.wecom_robot_url:
+        await check_target(ctx, body.wecom_robot_url, "rules.wecom_robot_url", ["body", "wecom_robot_url"])
     fields = body.model_dump(mode="json")
     doc = await ctx.db[COMMUNITY_SETTINGS].find_one_and_update(
         {"_id": code}, {"$set": fields, "$inc": {"version": 1}}, upsert=True, return_document=ReturnDocument.AFTER)
@@ -103,11 +75,21 @@ async def get_community_settings(ctx: Notify, principal: Principal, code: str) -
             "version": doc.get("version", 0)}
 
 
+async def check_target(ctx: Notify, url: str, code: str, loc: list[str]) -> None:
+    """In production: https, and a host that resolves only to public addresses (or is allow-listed)."""
+    try:
+        await ctx.guard.check(url)
+    except TargetRefused as exc:
+        raise invalid(f"{code}.{exc.code}", exc.detail, loc) from exc
+
+
 async def create_webhook(ctx: Notify, principal: Principal, body: WebhookIn) -> dict[str, Any]:
+    """An outside subscriber gets the events' identifiers, and only the data classes granted here."""
     principal.authorize(body.org_code, Access.ADMIN)
+    await check_target(ctx, body.url, "webhook.url", ["body", "url"])
     doc = {"_id": str(ObjectId()), "org_code": body.org_code, "url": body.url, "event_types": body.event_types,
-           "secret": body.secret or secrets.token_urlsafe(32), "active": True, "created_by": principal.sub,
-           "created_at": ctx.clock.now()}
+           "data_classes": body.data_classes, "secret": body.secret or secrets.token_urlsafe(32), "active": True,
+           "created_by": principal.sub, "created_at": ctx.clock.now()}
     await ctx.db[WEBHOOKS].insert_one(doc)
     return doc  # the one time the secret leaves: the caller stores it to verify signatures
 

@@ -2,9 +2,12 @@
 from pymongo import ASCENDING as A
 from pymongo import IndexModel
 
+from linli_shared.trail import trail_indexes
+
 STAFF, RESIDENTS, TASKS = "staff", "residents", "tasks"
 NOTIFICATIONS, TEMPLATES, PREFERENCES, WEBHOOKS = "notifications", "templates", "preferences", "webhooks"
 COMMUNITY_SETTINGS, DIGESTS = "community_settings", "digests"
+TEMPLATE_TRAIL = "template_trail"
 
 INDEXES = {
     STAFF: [IndexModel([("community_code", A), ("role", A)], name="by_community_role")],
@@ -22,4 +25,7 @@ INDEXES = {
     ],
     WEBHOOKS: [IndexModel([("event_types", A), ("active", A)], name="by_type"),
                IndexModel([("org_code", A), ("_id", A)], name="by_org")],
+    TEMPLATES: [IndexModel([("org_code", A), ("key", A)], name="by_org")],
+    TEMPLATE_TRAIL: [IndexModel([("org_code", A), ("_id", A)], name="by_org")],
+    **trail_indexes(),  # who saw whose address unmasked, and which webhooks got whose data
 }

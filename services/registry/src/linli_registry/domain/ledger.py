@@ -201,7 +201,8 @@ class _Bad(Exception):
 
 def _shown(text: str) -> str:
     """A cell value fit to repeat in a message: short, ID and phone numbers masked."""
-    return redact_text(text if len(text) <= 20 else text[:20] + "…")
+    shown = redact_text(text)  # before shortening: a cut ID number would escape the pattern
+    return shown if len(shown) <= 20 else shown[:20] + "…"
 
 
 def _lookup_key(key: str, text: str) -> str:
