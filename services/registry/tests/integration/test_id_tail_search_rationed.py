@@ -64,6 +64,7 @@ async def test_past_the_hourly_allowance_an_id_tail_search_is_429(admin, client_
     assert refused.headers["content-type"].startswith("application/problem+json")
     assert (refused.json()["code"], refused.json()["title"]) == ("resident.search.id_tail_limited", "Too Many Requests")
     assert number[-4:] not in refused.text
+    assert 0 < int(refused.headers["retry-after"]) <= 3600  # the count starts again with the next clock hour
     other_worker = client_for(make_token(roles=["worker"], scope=[COMMUNITY], sub="worker-wang"))
     assert (await search(other_worker, number[-4:])).status_code == 200  # per caller
 

@@ -30,7 +30,8 @@ async def within_allowance(reg: Registry, principal: Principal, community: str, 
     """
     if not _rationed(principal, query):
         return query
-    if await id_tail_searches.count_one(reg.db, principal.sub, reg.clock.now()) <= reg.id_tail_searches_per_hour:
+    now = reg.clock.now()
+    if await id_tail_searches.count_one(reg.db, principal.sub, now) <= reg.id_tail_searches_per_hour:
         return query
     log.warning("registry.id_tail_search_limited", actor=principal.sub, community=community,
                 per_hour=reg.id_tail_searches_per_hour)
@@ -39,7 +40,7 @@ async def within_allowance(reg: Registry, principal: Principal, community: str, 
         raise Problem(429, "resident.search.id_tail_limited",
                       f"at most {reg.id_tail_searches_per_hour} searches by ID number tail an hour without pii:read; "
                       "search by name or address, or ask a colleague who may read ID numbers",
-                      headers={"Retry-After": "3600"})
+                      headers={"Retry-After": str(3600 - now.minute * 60 - now.second)})  # the next hour
     return phones_only
 
 
