@@ -18,7 +18,8 @@ from linli_reports.subscriptions import subscriptions
 def create_app(settings: ReportsSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or ReportsSettings()
     runtime = ServiceRuntime(settings, INDEXES)
-    ctx = Reports(uow=runtime.uow, db=runtime.db, clock=clock or Clock(settings.timezone), rules=group_rules(settings))
+    ctx = Reports(uow=runtime.uow, db=runtime.db, clock=clock or Clock(settings.timezone), rules=group_rules(settings),
+                  suppress_below=settings.suppress_below)
     runtime.subscriptions = subscriptions(ctx)
     app = create_service_app(runtime, [templates.router, reports.router], title="Linli reports (一表通)")
     app.state.reports = ctx

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Response
 
-from linli_shared.auth import Access, CurrentPrincipal
+from linli_shared.auth import Access, CurrentPrincipal, Principal
 from linli_shared.etag import etag, parse_if_match
 from linli_shared.orgs import OrgCode, prefix_regex
 from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, page_by_id
@@ -20,7 +20,9 @@ from linli_reports.api.schemas import (
     RunIn,
     RunOut,
 )
-from linli_reports.service_layer import lineage, reports, runs
+from linli_reports.service_layer import figures, lineage, reports, runs
+from linli_reports.service_layer.context import Reports
+from linli_reports.service_layer.figures import SUPPRESSED
 from linli_reports.service_layer.templates import template_version
 from linli_reports.service_layer.xlsx import XLSX, report_xlsx, rollup_xlsx
 from linli_reports.storage.indexes import REPORTS
@@ -28,9 +30,11 @@ from linli_reports.storage.indexes import REPORTS
 router = APIRouter(prefix="/v1", tags=["reports"])
 
 
-def _report(doc: dict, response: Response) -> ReportOut:
+async def _report(ctx: Reports, principal: Principal, doc: dict, response: Response) -> ReportOut:
+    """Every report answer goes through `report_as_seen`: an officer never gets a small cell."""
+    doc, seen = await figures.report_as_seen(ctx, principal, doc)
     response.headers["ETag"] = etag(doc["version"])
-    return ReportOut(**out(doc))
+    return ReportOut(**out(doc), suppressed_below=seen.below)
 
 
 def _xlsx(content: bytes, name: str) -> Response:
@@ -49,9 +53,11 @@ async def get_run(run_id: str, ctx: ReportsDep, principal: CurrentPrincipal) -> 
 
 @router.get("/report-runs/{run_id}/rollup.xlsx", response_class=Response)
 async def rollup(run_id: str, ctx: ReportsDep, principal: CurrentPrincipal) -> Response:
+    """Communities side by side and 合计; for officers small cells (and those they would follow from) read "*"."""
     run = await runs.get_run(ctx, principal, run_id)
     template = await template_version(ctx.db, run["template_key"], run["template_version"])
-    return _xlsx(rollup_xlsx(template, run, await runs.run_reports(ctx, run)), f"rollup-{run_id}")
+    seen = await figures.run_as_seen(ctx, principal, run_id, SUPPRESSED)
+    return _xlsx(rollup_xlsx(template, run, seen.reports, seen.totals, seen.note()), f"rollup-{run_id}")
 
 
 @router.get("/orgs/{code}/reports", response_model=Page[ReportSummary])
@@ -71,13 +77,16 @@ async def list_reports(code: OrgCode, ctx: ReportsDep, principal: CurrentPrincip
 @router.get("/reports/{report_id}.xlsx", response_class=Response)
 async def report_file(report_id: str, ctx: ReportsDep, principal: CurrentPrincipal) -> Response:
     report = await reports.get_report(ctx, principal, report_id)
+    report, seen = await figures.report_as_seen(ctx, principal, report, SUPPRESSED)
     template = await template_version(ctx.db, report["template_key"], report["template_version"])
-    return _xlsx(report_xlsx(template, report), f"report-{report_id}")
+    return _xlsx(report_xlsx(template, report, seen.note()), f"report-{report_id}")
 
 
 @router.get("/reports/{report_id}", response_model=ReportOut)
 async def get_report(report_id: str, response: Response, ctx: ReportsDep, principal: CurrentPrincipal) -> ReportOut:
-    return _report(await reports.get_report(ctx, principal, report_id), response)
+    """Officers (aggregates only) get small cells as null, listed in `suppressed`: fewer than `suppressed_below`
+    people behind them (`LINLI_REPORTS_SUPPRESS_BELOW`, default 5), or derivable from the roll-up's total."""
+    return await _report(ctx, principal, await reports.get_report(ctx, principal, report_id), response)
 
 
 @router.put("/reports/{report_id}/manual-cells", response_model=ReportOut)
@@ -85,28 +94,30 @@ async def fill_manual(report_id: str, body: ManualCellsIn, response: Response, c
                       principal: CurrentPrincipal,
                       if_match: Annotated[str | None, Header()] = None) -> ReportOut:
     version = parse_if_match(if_match)
-    return _report(await reports.fill_manual(ctx, principal, report_id, version, body.cells), response)
+    filled = await reports.fill_manual(ctx, principal, report_id, version, body.cells)
+    return await _report(ctx, principal, filled, response)
 
 
 @router.post("/reports/{report_id}/submit", response_model=ReportOut)
 async def submit(report_id: str, response: Response, ctx: ReportsDep, principal: CurrentPrincipal) -> ReportOut:
-    return _report(await reports.submit(ctx, principal, report_id), response)
+    return await _report(ctx, principal, await reports.submit(ctx, principal, report_id), response)
 
 
 @router.post("/reports/{report_id}/return", response_model=ReportOut)
 async def return_report(report_id: str, body: ReturnIn, response: Response, ctx: ReportsDep,
                         principal: CurrentPrincipal) -> ReportOut:
-    return _report(await reports.return_report(ctx, principal, report_id, body.comment), response)
+    returned = await reports.return_report(ctx, principal, report_id, body.comment)
+    return await _report(ctx, principal, returned, response)
 
 
 @router.post("/reports/{report_id}/accept", response_model=ReportOut)
 async def accept(report_id: str, response: Response, ctx: ReportsDep, principal: CurrentPrincipal) -> ReportOut:
-    return _report(await reports.accept(ctx, principal, report_id), response)
+    return await _report(ctx, principal, await reports.accept(ctx, principal, report_id), response)
 
 
 @router.post("/reports/{report_id}/recompute", response_model=ReportOut)
 async def recompute(report_id: str, response: Response, ctx: ReportsDep, principal: CurrentPrincipal) -> ReportOut:
-    return _report(await reports.recompute(ctx, principal, report_id), response)
+    return await _report(ctx, principal, await reports.recompute(ctx, principal, report_id), response)
 
 
 @router.get("/reports/{report_id}/cells/{indicator}/lineage", response_model=LineagePage)

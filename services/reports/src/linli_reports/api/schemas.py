@@ -72,7 +72,12 @@ class ReportOut(BaseModel):
     start: str
     end: str
     as_of: str
-    values: dict[str, int | float | None]
+    values: dict[str, int | float | None] = Field(description=(
+        "computed cells; for officers (aggregates only) a cell behind which 1 to suppressed_below - 1 people "
+        "(or households) stand is null and listed in `suppressed`, and so is any cell of the run's roll-up "
+        "from which such a cell could be worked out by subtracting from the total; 0 is shown"))
+    suppressed: list[str] = Field([], description="computed cells hidden from this caller (values null)")
+    suppressed_below: int | None = Field(None, description="the threshold applied to this caller; null: exact")
     manual: dict[str, Any]
     status: str
     revision: int

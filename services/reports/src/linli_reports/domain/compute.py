@@ -38,6 +38,7 @@ class Cell:
     value: Value
     kind: str | None = None  # what the lineage lists: residents, households, visits, referrals, placements
     ids: list[str] = field(default_factory=list)
+    people: int = 0  # how many people (households, for household groups) stand behind it: small cells hide
 
 
 class _Population:
@@ -95,9 +96,9 @@ def _cell(ind: Indicator, facts: CommunityFacts, population: _Population, window
         assert ind.group is not None
         if ind.group in HOUSEHOLD_GROUPS:
             ids = sorted(h for h in population.members[ind.group] if population.household_passes(h, ind.filters))
-            return Cell(len(ids), "households", ids)
+            return Cell(len(ids), "households", ids, len(ids))
         ids = sorted(r for r in population.members[ind.group] if population.person_passes(r, ind.filters))
-        return Cell(len(ids), "residents", ids)
+        return Cell(len(ids), "residents", ids, len(ids))
     if ind.source == "visits":
         return _visits(ind, facts, population, window)
     return _employment(ind, facts, window)
@@ -112,12 +113,13 @@ def _visits(ind: Indicator, facts: CommunityFacts, population: _Population, wind
         chosen = [v for v in chosen if v["met"]]
     elif ind.metric == "visits.residents":
         residents = sorted({v["resident_id"] for v in chosen if v["met"]})
-        return Cell(len(residents), "residents", residents)
+        return Cell(len(residents), "residents", residents, len(residents))
     ids = sorted(v["_id"] for v in chosen)
     if ind.metric == "visits.aid_total_cny":
+        given = [v for v in chosen if v.get("aid_total_cny")]
         return Cell(round(sum(float(v.get("aid_total_cny") or 0) for v in chosen), 2), "visits",
-                    sorted(v["_id"] for v in chosen if v.get("aid_total_cny")))
-    return Cell(len(ids), "visits", ids)
+                    sorted(v["_id"] for v in given), _people(given))
+    return Cell(len(ids), "visits", ids, _people(chosen))
 
 
 def _employment(ind: Indicator, facts: CommunityFacts, window: tuple[str, str]) -> Cell:
@@ -128,7 +130,12 @@ def _employment(ind: Indicator, facts: CommunityFacts, window: tuple[str, str]) 
     if metric.endswith("_4050"):
         chosen = [d for d in chosen if HARD_TO_EMPLOY in d.get("priority_groups", [])]
     ids = sorted(d["_id"] for d in chosen)
-    return Cell(len(ids), kind, ids)
+    return Cell(len(ids), kind, ids, _people(chosen))
+
+
+def _people(docs: list[dict[str, Any]]) -> int:
+    """The residents behind visits, referrals or placements: one person visited three times is one."""
+    return len({d.get("resident_id") or d["_id"] for d in docs})
 
 
 def total(values: list[Value]) -> Value:

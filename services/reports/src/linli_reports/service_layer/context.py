@@ -8,6 +8,8 @@ from linli_shared.clock import Clock
 from linli_shared.domain.groups import GroupRules
 from linli_shared.outbox import UnitOfWork
 
+from linli_reports.domain.suppression import DEFAULT_BELOW
+
 
 @dataclass
 class Reports:
@@ -15,3 +17,4 @@ class Reports:
     db: Any
     clock: Clock
     rules: GroupRules
+    suppress_below: int = DEFAULT_BELOW  # officers' small cells: LINLI_REPORTS_SUPPRESS_BELOW

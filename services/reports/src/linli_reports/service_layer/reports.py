@@ -82,7 +82,7 @@ async def recompute(ctx: Reports, principal: Principal, report_id: str) -> dict[
         await write_revision(tx, fresh, computed)
         entry = {"action": "computed", "by": principal.sub, "at": fresh["computed_at"], "revision": fresh["revision"]}
         await update_versioned(tx.db[REPORTS], report_id, report["version"], {
-            "$set": {k: fresh[k] for k in ("values", "kinds", "computed_at", "watermark", "revision")},
+            "$set": {k: fresh[k] for k in ("values", "kinds", "people", "computed_at", "watermark", "revision")},
             "$push": {"history": entry}}, tx.session, "report.not_found")
         return await tx.db[REPORTS].find_one({"_id": report_id}, session=tx.session)
 

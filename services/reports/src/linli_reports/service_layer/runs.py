@@ -68,7 +68,3 @@ async def get_run(ctx: Reports, principal: Principal, run_id: str) -> dict[str, 
     for entry in run["reports"]:
         entry.update({k: states.get(entry["report_id"], {}).get(k) for k in ("status", "revision")})
     return run
-
-
-async def run_reports(ctx: Reports, run: dict[str, Any]) -> list[dict[str, Any]]:
-    return await ctx.db[REPORTS].find({"run_id": run["_id"]}).sort("community_code", 1).to_list()

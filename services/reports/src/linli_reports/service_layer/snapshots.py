@@ -27,6 +27,7 @@ async def write_revision(tx: Tx, report: dict[str, Any], computed: dict[str, Any
     cells = computed["cells"]
     report.update(values={k: c.value for k, c in cells.items() if c.kind is not None},
                   kinds={k: c.kind for k, c in cells.items() if c.kind is not None},
+                  people={k: c.people for k, c in cells.items() if c.kind is not None},
                   computed_at=computed["computed_at"], watermark=computed["watermark"])
     lineage = [{"_id": f"{report['_id']}:{report['revision']}:{key}", "report_id": report["_id"],
                 "revision": report["revision"], "indicator": key, "kind": cell.kind, "ids": cell.ids}

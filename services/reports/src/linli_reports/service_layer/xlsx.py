@@ -19,7 +19,7 @@ def cell_value(report: dict[str, Any], key: str) -> Any:
     return report["values"][key] if key in report["values"] else report["manual"].get(key)
 
 
-def report_xlsx(template: Template, report: dict[str, Any]) -> bytes:
+def report_xlsx(template: Template, report: dict[str, Any], note: str | None = None) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "报表"
@@ -31,11 +31,15 @@ def report_xlsx(template: Template, report: dict[str, Any]) -> bytes:
     header = sheet.max_row
     for ind in template.indicators:
         sheet.append([ind.label, cell_value(report, ind.key)])
+    if note:  # why some cells read "*": small cells hidden from officers (service_layer/figures.py)
+        sheet.append([note])
     _style(sheet, header, [36, 18, 12, 18])
     return _bytes(book)
 
 
-def rollup_xlsx(template: Template, run: dict[str, Any], reports: list[dict[str, Any]]) -> bytes:
+def rollup_xlsx(template: Template, run: dict[str, Any], reports: list[dict[str, Any]],
+                totals: dict[str, Any] | None = None, note: str | None = None) -> bytes:
+    """`totals`: the computed rows' totals when some cells are hidden (a sum of what is shown would be wrong)."""
     book = Workbook()
     sheet = book.active
     sheet.title = "汇总"
@@ -46,7 +50,9 @@ def rollup_xlsx(template: Template, run: dict[str, Any], reports: list[dict[str,
     header = sheet.max_row
     for ind in template.indicators:
         values = [cell_value(r, ind.key) for r in reports]
-        sheet.append([ind.label, *values, total(values)])
+        sheet.append([ind.label, *values, (totals or {}).get(ind.key, total(values))])
+    if note:
+        sheet.append([note])
     _style(sheet, header, [36, *[16] * (len(reports) + 1)])
     return _bytes(book)
 
