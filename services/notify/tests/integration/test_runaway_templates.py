@@ -98,3 +98,9 @@ async def test_a_saved_template_that_runs_away_falls_back_to_the_built_in_text_a
 async def _inbox(ctx, n: int):
     docs = await notifications(ctx.db, channel="inbox")
     return docs if len(docs) == n else None
+
+
+async def test_a_message_body_is_bounded_whatever_the_event_carries(app, ctx, nats_url):
+    await publish(nats_url, task("assigned", "t-1", "w1", version=2, resident_name="周" * 10000))
+    [item] = await eventually(lambda: _inbox(ctx, 1))
+    assert (item["status"], item["reason"], item.get("body")) == ("failed", "template.too_costly", None)
