@@ -36,7 +36,8 @@ class VisitIn(Strict):
     visited_at: AwareDatetime = Field(description="RFC 3339 with offset")
     method: Literal["in_person", "phone", "video"] = "in_person"
     met: bool = Field(description="false when nobody was home: the task stays open")
-    visitor: Id | None = Field(None, description="staff id; defaults to the caller")
+    visitor: Id | None = Field(None, description="staff id; the caller, or a staff member of the community named "
+                                                 "by an admin (defaults to the caller)")
     observations: Text | None = None
     needs: Items[NeedIn] = []
     aid: Items[AidIn] = []

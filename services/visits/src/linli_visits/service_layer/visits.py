@@ -11,11 +11,12 @@ from linli_shared.outbox import Tx
 
 from linli_visits.api.schemas import VisitIn
 from linli_visits.domain.rules import is_future_visit
+from linli_visits.domain.visitors import needs_staff_lookup, visitor_of
 from linli_visits.events import NeedReported, TaskCompleted, VisitRecorded
 from linli_visits.service_layer import planning
 from linli_visits.service_layer.context import Visits
 from linli_visits.storage import tasks
-from linli_visits.storage.indexes import NEEDS, RESIDENTS, TASKS, VISITS
+from linli_visits.storage.indexes import NEEDS, RESIDENTS, STAFF, TASKS, VISITS
 
 
 async def record_visit(ctx: Visits, principal: Principal, community: str, body: VisitIn) -> dict[str, Any]:
@@ -32,9 +33,12 @@ async def record_visit(ctx: Visits, principal: Principal, community: str, body: 
                       f"resident {body.resident_id} lives in {resident['community_code']}, not {community}",
                       ["body", "resident_id"])
 
+    staff = await ctx.db[STAFF].find_one({"_id": body.visitor}) if needs_staff_lookup(principal, body.visitor) else None
+    visitor = visitor_of(principal, body.visitor, staff, community)
+
     async def work(tx: Tx) -> dict[str, Any]:
         task = await _task_to_close(tx, body)
-        visit = _visit_doc(body, community, principal.sub, task, ctx.clock.day_of(body.visited_at))
+        visit = _visit_doc(body, community, principal.sub, visitor, task, ctx.clock.day_of(body.visited_at))
         await tx.db[VISITS].insert_one(visit, session=tx.session)
         await _report_needs(tx, visit, body)
         if task and body.met:
@@ -68,14 +72,14 @@ async def _task_to_close(tx: Tx, body: VisitIn) -> dict[str, Any] | None:
     return task
 
 
-def _visit_doc(body: VisitIn, community: str, sub: str, task: dict[str, Any] | None,
+def _visit_doc(body: VisitIn, community: str, sub: str, visitor: str, task: dict[str, Any] | None,
                visited_on: date) -> dict[str, Any]:
     """`visited_on` is the committee's own calendar day, whatever offset the client sent."""
     aid = [item.model_dump(mode="json") for item in body.aid]
     return {"_id": str(uuid.uuid4()), "community_code": community, "resident_id": body.resident_id,
             "task_id": task["_id"] if task else None, "reason": task["reason"] if task else body.reason,
             "visited_at": body.visited_at, "visited_on": visited_on.isoformat(),
-            "method": body.method, "met": body.met, "visitor": body.visitor or sub, "recorded_by": sub,
+            "method": body.method, "met": body.met, "visitor": visitor, "recorded_by": sub,
             "observations": body.observations, "aid": aid,
             "aid_total_cny": round(sum(item["value_cny"] for item in aid), 2), "needs": []}
 
