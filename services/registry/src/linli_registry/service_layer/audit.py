@@ -7,12 +7,15 @@ from typing import Any
 
 from linli_shared.auth import Access, Principal
 from linli_shared.errors import forbidden
+from linli_shared.logging import get_logger
 from linli_shared.orgs import prefix_regex
 from linli_shared.outbox import Tx
 
 from linli_registry.domain.audit import Action, AuditEntry, as_shown, changes_between, new_entry
 from linli_registry.service_layer.context import Registry
 from linli_registry.storage import audit as trail
+
+log = get_logger()
 
 # A listing or an export reveals many residents: one entry names at most this many (the document stays small).
 REVEALS_PER_ENTRY = 1000
@@ -43,6 +46,10 @@ async def pii_revealed(reg: Registry, principal: Principal, docs: list[dict[str,
                for community, ids in sorted(by_community.items())
                for i in range(0, len(ids), REVEALS_PER_ENTRY)]
     await trail.append(reg.db, entries)
+    # The same line every service logs on a reveal (linli_shared.trail): ops alert on one name.
+    for community, ids in sorted(by_community.items()):
+        log.info("pii.revealed", actor=principal.sub, via=via, community=community, subjects=len(ids),
+                 fields=["id_number", "phone"])
 
 
 async def query(reg: Registry, principal: Principal, *, community: str | None, resident_id: str | None,
