@@ -93,6 +93,7 @@ async def test_a_saved_template_that_runs_away_falls_back_to_the_built_in_text_a
     assert took < 5, took  # one timeout, then the template is known to be costly: not five
     failed = [entry for entry in logs if entry["event"] == "notify.template_failed"]
     assert failed and failed[0]["code"] == "template.too_costly" and failed[0]["org"] == COMMUNITY
+    assert failed[0]["template"] == "task_assigned.inbox"  # named so ops can find it; a "key" field is redacted
 
 
 async def _inbox(ctx, n: int):

@@ -150,7 +150,7 @@ async def rendered(ctx: Notify, tx: Tx, rule_key: str, channel: str, community: 
     except TemplateProblem as exc:
         if template.org_code is None:
             raise
-        log.warning("notify.template_failed", key=template.key, org=template.org_code, community=community,
+        log.warning("notify.template_failed", template=template.key, org=template.org_code, community=community,
                     code=exc.code, detail=exc.detail)
         return render(defaults()[template.key], variables)
 
