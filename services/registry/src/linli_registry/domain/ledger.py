@@ -110,14 +110,38 @@ class HeaderMap:
     ignored: list[str] = field(default_factory=list)
 
 
-_BRACKETED = re.compile(r"\(.*?\)|\[.*?\]|【.*?】|<.*?>|《.*?》")
+MAX_HEADER_CHARS = 100  # a longer header cell names no column: it is ignored
+MAX_CELL_CHARS = 1_000  # a longer cell is an error of its row (the longest ledger value is an address)
+_BRACKETS = {"(": ")", "[": "]", "【": "】", "<": ">", "《": "》"}
 _HEADER_NOISE = re.compile(r"[*:：_\-.#、]")
+
+
+def _without_brackets(text: str) -> str:
+    """Drops each bracket and what it encloses, up to the first closing one, in one pass.
+
+    (A lazy regex per bracket kind rescans the rest of the text from every unclosed opening:
+    quadratic, 3.5 s for a 20,000-character header.)
+    """
+    kept: list[str] = []
+    unclosed: set[str] = set()  # closing brackets known to appear nowhere further on
+    at = 0
+    while at < len(text):
+        close = _BRACKETS.get(text[at])
+        if close is not None and close not in unclosed:
+            end = text.find(close, at + 1)
+            if end >= 0:
+                at = end + 1
+                continue
+            unclosed.add(close)
+        kept.append(text[at])
+        at += 1
+    return "".join(kept)
 
 
 def normalize_header(text: str) -> str:
     """`姓 名*（必填）` and `低保金额(元/月)` become `姓名` and `低保金额`; `ID Number` becomes `idnumber`."""
     text = _key_text(text)  # NFKC also turns （） into ()
-    return _HEADER_NOISE.sub("", _BRACKETED.sub("", text))
+    return _HEADER_NOISE.sub("", _without_brackets(text))
 
 
 _SPELLINGS: dict[str, str] = {
@@ -149,6 +173,9 @@ def recognise_header(cells: Sequence[Any]) -> HeaderMap:
     for index, cell in enumerate(cells):
         text = clean(cell)
         if text is None:
+            continue
+        if len(text) > MAX_HEADER_CHARS:  # a note or a pasted paragraph, not a column's name
+            ignored.append(text[:MAX_HEADER_CHARS] + "…")
             continue
         norm = normalize_header(text)
         if norm in _EXPORT_ONLY:
@@ -453,6 +480,9 @@ class _Row:
 def parse_row(header: HeaderMap, row_number: int, cells: Sequence[Any], today: date) -> ParsedRow:
     """Every problem of the row at once, so that a worker fixes a row in one go."""
     row = _Row(header, row_number, cells)
+    if too_long := [key for key, text in row.texts.items() if text is not None and len(text) > MAX_CELL_CHARS]:
+        # Not parsed at all: no value of the row is worth reading past a pasted document.
+        return ParsedRow(None, sorted((_too_long(row_number, key) for key in too_long), key=_column_order), [])
     values = {key: row.value(key) for key in _VALUE_PARSERS if key in header.present}
     if values.get("name") is None and row.blank("name"):
         row.error("name", "import.value.required", "姓名不能为空 (name is required)")
@@ -466,6 +496,12 @@ def parse_row(header: HeaderMap, row_number: int, cells: Sequence[Any], today: d
 
 
 _ORDER = {column.key: index for index, column in enumerate(COLUMNS)}
+
+
+def _too_long(row_number: int, key: str) -> RowError:
+    return RowError(row_number, key, "import.value.too_long",
+                    f"{HEADERS[key]}：内容超过 {MAX_CELL_CHARS:,} 个字符，请删减 "
+                    f"(longer than {MAX_CELL_CHARS:,} characters)")
 
 
 def _column_order(error: RowError) -> int:

@@ -12,12 +12,16 @@ from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 from linli_registry.domain.ledger import REQUIRED_COLUMNS, HeaderMap, LedgerFileError, map_header, recognise_header
+from linli_registry.files.archive import check_archive
 
 SAMPLE_BYTES = 64 * 1024
 HEADER_SEARCH_ROWS = 10  # non-empty rows searched for the header (title rows come first)
+MAX_ROWS = 500_000  # rows of a sheet or records of a CSV, blank ones included: one community's ledger
+MAX_COLUMNS = 256  # cells in one row; the ledger has 29 columns
+MAX_LINE_CHARS = MAX_COLUMNS * 1_024  # one physical CSV line
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0"  # old .xls (and password-protected .xlsx, which Office wraps in OLE)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -56,6 +60,7 @@ def open_ledger(path: Path) -> Ledger:
         raise LedgerFileError("import.file.xls_unsupported",
                               "请另存为 .xlsx 或 CSV 后再上传：不支持旧版 .xls 或加密的表格 (old .xls not supported)")
     if head.startswith(_ZIP):
+        check_archive(path)  # before anything inflates a part of it
         if not _is_xlsx(path):
             raise LedgerFileError("import.file.not_a_spreadsheet", _NOT_A_SPREADSHEET)
         return _open(path, "xlsx", None, None)
@@ -162,15 +167,25 @@ def _csv_records(path: Path, encoding: str, delimiter: str) -> Iterator[Record]:
     """Records with the physical line each starts on (a quoted cell may span lines)."""
     # errors="replace": one stray byte deep in a big file must not fail the whole import.
     with path.open(encoding=encoding, errors="replace", newline="") as file:
-        reader = csv.reader(file, delimiter=delimiter)
+        reader = csv.reader(_bounded_lines(file), delimiter=delimiter)
         start = 1
         try:
-            for record in reader:
+            for number, record in enumerate(reader, start=1):
+                _check_size(number, len(record))
                 yield start, record
                 start = reader.line_num + 1
         except csv.Error as error:
             raise LedgerFileError("import.file.not_a_spreadsheet",
                                   f"第{start}行无法按 CSV 读取：{error} (malformed CSV)") from None
+
+
+def _bounded_lines(file: IO[str]) -> Iterator[str]:
+    """The file's lines, refusing one that would make a row of millions of cells (`,,,,…`)."""
+    while line := file.readline(MAX_LINE_CHARS + 1):
+        if len(line) > MAX_LINE_CHARS:
+            raise LedgerFileError("import.file.too_many_columns", f"有一行超过 {MAX_LINE_CHARS:,} 个字符 "
+                                  f"(a line longer than {MAX_LINE_CHARS:,} characters)")
+        yield line
 
 
 def _xlsx_records(path: Path) -> Iterator[Record]:
@@ -187,12 +202,25 @@ def _xlsx_records(path: Path) -> Iterator[Record]:
         if not workbook.worksheets:
             return
         sheet = workbook.worksheets[0]
+        _check_size(sheet.max_row or 0, sheet.max_column or 0)  # as declared by <dimension>: refused at once
         sheet.reset_dimensions()  # some writers record a wrong sheet size; read what is there
+        # Counted while streaming too: the declaration may lie, and a row numbered 10^9 makes openpyxl
+        # yield every empty row before it.
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            _check_size(number, len(values))
             yield number, list(values)
     finally:
         workbook.close()
         handle.close()
+
+
+def _check_size(rows: int, columns: int) -> None:
+    if rows > MAX_ROWS:
+        raise LedgerFileError("import.file.too_many_rows",
+                              f"表格超过 {MAX_ROWS:,} 行，请分批导入 (more than {MAX_ROWS:,} rows)")
+    if columns > MAX_COLUMNS:
+        raise LedgerFileError("import.file.too_many_columns",
+                              f"表格超过 {MAX_COLUMNS} 列 (more than {MAX_COLUMNS} columns)")
 
 
 # ---------------------------------------------------------------- header

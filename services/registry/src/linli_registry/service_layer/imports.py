@@ -30,6 +30,7 @@ from linli_registry.storage import imports as store
 log = get_logger()
 # Not a spreadsheet at all is "unsupported media"; a spreadsheet we cannot use is "unprocessable".
 _UNSUPPORTED = {"import.file.not_a_spreadsheet", "import.file.xls_unsupported"}
+_TOO_LARGE = {"import.file.too_large_uncompressed"}  # 413, as the upload over LINLI_IMPORT_MAX_BYTES
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ERRORS_INLINE = 1000
 
@@ -38,7 +39,8 @@ def _checked(path: Path) -> Ledger:
     try:
         ledger = open_ledger(path)
     except LedgerFileError as exc:
-        raise Problem(415 if exc.code in _UNSUPPORTED else 422, exc.code, exc.message) from exc
+        status = 415 if exc.code in _UNSUPPORTED else 413 if exc.code in _TOO_LARGE else 422
+        raise Problem(status, exc.code, exc.message) from exc
     if next(iter(ledger.rows()), None) is None:
         raise Problem(422, "import.file.no_rows", "表头下没有任何数据行 (the ledger has a header but no rows)")
     return ledger
