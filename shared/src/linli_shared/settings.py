@@ -5,10 +5,11 @@ import base64
 import binascii
 from typing import Literal, NamedTuple
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from linli_shared.domain.groups import GroupRules
+from linli_shared.domain.suppression import DEFAULT_BELOW
 
 DEV_JWT_SECRET = "linli-dev-secret-change-me-0123456789"
 # 32-byte keys, base64; development only, refused in production.
@@ -102,6 +103,9 @@ class ServiceSettings(BaseSettings):
     hard_to_employ_female_max: int = 49
     hard_to_employ_male_min: int = 50
     hard_to_employ_male_max: int = 59
+    # Officers see aggregates only: a figure behind 1 to this − 1 people is hidden from them in every
+    # service (linli_shared.domain.suppression); one value, or one service would give away what another hides.
+    suppress_below: int = Field(DEFAULT_BELOW, ge=2, le=100, validation_alias=AliasChoices("LINLI_SUPPRESS_BELOW"))
 
     @model_validator(mode="after")
     def _defaults_and_secrets(self) -> ServiceSettings:

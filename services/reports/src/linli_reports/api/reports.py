@@ -85,7 +85,7 @@ async def report_file(report_id: str, ctx: ReportsDep, principal: CurrentPrincip
 @router.get("/reports/{report_id}", response_model=ReportOut)
 async def get_report(report_id: str, response: Response, ctx: ReportsDep, principal: CurrentPrincipal) -> ReportOut:
     """Officers (aggregates only) get small cells as null, listed in `suppressed`: fewer than `suppressed_below`
-    people behind them (`LINLI_REPORTS_SUPPRESS_BELOW`, default 5), or derivable from the roll-up's total."""
+    people behind them (`LINLI_SUPPRESS_BELOW`, default 5), or derivable from the roll-up's total."""
     return await _report(ctx, principal, await reports.get_report(ctx, principal, report_id), response)
 
 

@@ -15,11 +15,11 @@ from linli_shared.domain.groups import (
     household_facts_from,
     person_facts_from,
 )
+from linli_shared.domain.suppression import Value, total  # noqa: F401 (the roll-up sums with it)
 
 from linli_reports.domain.indicators import Filters, Indicator, Template
 
 HARD_TO_EMPLOY = "hard_to_employ_4050"
-Value = int | float | str | None
 
 
 @dataclass
@@ -138,11 +138,3 @@ def _people(docs: list[dict[str, Any]]) -> int:
     return len({d.get("resident_id") or d["_id"] for d in docs})
 
 
-def total(values: list[Value]) -> Value:
-    """A roll-up cell: exactly the sum of the communities' numbers; text cells do not add up."""
-    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
-    if not numbers:
-        return None
-    if all(isinstance(v, int) for v in numbers):
-        return sum(numbers)
-    return round(sum(float(v) for v in numbers), 2)

@@ -6,9 +6,8 @@ from typing import Any
 
 from linli_shared.clock import Clock
 from linli_shared.domain.groups import GroupRules
+from linli_shared.domain.suppression import DEFAULT_BELOW
 from linli_shared.outbox import UnitOfWork
-
-from linli_reports.domain.suppression import DEFAULT_BELOW
 
 
 @dataclass
@@ -17,4 +16,4 @@ class Reports:
     db: Any
     clock: Clock
     rules: GroupRules
-    suppress_below: int = DEFAULT_BELOW  # officers' small cells: LINLI_REPORTS_SUPPRESS_BELOW
+    suppress_below: int = DEFAULT_BELOW  # officers' small cells: LINLI_SUPPRESS_BELOW

@@ -1,7 +1,7 @@
 """The figures a caller sees: exact for whoever may read the people behind them, small cells hidden from officers.
 
 An officer's view of any report of a run is its column of the whole run's protected table
-(`domain.suppression`), so the report JSON, its XLSX and the roll-up hide the same cells and one
+(`linli_shared.domain.suppression`), so the report JSON, its XLSX and the roll-up hide the same cells and one
 output cannot be subtracted from another.
 """
 from __future__ import annotations
@@ -9,19 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from linli_shared.auth import Access, Principal
+from linli_shared.auth import Principal
+from linli_shared.domain.suppression import Figure, Table, protect_table, sees_exact_figures
 
 from linli_reports.domain.compute import Value
-from linli_reports.domain.suppression import Figure, Table, protect_table
 from linli_reports.service_layer.context import Reports
 from linli_reports.storage.indexes import REPORTS
 
 SUPPRESSED = "*"  # how a hidden cell reads in XLSX (JSON: null, its key listed in `suppressed`)
-
-
-def sees_exact_figures(principal: Principal) -> bool:
-    """Who may read the people behind a number may read the number; an officer sees aggregates only."""
-    return bool(principal.roles & Access.READ.value)
 
 
 @dataclass(frozen=True)
