@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from linli_shared.domain.groups import GROUPS
+from linli_shared.spreadsheet import safe_row
 
 from linli_registry.domain.ledger import COLUMNS, EXPORT_ONLY_HEADERS
 from linli_registry.domain.ledger_labels import GROUP_LABELS, label_of
@@ -56,7 +57,7 @@ def write_ledger(target: str | PathLike[str] | IO[bytes], rows: Iterable[Mapping
     _prepare_ledger(ledger)
     written = 0
     for row in rows:
-        ledger.append(_ledger_cells(ledger, row))
+        ledger.append(safe_row(ledger, _ledger_cells(ledger, row)))  # a name like `=HYPERLINK(…)` stays text
         written += 1
     _write_summary(totals, summary, written if summary.rows == -1 else summary.rows)
     workbook.save(target)
@@ -142,7 +143,7 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any, *, text: bool = False, font: Fo
 def _write_summary(sheet: WriteOnlyWorksheet, summary: LedgerSummary, rows: int) -> None:
     sheet.column_dimensions["A"].width = 22
     sheet.column_dimensions["B"].width = 40
-    sheet.append([_cell(sheet, summary.title, font=Font(bold=True, size=14))])
+    sheet.append(safe_row(sheet, [_cell(sheet, summary.title, font=Font(bold=True, size=14))]))
     sheet.append([])
     for label, value in (
         ("单位", f"{summary.org_name}（{summary.org_code}）"),
@@ -153,7 +154,7 @@ def _write_summary(sheet: WriteOnlyWorksheet, summary: LedgerSummary, rows: int)
         ("生成时间", f"{_shanghai(summary.generated_at):%Y-%m-%d %H:%M:%S}（北京时间）"),
         ("生成人", summary.generated_by),
     ):
-        sheet.append([_cell(sheet, label, font=_BOLD), value])
+        sheet.append([_cell(sheet, label, font=_BOLD), *safe_row(sheet, [value])])
     sheet.append([])
     sheet.append([_cell(sheet, "人群", font=_BOLD), _cell(sheet, "人数", font=_BOLD)])
     for group in GROUPS:

@@ -8,6 +8,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from linli_shared.spreadsheet import safe_workbook
+
 from linli_reports.domain.compute import total
 from linli_reports.domain.indicators import Template
 
@@ -67,6 +69,7 @@ def _style(sheet: Any, header: int, widths: list[int]) -> None:
 
 
 def _bytes(book: Workbook) -> bytes:
+    safe_workbook(book)  # names and labels typed by people: text, never a formula
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
