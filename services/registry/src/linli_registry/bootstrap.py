@@ -32,7 +32,7 @@ def create_app(settings: RegistrySettings | None = None, clock: Clock | None = N
         uow=runtime.uow, db=runtime.db, rules=group_rules(settings), clock=clock or Clock(settings.timezone),
         facts=KeptFacts(settings.facts_kept_communities),
         vault=PiiVault(settings.pii_key.get_secret_value(), settings.pii_hash_key.get_secret_value()),
-        id_tail_searches_per_hour=settings.id_tail_searches_per_hour)
+        id_tail_searches_per_hour=settings.id_tail_searches_per_hour, suppress_below=settings.suppress_below)
     app.state.import_runner = runner = ImportRunner(
         registry, runtime.owner, batch_rows=settings.import_batch_rows, lease_seconds=settings.import_lease_seconds,
         poll_seconds=settings.import_poll_seconds)

@@ -213,9 +213,18 @@ class LifeEventOut(BaseModel):
 
 
 class StatisticsOut(BaseModel):
+    """Group sizes of an org on a day, and of each of its streets or communities in `breakdown`.
+
+    Officers (aggregates only) get small cells suppressed: a figure behind 1 to `suppressed_below` − 1
+    people (households, for household groups) is null with its key in `suppressed`, and so is any figure
+    it could be worked out from (a sibling in the breakdown, or the total); 0 is shown. Whoever may read
+    people sees exact figures (`suppressed` empty, `suppressed_below` null)."""
+
     org_code: str
     level: str
     name: str
     as_of: date
-    statistics: dict[str, int]
+    statistics: dict[str, int | None]
+    suppressed: list[str] = []
+    suppressed_below: int | None = None
     breakdown: list[StatisticsOut] = []

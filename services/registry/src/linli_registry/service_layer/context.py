@@ -8,6 +8,7 @@ from typing import Any
 from linli_shared.changelog import VersionedCache
 from linli_shared.clock import Clock
 from linli_shared.domain.groups import GroupRules
+from linli_shared.domain.suppression import DEFAULT_BELOW
 from linli_shared.errors import invalid, not_found
 from linli_shared.outbox import UnitOfWork
 from linli_shared.privacy import PiiVault
@@ -29,6 +30,7 @@ class Registry:
     memberships: VersionedCache = field(default_factory=VersionedCache)  # a community's groups, as of a day
     statistics: StatisticsCache = field(default_factory=StatisticsCache)  # per community, stored and in flight
     id_tail_searches_per_hour: int = 30  # per caller without pii:read (each one can reveal whose tail it is)
+    suppress_below: int = DEFAULT_BELOW  # officers' small cells (LINLI_SUPPRESS_BELOW)
 
     def today(self) -> date:
         return self.clock.today()

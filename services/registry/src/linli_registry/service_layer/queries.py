@@ -6,11 +6,13 @@ from typing import Any
 
 from linli_shared.auth import Access, Principal
 from linli_shared.domain.groups import GROUPS, group_counts
+from linli_shared.domain.suppression import sees_exact_figures
 from linli_shared.errors import invalid, not_found
 from linli_shared.logging import get_logger
 from linli_shared.orgs import prefix_regex
 from linli_shared.pagination import page_by_id, page_of_known_ids
 
+from linli_registry.domain.small_cells import DISTRICT_DIGITS, as_seen, hidden_in_district
 from linli_registry.service_layer import search
 from linli_registry.service_layer.context import Registry, existing_community, org_code_or_422
 from linli_registry.service_layer.resident_filters import ResidentFilter, base_query, group_ids, query_for
@@ -42,9 +44,20 @@ async def statistics(reg: Registry, principal: Principal, code: str, as_of: date
     root = await reg.db[ORGS].find_one({"_id": code})
     if root is None:
         raise not_found("org.not_found", f"org {code} is not registered")
-    per_community = await _community_counts(reg, code, as_of)
+    exact = sees_exact_figures(principal)
+    # An officer's page is its part of the district's one protected table: the district's communities
+    # come through the same queries (a wider prefix) and the same cache, and only the view is protected.
+    per_community = await _community_counts(reg, code if exact else code[:DISTRICT_DIGITS], as_of)
     children = await reg.db[ORGS].find({"parent": code, "level": {"$ne": "grid"}}).sort("_id", 1).to_list()
-    return _node(root, as_of, per_community, [_node(c, as_of, per_community, []) for c in children])
+    node = _node(root, as_of, per_community, [_node(c, as_of, per_community, []) for c in children])
+    return node if exact else _as_seen_by_officer(node, hidden_in_district(per_community, reg.suppress_below),
+                                                  reg.suppress_below)
+
+
+def _as_seen_by_officer(node: dict[str, Any], hidden: dict[str, frozenset[str]], below: int) -> dict[str, Any]:
+    statistics, suppressed = as_seen(node["statistics"], node["org_code"], hidden)
+    return {**node, "statistics": statistics, "suppressed": suppressed, "suppressed_below": below,
+            "breakdown": [_as_seen_by_officer(child, hidden, below) for child in node["breakdown"]]}
 
 
 async def _community_counts(reg: Registry, prefix: str, as_of: date) -> dict[str, dict[str, int]]:
