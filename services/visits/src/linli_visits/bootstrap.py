@@ -21,7 +21,8 @@ from linli_visits.subscriptions import subscriptions
 def create_app(settings: VisitsSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or VisitsSettings()
     runtime = ServiceRuntime(settings, INDEXES)
-    ctx = Visits(uow=runtime.uow, db=runtime.db, clock=clock or Clock(settings.timezone), rules=group_rules(settings))
+    ctx = Visits(uow=runtime.uow, db=runtime.db, clock=clock or Clock(settings.timezone), rules=group_rules(settings),
+                 suppress_below=settings.suppress_below)
     runtime.subscriptions = subscriptions(ctx)
     runtime.workers["task_sweep"] = periodic("visits.task_sweep", Lease(runtime.db, "visits.task-sweep", runtime.owner),
                                              settings.sweep_interval_seconds, lambda: sweep(ctx))

@@ -30,4 +30,12 @@ async def put_policy(code: OrgCode, body: VisitPolicy, ctx: VisitsDep, principal
 async def get_statistics(code: OrgCode, ctx: VisitsDep, principal: CurrentPrincipal,
                          since: Annotated[date, Query(alias="from")],
                          until: Annotated[date, Query(alias="to")]) -> dict:
+    """Coverage per cadence group, overdue tasks, visits by reason, met, aid total, visits per worker.
+
+    Officers (aggregates only) get small cells suppressed: a figure behind 1 to `suppressed_below` − 1
+    residents (each counted once however often visited; aid by its recipients, overdue tasks by their
+    residents) is null and named in `suppressed` (dotted, e.g. `coverage.elderly_80.visited`), and so is
+    a figure it could be worked out from (reasons and met add up to the visits; visited and not visited
+    to the members; a share goes with them). Per-worker counts are staff figures and stay, unless the
+    visits are hidden. Whoever may read people sees exact figures (`suppressed` empty)."""
     return await statistics.visit_statistics(ctx, principal, code, since, until)

@@ -6,6 +6,7 @@ from typing import Any
 
 from linli_shared.clock import Clock
 from linli_shared.domain.groups import GroupRules
+from linli_shared.domain.suppression import DEFAULT_BELOW
 from linli_shared.outbox import UnitOfWork
 
 from linli_visits.domain.policy import VisitPolicy, default_policy
@@ -18,6 +19,7 @@ class Visits:
     db: Any
     clock: Clock
     rules: GroupRules
+    suppress_below: int = DEFAULT_BELOW  # officers' small cells (LINLI_SUPPRESS_BELOW)
 
     async def policy(self, community: str, session: Any = None) -> VisitPolicy:
         return (await self.policies({community}, session))[community]

@@ -6,9 +6,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from linli_shared.auth import Access, Principal
+from linli_shared.domain.suppression import sees_exact_figures
 from linli_shared.errors import invalid
 
 from linli_visits.domain.policy import LIVING_ALONE_80
+from linli_visits.domain.small_cells import as_seen_by_officer, people_behind
 from linli_visits.service_layer.context import Visits
 from linli_visits.storage.indexes import HOUSEHOLDS, RESIDENTS, TASKS, VISITS
 from linli_visits.storage.projection import community_groups
@@ -31,9 +33,11 @@ async def visit_statistics(ctx: Visits, principal: Principal, org: str, since: d
             coverage[group].update(counts)
     visits = await ctx.db[VISITS].find(
         {"community_code": {"$in": communities}, "visited_on": {"$gte": since.isoformat(), "$lte": until.isoformat()}},
-        {"reason": 1, "visitor": 1, "aid_total_cny": 1, "met": 1}).to_list()
-    overdue = await ctx.db[TASKS].count_documents({"community_code": {"$in": communities}, "status": "overdue"})
-    return {
+        {"reason": 1, "visitor": 1, "aid_total_cny": 1, "met": 1, "resident_id": 1}).to_list()
+    overdue_tasks = await ctx.db[TASKS].find({"community_code": {"$in": communities}, "status": "overdue"},
+                                             {"resident_id": 1}).to_list()
+    overdue = len(overdue_tasks)
+    stats = {
         "org_code": org, "from": since, "to": until,
         "coverage": {g: {"members": c["members"], "visited": c["visited"],
                          "share": round(c["visited"] / c["members"], 4) if c["members"] else None}
@@ -44,6 +48,9 @@ async def visit_statistics(ctx: Visits, principal: Principal, org: str, since: d
         "aid_total_cny": round(sum(v["aid_total_cny"] for v in visits), 2),
         "per_worker": dict(Counter(v["visitor"] for v in visits)),
     }
+    if sees_exact_figures(principal):
+        return {**stats, "suppressed": [], "suppressed_below": None}
+    return as_seen_by_officer(stats, people_behind(visits, overdue_tasks), ctx.suppress_below)
 
 
 async def _coverage(ctx: Visits, community: str, until: date) -> dict[str, Counter]:
