@@ -24,7 +24,7 @@ def create_app(settings: EmploymentSettings | None = None, clock: Clock | None =
     runtime = ServiceRuntime(settings, INDEXES)
     runtime.uow.before_commit.append(bump_seeker_versions)
     ctx = Employment(uow=runtime.uow, db=runtime.db, clock=clock or Clock(settings.timezone),
-                     rules=group_rules(settings))
+                     rules=group_rules(settings), suppress_below=settings.suppress_below)
     runtime.subscriptions = subscriptions(ctx)
     runtime.workers["follow_ups"] = periodic(
         "employment.follow_ups", Lease(runtime.db, "employment.follow-ups", runtime.owner),

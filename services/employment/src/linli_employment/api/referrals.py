@@ -45,4 +45,11 @@ async def complete(enrollment_id: str, body: CompletionIn, ctx: EmploymentDep, p
 async def employment_statistics(code: OrgCode, ctx: EmploymentDep, principal: CurrentPrincipal,
                                 since: Annotated[date, Query(alias="from")],
                                 until: Annotated[date, Query(alias="to")]) -> dict:
+    """Seekers, referrals and placements (4050 apart), trainees by cohort, trainings completed.
+
+    Officers (aggregates only) get small cells suppressed: a figure behind 1 to `suppressed_below` − 1
+    residents (each counted once however many referrals, placements or enrollments) is null and named in
+    `suppressed` (dotted, e.g. `trainees_by_cohort.unemployed`), and so is a figure it could be worked
+    out from (a 4050 figure and the rest of its total; cohorts and completed trainings, which split the
+    same enrollments). Whoever may read people sees exact figures (`suppressed` empty)."""
     return await statistics.employment_statistics(ctx, principal, code, since, until)

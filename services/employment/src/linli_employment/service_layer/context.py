@@ -6,6 +6,7 @@ from typing import Any
 
 from linli_shared.clock import Clock
 from linli_shared.domain.groups import GroupRules
+from linli_shared.domain.suppression import DEFAULT_BELOW
 from linli_shared.outbox import UnitOfWork
 
 from linli_employment.storage.kept_seekers import KeptSeekers
@@ -17,4 +18,5 @@ class Employment:
     db: Any
     clock: Clock
     rules: GroupRules
+    suppress_below: int = DEFAULT_BELOW  # officers' small cells (LINLI_SUPPRESS_BELOW)
     kept_seekers: KeptSeekers = field(default_factory=KeptSeekers)  # recently matched districts' seekers

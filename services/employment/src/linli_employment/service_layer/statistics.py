@@ -6,14 +6,14 @@ from datetime import date
 from typing import Any
 
 from linli_shared.auth import Access, Principal
+from linli_shared.domain.suppression import sees_exact_figures
 from linli_shared.errors import invalid
 from linli_shared.orgs import prefix_regex
 
+from linli_employment.domain.small_cells import as_seen_by_officer, cells_of, is_4050
 from linli_employment.service_layer.context import Employment
 from linli_employment.storage.indexes import ENROLLMENTS, PLACEMENTS, REFERRALS, SEEKERS
 from linli_employment.storage.seekers import ON_LIST
-
-HARD_TO_EMPLOY = "hard_to_employ_4050"
 
 
 async def employment_statistics(ctx: Employment, principal: Principal, org: str, since: date, until: date) -> dict:
@@ -24,10 +24,12 @@ async def employment_statistics(ctx: Employment, principal: Principal, org: str,
     scope = {"community_code": prefix_regex(org)}
     window = {"$gte": since.isoformat(), "$lte": until.isoformat()}
     seekers = await ctx.db[SEEKERS].find({**scope, "status": {"$in": list(ON_LIST)}}, {"priority_groups": 1}).to_list()
-    referrals = await ctx.db[REFERRALS].find({**scope, "referred_on": window}, {"priority_groups": 1}).to_list()
-    placements = await ctx.db[PLACEMENTS].find({**scope, "start_date": window}, {"priority_groups": 1}).to_list()
-    enrollments = await ctx.db[ENROLLMENTS].find({**scope, "enrolled_on": window}, {"cohort": 1, "status": 1}).to_list()
-    return {
+    person = {"priority_groups": 1, "resident_id": 1}  # the residents behind a figure, for officers' small cells
+    referrals = await ctx.db[REFERRALS].find({**scope, "referred_on": window}, person).to_list()
+    placements = await ctx.db[PLACEMENTS].find({**scope, "start_date": window}, person).to_list()
+    enrollments = await ctx.db[ENROLLMENTS].find({**scope, "enrolled_on": window},
+                                                 {"cohort": 1, "status": 1, "resident_id": 1}).to_list()
+    stats = {
         "org_code": org, "from": since, "to": until,
         "seekers": len(seekers), "seekers_4050": _count_4050(seekers),
         "referrals": len(referrals), "referrals_4050": _count_4050(referrals),
@@ -35,7 +37,11 @@ async def employment_statistics(ctx: Employment, principal: Principal, org: str,
         "trainees_by_cohort": dict(Counter(e["cohort"] for e in enrollments)),
         "trainings_completed": sum(1 for e in enrollments if e["status"] == "completed"),
     }
+    if sees_exact_figures(principal):
+        return {**stats, "suppressed": [], "suppressed_below": None}
+    cells, sums = cells_of(seekers, referrals, placements, enrollments)
+    return as_seen_by_officer(stats, cells, sums, ctx.suppress_below)
 
 
 def _count_4050(docs: list[dict[str, Any]]) -> int:
-    return sum(1 for d in docs if HARD_TO_EMPLOY in d.get("priority_groups", []))
+    return sum(1 for d in docs if is_4050(d))

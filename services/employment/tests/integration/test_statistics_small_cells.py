@@ -1,0 +1,79 @@
+"""Officers see aggregates only: an employment figure behind fewer residents than LINLI_SUPPRESS_BELOW is hidden
+from them, with whatever it could be worked out from; the community sees its exact figures."""
+from __future__ import annotations
+
+from typing import AsyncIterator
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from linli_devtools.asgi import client
+
+from linli_employment.bootstrap import create_app as create_employment
+from linli_employment.settings import EmploymentSettings
+from linli_registry.bootstrap import create_app as create_registry
+from linli_registry.settings import RegistrySettings
+
+from employment_helpers import COMMUNITY, DISTRICT, STREET, TODAY, active_seeker, resident
+
+PERIOD = {"from": TODAY.isoformat(), "to": TODAY.isoformat()}
+
+
+@pytest.fixture
+def suppress_env() -> dict[str, str]:
+    return {}
+
+
+@pytest.fixture
+async def apps(mongo_url, nats_url, db_name, clock, suppress_env, monkeypatch) -> AsyncIterator[tuple]:
+    for name, value in suppress_env.items():
+        monkeypatch.setenv(name, value)
+    common = dict(mongo_url=mongo_url, nats_url=nats_url, environment="test", outbox_poll_seconds=0.05)
+    registry = create_registry(RegistrySettings(mongo_db=f"{db_name}_r", **common))
+    employment = create_employment(EmploymentSettings(mongo_db=f"{db_name}_e", follow_up_interval_seconds=3600,
+                                                      **common), clock)
+    async with LifespanManager(registry, startup_timeout=60), LifespanManager(employment, startup_timeout=60):
+        yield registry, employment
+
+
+@pytest.fixture
+async def officer(apps, make_token) -> AsyncIterator[httpx.AsyncClient]:
+    async with client(apps[1], make_token(roles=["officer"], scope=[DISTRICT], sub="district-officer")) as c:
+        yield c
+
+
+async def _three_4050_seekers_and_five_others(registry, employment) -> None:
+    for n in range(3):
+        person = await resident(registry, 45 + n, "female", employment_status="unemployed", name=f"求职{n}")
+        await active_seeker(employment, person["id"], ["cleaning"])
+    for n in range(5):
+        person = await resident(registry, 25 + n, "male", employment_status="unemployed", name=f"青年{n}")
+        await active_seeker(employment, person["id"], ["cleaning"])
+
+
+async def _statistics(client, code: str = STREET) -> dict:
+    response = await client.get(f"/v1/orgs/{code}/employment-statistics", params=PERIOD)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def test_an_officer_sees_3_seekers_4050_suppressed_while_the_community_sees_3(registry, employment, officer):
+    await _three_4050_seekers_and_five_others(registry, employment)
+
+    seen = await _statistics(officer)
+    # 3 of the 8 are 4050: hidden; the 8 stays, as the other 5 are not shown to subtract.
+    assert (seen["seekers_4050"], seen["seekers"]) == (None, 8)
+    assert seen["suppressed"] == ["seekers_4050"] and seen["suppressed_below"] == 5
+    assert seen["placements"] == 0  # zero is shown
+
+    own = await _statistics(employment, COMMUNITY)
+    assert (own["seekers_4050"], own["seekers"], own["suppressed"], own["suppressed_below"]) == (3, 8, [], None)
+
+
+@pytest.mark.parametrize("suppress_env", [{"LINLI_SUPPRESS_BELOW": "3"}])
+async def test_the_threshold_is_the_setting_LINLI_SUPPRESS_BELOW(registry, employment, officer):
+    await _three_4050_seekers_and_five_others(registry, employment)
+
+    seen = await _statistics(officer)
+    assert (seen["seekers_4050"], seen["seekers"], seen["suppressed_below"]) == (3, 8, 3)
