@@ -8,14 +8,14 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 
-from linli_devtools.asgi import client
+from linli_devtools.asgi import client, eventually
 
 from linli_employment.bootstrap import create_app as create_employment
 from linli_employment.settings import EmploymentSettings
 from linli_registry.bootstrap import create_app as create_registry
 from linli_registry.settings import RegistrySettings
 
-from employment_helpers import COMMUNITY, DISTRICT, STREET, TODAY, active_seeker, resident
+from employment_helpers import COMMUNITY, DISTRICT, OTHER, STREET, TODAY, active_seeker, resident
 
 PERIOD = {"from": TODAY.isoformat(), "to": TODAY.isoformat()}
 
@@ -77,3 +77,22 @@ async def test_the_threshold_is_the_setting_LINLI_SUPPRESS_BELOW(registry, emplo
 
     seen = await _statistics(officer)
     assert (seen["seekers_4050"], seen["seekers"], seen["suppressed_below"]) == (3, 8, 3)
+
+
+async def test_a_community_hidden_beside_a_small_one_in_the_street_is_hidden_on_its_own_page_too(
+        registry, apps, officer, make_token):
+    for n in range(3):
+        await resident(registry, 30 + n, "male", COMMUNITY, employment_status="unemployed", name=f"工农{n}")
+    for n in range(5):
+        await resident(registry, 30 + n, "male", OTHER, employment_status="unemployed", name=f"建树{n}")
+
+    async def listed() -> bool:
+        return await apps[1].state.employment.db.seekers.count_documents({}) == 8
+
+    await eventually(listed, timeout=20)
+    assert (await _statistics(officer))["seekers"] == 8
+    # 建树里's 5 is hidden on its own page as well, or the street's 8 minus it would be 工农里's 3.
+    assert (await _statistics(officer, COMMUNITY))["seekers"] is None
+    assert (await _statistics(officer, OTHER))["seekers"] is None
+    async with client(apps[1], make_token(roles=["admin"], scope=[DISTRICT])) as district_admin:
+        assert (await _statistics(district_admin, OTHER))["seekers"] == 5

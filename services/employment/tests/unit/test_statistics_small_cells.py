@@ -1,5 +1,7 @@
 """Employment statistics as an officer sees them, on hand-made records: residents counted once, splits that add up."""
-from linli_employment.domain.small_cells import as_seen_by_officer, cells_of
+from linli_shared.domain.suppression import protect_cells
+
+from linli_employment.domain.small_cells import as_seen_by_officer, cells_of, hidden_at, hidden_in_district
 
 FOUR_50 = ["hard_to_employ_4050"]
 
@@ -11,7 +13,7 @@ def _stats(**figures) -> dict:
 
 def _seen(stats: dict, seekers=(), referrals=(), placements=(), enrollments=(), below: int = 5) -> dict:
     cells, sums = cells_of(list(seekers), list(referrals), list(placements), list(enrollments))
-    return as_seen_by_officer(stats, cells, sums, below)
+    return as_seen_by_officer(stats, protect_cells(cells, sums, below), below)
 
 
 def test_six_referrals_of_one_resident_are_one_resident_behind_the_figure():
@@ -38,3 +40,12 @@ def test_a_small_cohort_hides_another_so_the_cohorts_do_not_add_up_to_a_known_to
                  enrollments=enrollments)
     assert seen["trainees_by_cohort"] == {"unemployed": None, "disabled": None}
     assert seen["suppressed"] == ["trainees_by_cohort.unemployed", "trainees_by_cohort.disabled"]
+
+
+def test_a_community_hidden_beside_a_small_one_is_hidden_on_its_own_page_too():
+    def seekers(community: str, n: int) -> list[dict]:
+        return [{"_id": f"{community}-{i}", "community_code": community, "priority_groups": []} for i in range(n)]
+
+    hidden = hidden_in_district((seekers("130303001001", 3) + seekers("130303001002", 9), [], [], []), 5)
+    assert "seekers" in hidden_at(hidden, "130303001001") and "seekers" in hidden_at(hidden, "130303001002")
+    assert "seekers" not in hidden_at(hidden, "130303001")  # the street's 12 is shown: 12 − 9 is no longer there

@@ -3,7 +3,8 @@
 Each figure is protected by the residents behind it, counted once however many referrals, placements
 or enrollments they have. The 4050 figures are parts of their totals (the rest being everyone else),
 and the trainees by cohort and the completed trainings both split the same enrollments, so those rows
-get complementary suppression (linli_shared.domain.suppression).
+get complementary suppression (linli_shared.domain.suppression). A street is the sum of its communities
+and a district of its streets, so the cells are protected over the whole district (`hidden_in_district`).
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ HARD_TO_EMPLOY = "hard_to_employ_4050"
 SPLITS = (("seekers", "seekers_4050"), ("referrals", "referrals_4050"), ("placements", "placed_4050"))
 
 Docs = Sequence[Mapping[str, Any]]
+Records = tuple[Docs, Docs, Docs, Docs]  # seekers, referrals, placements, enrollments
+STREET_DIGITS, DISTRICT_DIGITS = 9, 6
 
 
 def is_4050(doc: Mapping[str, Any]) -> bool:
@@ -48,9 +51,38 @@ def cells_of(seekers: Docs, referrals: Docs, placements: Docs,
     return cells, sums
 
 
-def as_seen_by_officer(stats: dict[str, Any], cells: dict[str, Figure], sums: list[Sum], below: int) -> dict[str, Any]:
-    """`stats` with each hidden figure null and named (dotted) in `suppressed`."""
-    hidden = protect_cells(cells, sums, below)
+def hidden_in_district(records: Records, below: int) -> frozenset[str]:
+    """The figures hidden from officers anywhere in one district, named `<org code>/<figure>`.
+
+    A street's figures are the sums of its communities' and the district's of its streets', and an
+    officer may ask for each; so the cells are protected once, tied by those sums as well as by each
+    org's own, and every page shows its part of that one answer (no page subtracts from another).
+    `records` are the district's seekers, referrals, placements and enrollments, with `community_code`.
+    """
+    communities = sorted({d["community_code"] for docs in records for d in docs})
+    streets = sorted({c[:STREET_DIGITS] for c in communities})
+    cells: dict[str, Figure] = {}
+    sums: list[Sum] = []
+    for org in (*communities, *streets, *sorted({s[:DISTRICT_DIGITS] for s in streets})):
+        own, own_sums = cells_of(*(
+            [d for d in docs if d["community_code"].startswith(org)] for docs in records))
+        cells |= {f"{org}/{name}": figure for name, figure in own.items()}
+        sums += [([f"{org}/{p}" for p in parts], f"{org}/{whole}") for parts, whole in own_sums]
+    names = {name.split("/", 1)[1] for name in cells}
+    for parent, children in ((s, [c for c in communities if c.startswith(s)]) for s in streets):
+        sums += [([f"{c}/{n}" for c in children], f"{parent}/{n}") for n in names]
+    for district in {s[:DISTRICT_DIGITS] for s in streets}:
+        sums += [([f"{s}/{n}" for s in streets if s.startswith(district)], f"{district}/{n}") for n in names]
+    return protect_cells(cells, sums, below)
+
+
+def hidden_at(hidden: frozenset[str], org: str) -> frozenset[str]:
+    """One org's part of a district's hidden figures."""
+    return frozenset(name.split("/", 1)[1] for name in hidden if name.split("/", 1)[0] == org)
+
+
+def as_seen_by_officer(stats: dict[str, Any], hidden: frozenset[str], below: int) -> dict[str, Any]:
+    """`stats` with each `hidden` figure null and named (dotted) in `suppressed`."""
     seen = {**stats, "trainees_by_cohort": {c: None if f"trainees_by_cohort.{c}" in hidden else n
                                             for c, n in stats["trainees_by_cohort"].items()}}
     shown = [*(k for pair in SPLITS for k in pair), "trainings_completed"]

@@ -10,7 +10,14 @@ from linli_shared.domain.suppression import sees_exact_figures
 from linli_shared.errors import invalid
 from linli_shared.orgs import prefix_regex
 
-from linli_employment.domain.small_cells import as_seen_by_officer, cells_of, is_4050
+from linli_employment.domain.small_cells import (
+    DISTRICT_DIGITS,
+    Records,
+    as_seen_by_officer,
+    hidden_at,
+    hidden_in_district,
+    is_4050,
+)
 from linli_employment.service_layer.context import Employment
 from linli_employment.storage.indexes import ENROLLMENTS, PLACEMENTS, REFERRALS, SEEKERS
 from linli_employment.storage.seekers import ON_LIST
@@ -21,14 +28,11 @@ async def employment_statistics(ctx: Employment, principal: Principal, org: str,
     principal.authorize(org, Access.AGGREGATE)
     if since > until:
         raise invalid("statistics.range.inverted", f"from {since} is after to {until}", ["query", "from"])
-    scope = {"community_code": prefix_regex(org)}
-    window = {"$gte": since.isoformat(), "$lte": until.isoformat()}
-    seekers = await ctx.db[SEEKERS].find({**scope, "status": {"$in": list(ON_LIST)}}, {"priority_groups": 1}).to_list()
-    person = {"priority_groups": 1, "resident_id": 1}  # the residents behind a figure, for officers' small cells
-    referrals = await ctx.db[REFERRALS].find({**scope, "referred_on": window}, person).to_list()
-    placements = await ctx.db[PLACEMENTS].find({**scope, "start_date": window}, person).to_list()
-    enrollments = await ctx.db[ENROLLMENTS].find({**scope, "enrolled_on": window},
-                                                 {"cohort": 1, "status": 1, "resident_id": 1}).to_list()
+    exact = sees_exact_figures(principal)
+    # An officer's figures are their part of the district's one protected table: the same four reads, wider.
+    records = await _records(ctx, org if exact else org[:DISTRICT_DIGITS], since, until)
+    seekers, referrals, placements, enrollments = ([d for d in docs if d["community_code"].startswith(org)]
+                                                   for docs in records)
     stats = {
         "org_code": org, "from": since, "to": until,
         "seekers": len(seekers), "seekers_4050": _count_4050(seekers),
@@ -37,10 +41,24 @@ async def employment_statistics(ctx: Employment, principal: Principal, org: str,
         "trainees_by_cohort": dict(Counter(e["cohort"] for e in enrollments)),
         "trainings_completed": sum(1 for e in enrollments if e["status"] == "completed"),
     }
-    if sees_exact_figures(principal):
+    if exact:
         return {**stats, "suppressed": [], "suppressed_below": None}
-    cells, sums = cells_of(seekers, referrals, placements, enrollments)
-    return as_seen_by_officer(stats, cells, sums, ctx.suppress_below)
+    hidden = hidden_at(hidden_in_district(records, ctx.suppress_below), org)
+    return as_seen_by_officer(stats, hidden, ctx.suppress_below)
+
+
+async def _records(ctx: Employment, org: str, since: date, until: date) -> Records:
+    """Seekers on the list, and the referrals, placements and enrollments of the window, under `org`."""
+    scope = {"community_code": prefix_regex(org)}
+    window = {"$gte": since.isoformat(), "$lte": until.isoformat()}
+    person = {"priority_groups": 1, "resident_id": 1, "community_code": 1}  # the residents behind a figure
+    seekers = await ctx.db[SEEKERS].find({**scope, "status": {"$in": list(ON_LIST)}}, person).to_list()
+    referrals = await ctx.db[REFERRALS].find({**scope, "referred_on": window}, person).to_list()
+    placements = await ctx.db[PLACEMENTS].find({**scope, "start_date": window}, person).to_list()
+    enrollments = await ctx.db[ENROLLMENTS].find({**scope, "enrolled_on": window},
+                                                 {"cohort": 1, "status": 1, "resident_id": 1,
+                                                  "community_code": 1}).to_list()
+    return seekers, referrals, placements, enrollments
 
 
 def _count_4050(docs: list[dict[str, Any]]) -> int:
