@@ -1,6 +1,7 @@
 """The consumer's pieces wired by hand against the test's own NATS server and database."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any, AsyncIterator, ClassVar
 
@@ -16,6 +17,17 @@ from linli_shared.settings import ServiceSettings
 
 SERVICE = "testsvc"
 COMMUNITY = "130303001001"
+
+
+@pytest.fixture
+def stdlib_logging_restored():
+    """configure_logging points the root logger at this test's captured stdout, which pytest closes after
+    it: put the root handlers back, or a later library thread (aiosmtpd) logs into a closed file."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 class ThingHappened(EventData):

@@ -25,7 +25,7 @@ def rendered(**fields) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _capture(capsys):
+def _capture(capsys, stdlib_logging_restored):
     rendered.capsys = capsys
 
 

@@ -36,7 +36,7 @@ def test_vault_seals_bytes_bound_to_their_context():
         vault.decrypt_bytes(sealed, b"import-1:1")
 
 
-def test_log_lines_are_json_with_sensitive_fields_redacted(capsys):
+def test_log_lines_are_json_with_sensitive_fields_redacted(capsys, stdlib_logging_restored):
     configure_logging("testsvc")
     try:
         structlog.contextvars.bind_contextvars(trace_id="t" * 32)
