@@ -81,6 +81,18 @@ def db_name() -> str:
 
 
 @pytest.fixture
+def service_env() -> dict[str, str]:
+    """`LINLI_*` variables set before a test's apps read their settings; a test parametrizes it to change one."""
+    return {}
+
+
+@pytest.fixture
+def service_env_set(service_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in service_env.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
 def make_token() -> Callable[..., str]:
     def make(roles=("admin",), scope=("130303",), perms=(), sub="staff-test", ttl=3600) -> str:
         return issue_token(DEV_JWT_SECRET, sub, roles, scope, perms, ttl_seconds=ttl)

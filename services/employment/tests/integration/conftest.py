@@ -25,7 +25,7 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def apps(mongo_url, nats_url, db_name, clock) -> AsyncIterator[tuple]:
+async def apps(mongo_url, nats_url, db_name, clock, service_env_set) -> AsyncIterator[tuple]:
     common = dict(mongo_url=mongo_url, nats_url=nats_url, environment="test", outbox_poll_seconds=0.05)
     registry = create_registry(RegistrySettings(mongo_db=f"{db_name}_r", **common))
     employment = create_employment(EmploymentSettings(mongo_db=f"{db_name}_e", follow_up_interval_seconds=3600,

@@ -6,35 +6,12 @@ from typing import AsyncIterator
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
 from linli_devtools.asgi import client, eventually
-
-from linli_employment.bootstrap import create_app as create_employment
-from linli_employment.settings import EmploymentSettings
-from linli_registry.bootstrap import create_app as create_registry
-from linli_registry.settings import RegistrySettings
 
 from employment_helpers import COMMUNITY, DISTRICT, OTHER, STREET, TODAY, active_seeker, resident
 
 PERIOD = {"from": TODAY.isoformat(), "to": TODAY.isoformat()}
-
-
-@pytest.fixture
-def suppress_env() -> dict[str, str]:
-    return {}
-
-
-@pytest.fixture
-async def apps(mongo_url, nats_url, db_name, clock, suppress_env, monkeypatch) -> AsyncIterator[tuple]:
-    for name, value in suppress_env.items():
-        monkeypatch.setenv(name, value)
-    common = dict(mongo_url=mongo_url, nats_url=nats_url, environment="test", outbox_poll_seconds=0.05)
-    registry = create_registry(RegistrySettings(mongo_db=f"{db_name}_r", **common))
-    employment = create_employment(EmploymentSettings(mongo_db=f"{db_name}_e", follow_up_interval_seconds=3600,
-                                                      **common), clock)
-    async with LifespanManager(registry, startup_timeout=60), LifespanManager(employment, startup_timeout=60):
-        yield registry, employment
 
 
 @pytest.fixture
@@ -71,7 +48,7 @@ async def test_an_officer_sees_3_seekers_4050_suppressed_while_the_community_see
     assert (own["seekers_4050"], own["seekers"], own["suppressed"], own["suppressed_below"]) == (3, 8, [], None)
 
 
-@pytest.mark.parametrize("suppress_env", [{"LINLI_SUPPRESS_BELOW": "3"}])
+@pytest.mark.parametrize("service_env", [{"LINLI_SUPPRESS_BELOW": "3"}])
 async def test_the_threshold_is_the_setting_LINLI_SUPPRESS_BELOW(registry, employment, officer):
     await _three_4050_seekers_and_five_others(registry, employment)
 

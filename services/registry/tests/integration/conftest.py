@@ -16,7 +16,7 @@ from registry_helpers import COMMUNITY, DISTRICT
 
 
 @pytest.fixture
-def settings(mongo_url: str, nats_url: str, db_name: str) -> RegistrySettings:
+def settings(mongo_url: str, nats_url: str, db_name: str, service_env_set: None) -> RegistrySettings:
     return RegistrySettings(mongo_url=mongo_url, mongo_db=db_name, nats_url=nats_url, environment="test",
                             outbox_poll_seconds=0.1)
 

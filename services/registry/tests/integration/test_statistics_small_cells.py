@@ -6,24 +6,9 @@ from datetime import date
 
 import pytest
 
-from linli_registry.settings import RegistrySettings
-
 from registry_helpers import COMMUNITY, DISTRICT, OTHER_COMMUNITY, STREET, new_resident
 
 AS_OF = "2026-06-30"
-
-
-@pytest.fixture
-def suppress_env() -> dict[str, str]:
-    return {}
-
-
-@pytest.fixture
-def settings(mongo_url: str, nats_url: str, db_name: str, suppress_env, monkeypatch) -> RegistrySettings:
-    for name, value in suppress_env.items():
-        monkeypatch.setenv(name, value)
-    return RegistrySettings(mongo_url=mongo_url, mongo_db=db_name, nats_url=nats_url, environment="test",
-                            outbox_poll_seconds=0.1)
 
 
 @pytest.fixture
@@ -74,7 +59,7 @@ async def test_a_street_breakdown_hides_a_complementary_community_so_the_total_r
         COMMUNITY: 3, OTHER_COMMUNITY: 5}
 
 
-@pytest.mark.parametrize("suppress_env", [{"LINLI_SUPPRESS_BELOW": "3"}])
+@pytest.mark.parametrize("service_env", [{"LINLI_SUPPRESS_BELOW": "3"}])
 async def test_the_threshold_is_the_setting_LINLI_SUPPRESS_BELOW(admin, officer):
     await _elderly(admin)
 

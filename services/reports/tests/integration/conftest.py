@@ -21,15 +21,7 @@ from reports_helpers import COMMUNITY, DISTRICT, STREET
 
 
 @pytest.fixture
-def reports_env() -> dict[str, str]:
-    """LINLI_* variables set while the reports app reads its settings; a test parametrizes it to change one."""
-    return {}
-
-
-@pytest.fixture
-async def apps(mongo_url, nats_url, db_name, reports_env, monkeypatch) -> AsyncIterator[tuple]:
-    for name, value in reports_env.items():
-        monkeypatch.setenv(name, value)
+async def apps(mongo_url, nats_url, db_name, service_env_set) -> AsyncIterator[tuple]:
     common = dict(mongo_url=mongo_url, nats_url=nats_url, environment="test", outbox_poll_seconds=0.05)
     registry = create_registry(RegistrySettings(mongo_db=f"{db_name}_r", **common))
     reports = create_reports(ReportsSettings(mongo_db=f"{db_name}_rep", **common), Clock())

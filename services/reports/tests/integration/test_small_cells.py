@@ -87,7 +87,7 @@ async def test_a_complementary_cell_is_hidden_so_the_total_minus_the_shown_cells
     assert exact["60岁以上老年人"][:3] == (3, 5, 8)  # the street admin reviews, and sees the figures
 
 
-@pytest.mark.parametrize("reports_env", [{"LINLI_SUPPRESS_BELOW": "3"}])
+@pytest.mark.parametrize("service_env", [{"LINLI_SUPPRESS_BELOW": "3"}])
 async def test_the_threshold_is_the_setting_LINLI_SUPPRESS_BELOW(registry, district, district_officer, store):
     ids = await _run(registry, district, store)
 

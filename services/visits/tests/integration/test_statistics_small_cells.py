@@ -7,36 +7,13 @@ from typing import AsyncIterator
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
 from linli_devtools.asgi import client, eventually
-from linli_shared.clock import Clock
-
-from linli_registry.bootstrap import create_app as create_registry
-from linli_registry.settings import RegistrySettings
-from linli_visits.bootstrap import create_app as create_visits
-from linli_visits.settings import VisitsSettings
 
 from visits_helpers import COMMUNITY, DISTRICT, STREET, TODAY, register
 
 GROUP = "living_alone_elderly_80"
 PERIOD = {"from": (TODAY - timedelta(days=7)).isoformat(), "to": TODAY.isoformat()}
-
-
-@pytest.fixture
-def suppress_env() -> dict[str, str]:
-    return {}
-
-
-@pytest.fixture
-async def apps(mongo_url, nats_url, db_name, suppress_env, monkeypatch) -> AsyncIterator[tuple]:
-    for name, value in suppress_env.items():
-        monkeypatch.setenv(name, value)
-    common = dict(mongo_url=mongo_url, nats_url=nats_url, environment="test", outbox_poll_seconds=0.05)
-    registry = create_registry(RegistrySettings(mongo_db=f"{db_name}_r", **common))
-    visits = create_visits(VisitsSettings(mongo_db=f"{db_name}_v", sweep_interval_seconds=3600, **common), Clock())
-    async with LifespanManager(registry, startup_timeout=60), LifespanManager(visits, startup_timeout=60):
-        yield registry, visits
 
 
 @pytest.fixture
@@ -81,7 +58,7 @@ async def test_an_officer_sees_a_group_of_3_suppressed_while_the_community_admin
     assert (own["visits"], own["aid_total_cny"], own["suppressed"], own["suppressed_below"]) == (1, 150.0, [], None)
 
 
-@pytest.mark.parametrize("suppress_env", [{"LINLI_SUPPRESS_BELOW": "3"}])
+@pytest.mark.parametrize("service_env", [{"LINLI_SUPPRESS_BELOW": "3"}])
 async def test_the_threshold_is_the_setting_LINLI_SUPPRESS_BELOW(registry, visits, officer, apps):
     await _three_elders_one_visited(registry, visits, apps)
 
