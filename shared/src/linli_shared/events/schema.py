@@ -6,14 +6,28 @@ from pathlib import Path
 
 from linli_shared.events.envelope import CloudEvent, event_types
 
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-def event_schema(event_type: str) -> dict:
-    model = event_types()[event_type]
+
+def event_parts(event_type: str) -> tuple[dict, dict]:
+    """The CloudEvent schema with `type` and `data` filled in, and the definitions its `#/$defs/...` refs name.
+
+    pydantic puts a model's nested models under `$defs` beside the refs to them; the caller decides where
+    they live (the schema's root for a standalone file, `components/schemas` in AsyncAPI).
+    """
+    data = event_types()[event_type].model_json_schema()
+    definitions = data.pop("$defs", {})
     envelope = CloudEvent.model_json_schema()
     envelope["title"] = event_type
     envelope["properties"]["type"] = {"const": event_type, "type": "string"}
-    envelope["properties"]["data"] = model.model_json_schema()
-    return envelope
+    envelope["properties"]["data"] = data
+    return envelope, definitions
+
+
+def event_schema(event_type: str) -> dict:
+    """A self-contained schema: every `#/$defs/...` ref resolves inside the one file."""
+    envelope, definitions = event_parts(event_type)
+    return {"$schema": JSON_SCHEMA_DIALECT, **envelope, **({"$defs": definitions} if definitions else {})}
 
 
 def write_schemas(service: str, directory: Path) -> list[Path]:
@@ -25,40 +39,3 @@ def write_schemas(service: str, directory: Path) -> list[Path]:
         path.write_text(json.dumps(event_schema(event_type), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(path)
     return written
-
-
-def asyncapi_document(services: list[str]) -> dict:
-    """An AsyncAPI 3 document for the services' event types: one channel per type, the community last."""
-    channels, operations, messages = {}, {}, {}
-    for event_type in sorted(t for t in event_types() if t.split(".")[1] in services):
-        name = "".join(part.title() for part in event_type.split(".")[1:-1]).replace("_", "")
-        model = event_types()[event_type]
-        messages[name] = {
-            "name": event_type, "title": event_type, "summary": (model.__doc__ or "").strip().split("\n")[0],
-            "contentType": "application/json",
-            "headers": {"type": "object", "properties": {"Nats-Msg-Id": {
-                "type": "string", "description": "the CloudEvent id; JetStream de-duplicates on it"}}},
-            "payload": {"schemaFormat": "application/schema+json;version=draft-2020-12",
-                        "schema": event_schema(event_type)},
-        }
-        channels[event_type] = {
-            "address": event_type + ".{community}",
-            "parameters": {"community": {"description": "the org code the fact belongs to "
-                                                        "(12 digits for a community)"}},
-            "messages": {name: {"$ref": f"#/components/messages/{name}"}},
-        }
-        operations[f"publish{name}"] = {
-            "action": "send", "channel": {"$ref": f"#/channels/{event_type}"},
-            "messages": [{"$ref": f"#/channels/{event_type}/messages/{name}"}],
-        }
-    return {
-        "asyncapi": "3.0.0",
-        "info": {"title": "Linli events", "version": "1.0.0",
-                 "description": "CloudEvents 1.0 (JSON structured mode) on NATS JetStream, one stream per producing "
-                                "service (REGISTRY, VISITS, EMPLOYMENT, NOTIFY). No national ID number is ever "
-                                "published. Subscribe with a durable pull consumer; filter by type and community."},
-        "defaultContentType": "application/json",
-        "servers": {"production": {"host": "nats:4222", "protocol": "nats",
-                                   "description": "JetStream; credentials per consumer"}},
-        "channels": channels, "operations": operations, "components": {"messages": messages},
-    }
