@@ -137,7 +137,7 @@ async def test_every_service_consumer_is_granted_to_its_owner_by_name_and_to_no_
     # nats.conf spells each consumer out (NATS wildcards match whole tokens): the same names as subscriptions.py
     granted = _granted_consumers(nats_auth.NATS_CONFIG.read_text())
     assert granted == {user: _durables(user) for user in nats_auth.USERS if user != "reader"} | {
-        "reader": {("REGISTRY", "ext-example-v1")}}
+        "reader": {("REGISTRY", "ext-example-v1")}, nats_auth.OPS: set()}
     assert all(name.startswith(f"{user}-") for user, names in granted.items() if user != "reader"
                for _, name in names)
     assert all(name.startswith("ext-") for _, name in granted["reader"])

@@ -8,6 +8,7 @@ from linli_shared.bus import inbox_prefix
 
 NATS_CONFIG = REPO_ROOT / "deploy" / "nats" / "nats.conf"
 USERS = ("registry", "visits", "employment", "notify", "reports", "reader")
+OPS = "ops"  # operators' backups and restores (linli-streams): no service, no consumer
 
 
 def dev_password(user: str) -> str:
@@ -16,7 +17,7 @@ def dev_password(user: str) -> str:
 
 def server_env() -> dict[str, str]:
     """What nats-server needs to read the config: one password variable per user."""
-    return {f"LINLI_NATS_{user.upper()}_PASSWORD": dev_password(user) for user in USERS}
+    return {f"LINLI_NATS_{user.upper()}_PASSWORD": dev_password(user) for user in (*USERS, OPS)}
 
 
 def service_env(service: str) -> dict[str, str]:
