@@ -41,5 +41,6 @@ def test_production_refuses_placeholder_secrets():
     ok = ServiceSettings(environment="production", service_name="registry",  # random, as deploy/.env asks
                          jwt_secret="Vq7Lr2Xw9Kd4Tn8Hm3Zb6Jc1Pf5Ys0Ga",
                          pii_key="Sm9ZcFhLd2VtN0FxUnQ0Vm44Yk0yS2M1SHo5V2ExTGc=",
-                         pii_hash_key="Y3FXc0dwVDRrOXpMbTJ2UjdOeDFIYjZKZjNZdThFZFM=")
+                         pii_hash_key="Y3FXc0dwVDRrOXpMbTJ2UjdOeDFIYjZKZjNZdThFZFM=",
+                         jwt_jwks_url="https://idp.district.example/jwks", jwt_audience="linli")
     assert ok.mongo_db == "linli_registry"

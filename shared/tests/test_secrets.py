@@ -20,7 +20,8 @@ def _key(n: int = 32) -> str:
 
 def strong() -> dict[str, str]:
     return {"jwt_secret": secrets.token_urlsafe(48), "pii_key": _key(), "pii_hash_key": _key(),
-            "nats_password": secrets.token_urlsafe(24)}
+            "nats_password": secrets.token_urlsafe(24),
+            "jwt_jwks_url": "https://idp.district.example/jwks", "jwt_audience": "linli"}  # the identity provider
 
 
 def _setting(variable: str) -> tuple[str, str] | None:
@@ -48,9 +49,8 @@ def refused(**values: str) -> str:
 
 
 def test_the_example_file_still_ships_every_shared_secret():
-    assert {v for _, v, _ in example_placeholders()} == {"LINLI_JWT_SECRET", "LINLI_PII_KEY", "LINLI_PII_HASH_KEY",
-                                                        "LINLI_NATS_PASSWORD"}
-    assert len(example_placeholders()) == 9  # three keys, six NATS users
+    # no LINLI_JWT_SECRET: production verifies the identity provider's tokens with its public keys
+    assert {v for _, v, _ in example_placeholders()} == {"LINLI_PII_KEY", "LINLI_PII_HASH_KEY", "LINLI_NATS_PASSWORD"}
 
 
 @pytest.mark.parametrize("field, variable, value", example_placeholders(), ids=lambda p: str(p)[:40])
@@ -67,7 +67,7 @@ def test_each_placeholder_of_the_example_env_is_refused_in_production_by_name(fi
     ("jwt_secret", "LINLI_JWT_SECRET", "Zx8#kq2!Lm9@Wv4$Rt7", "shorter than 32"),
     ("jwt_secret", "LINLI_JWT_SECRET", "ab" * 30, "fewer than 10 distinct"),
     ("jwt_secret", "LINLI_JWT_SECRET", "0123456789" * 4 + "ChangeMe", "placeholder"),
-    ("jwt_secret", "LINLI_JWT_SECRET", "", "not set"),
+    ("pii_key", "LINLI_PII_KEY", "", "not set"),
     ("pii_key", "LINLI_PII_KEY", secrets.token_urlsafe(48), "not base64 of 16, 24 or 32"),
     ("pii_key", "LINLI_PII_KEY", _key(16), "shorter than 32"),
     ("pii_key", "LINLI_PII_KEY", _key(48), "not base64 of 16, 24 or 32"),
@@ -87,8 +87,9 @@ def test_the_encryption_and_hash_keys_must_differ():
 
 def test_real_random_secrets_start_production_and_a_nats_password_is_optional():
     assert ServiceSettings(environment="production", **strong()).environment == "production"
-    values = {k: v for k, v in strong().items() if k != "nats_password"}
+    values = {k: v for k, v in strong().items() if k not in ("nats_password", "jwt_secret")}
     assert ServiceSettings(environment="production", **values, nats_password=None).nats_password is None
+    assert ServiceSettings(environment="production", **values).jwt_secret is None  # HS256 is never used there
     assert ServiceSettings(environment="production", **{**values, "pii_key": _key(24)}).pii_key
 
 
@@ -102,4 +103,4 @@ def test_a_refusal_prints_no_secret_it_was_given():
     given = strong()
     with pytest.raises(ValidationError) as failure:
         ServiceSettings(environment="production", **{**given, "jwt_secret": given["jwt_secret"][:20]})
-    assert not [name for name, value in given.items() if value[:8] in str(failure.value)]
+    assert not [name for name, value in given.items() if value[:8] in str(failure.value) and "url" not in name]

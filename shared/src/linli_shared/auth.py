@@ -11,10 +11,12 @@ from typing import Annotated, Any, Iterable
 
 import jwt
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 from linli_shared.errors import Problem, forbidden
 from linli_shared.orgs import is_org_code, prefix_regex
+from linli_shared.tokens import JwksKeys, KeysUnavailable, PublicKey, SharedSecret, TokenKeys
 
 PII_READ = "pii:read"
 
@@ -55,22 +57,42 @@ class Principal(BaseModel, frozen=True):
 
 def issue_token(secret: str, sub: str, roles: Iterable[str], scope: Iterable[str],
                 perms: Iterable[str] = (), ttl_seconds: int = 3600, issuer: str = "linli") -> str:
+    """A development token (HS256); in production the district's identity provider issues them."""
     now = int(time.time())
     claims = {"sub": sub, "roles": list(roles), "scope": list(scope), "perms": list(perms),
               "iss": issuer, "iat": now, "exp": now + ttl_seconds}
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
-def decode_token(token: str, secret: str, issuer: str = "linli") -> Principal:
+MAX_LIFETIME_SECONDS = 12 * 3600
+
+
+def decode_token(token: str, keys: TokenKeys | str, issuer: str = "linli", audience: str | None = None,
+                 max_lifetime_seconds: int = MAX_LIFETIME_SECONDS) -> Principal:
+    """The caller behind a token, or 401. A plain string is the development HS256 secret."""
+    keys = SharedSecret(keys) if isinstance(keys, str) else keys
+    required = ["exp", "iat", "sub", "iss", *(["aud"] if audience else [])]
     try:
-        claims = jwt.decode(token, secret, algorithms=["HS256"], issuer=issuer,
-                            options={"require": ["exp", "sub", "iss"]})
+        key, algorithm = keys.key_for(token)
+        claims = jwt.decode(token, key, algorithms=[algorithm], issuer=issuer, audience=audience,
+                            options={"require": required})
+    except KeysUnavailable as exc:
+        raise Problem(503, "auth.keys_unavailable", "the identity provider's keys cannot be fetched now",
+                      headers={"Retry-After": "30"}) from exc
     except jwt.ExpiredSignatureError as exc:
         raise _unauthorized("auth.token_expired", "the token has expired") from exc
     except jwt.InvalidTokenError as exc:
         raise _unauthorized("auth.token_invalid", f"the token is not valid: {exc}") from exc
+    _refuse_long_lived(claims, max_lifetime_seconds)
     return Principal(sub=str(claims["sub"]), roles=_strings(claims, "roles"), scope=_scope(claims),
                      perms=_strings(claims, "perms"))
+
+
+def _refuse_long_lived(claims: dict[str, Any], max_lifetime_seconds: int) -> None:
+    """A stolen token is good until `exp`: the issuer may not choose a lifetime longer than ours."""
+    if claims["exp"] - claims["iat"] > max_lifetime_seconds:
+        raise _unauthorized("auth.token_invalid",
+                            f"the token is not valid: it lives longer than {max_lifetime_seconds} seconds")
 
 
 def _scope(claims: dict[str, Any]) -> tuple[str, ...]:
@@ -92,13 +114,35 @@ def _unauthorized(code: str, detail: str) -> Problem:
     return Problem(401, code, detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-def current_principal(request: Request) -> Principal:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
+def token_keys(settings: Any) -> TokenKeys:
+    """The identity provider's public key or JWKS when configured (always in production), else the dev secret."""
+    if settings.jwt_jwks_url:
+        return JwksKeys(settings.jwt_jwks_url, settings.jwt_jwks_timeout_seconds, settings.jwt_jwks_cache_seconds)
+    if settings.jwt_public_key:
+        return PublicKey.from_pem(settings.jwt_public_key)
+    return SharedSecret(settings.jwt_secret.get_secret_value())
+
+
+def _app_token_keys(app: Any) -> TokenKeys:
+    """One key source per app, so the JWKS cache is shared by every request."""
+    keys = getattr(app.state, "token_keys", None)
+    if keys is None:
+        keys = app.state.token_keys = token_keys(app.state.settings)
+    return keys
+
+
+# Declares the bearer scheme in OpenAPI (Swagger's Authorize button); auto_error=False: a missing token is our 401.
+_BEARER = HTTPBearer(auto_error=False, bearerFormat="JWT", description="a JWT: roles, scope (org codes), perms")
+
+
+def current_principal(request: Request,
+                      bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]) -> Principal:
+    """A plain `def`: FastAPI runs it in a worker thread, so a JWKS fetch never blocks the event loop."""
+    if bearer is None:
         raise _unauthorized("auth.missing", "send Authorization: Bearer <token>")
     settings = request.app.state.settings
-    principal = decode_token(token.strip(), settings.jwt_secret.get_secret_value(), settings.jwt_issuer)
+    principal = decode_token(bearer.credentials.strip(), _app_token_keys(request.app), settings.jwt_issuer,
+                             settings.jwt_audience, settings.jwt_max_lifetime_seconds)
     request.state.principal = principal
     return principal
 

@@ -3,13 +3,17 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Literal, NamedTuple
+import os
+from pathlib import Path
+from typing import Any, Literal, NamedTuple
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, FilePath, SecretStr, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
 from linli_shared.domain.groups import GroupRules
 from linli_shared.domain.suppression import DEFAULT_BELOW
+from linli_shared.tokens import PublicKey
 
 DEV_JWT_SECRET = "linli-dev-secret-change-me-0123456789"
 # 32-byte keys, base64; development only, refused in production.
@@ -21,6 +25,8 @@ PLACEHOLDER_MARKERS = ("replace-me", "replace_me", "replaceme", "change-me", "ch
 MIN_KEY_CHARS = 32  # JWT and PII keys
 MIN_PASSWORD_CHARS = 16  # NATS passwords and gateway keys
 MIN_DISTINCT_CHARS = 10  # `aaaa…` or `1234512345…` is long but guessable
+# Marks a str setting that may be read from `<VARIABLE>_FILE` like every SecretStr one.
+FROM_FILE: dict[str, Any] = {"from_file": True}
 
 
 class Secret(NamedTuple):
@@ -81,14 +87,26 @@ class ServiceSettings(BaseSettings):
     port: int = 8000
     log_level: str = "INFO"
 
-    mongo_url: str = "mongodb://127.0.0.1:27017/?directConnection=true"
+    # Carries the service's store password in production, so it may come from a file too (LINLI_MONGO_URL_FILE).
+    mongo_url: str = Field("mongodb://127.0.0.1:27017/?directConnection=true", json_schema_extra=FROM_FILE)
     mongo_db: str = ""
+    # One URL, or a NATS cluster's seeds separated by commas (`tls://nats-1:4222,tls://nats-2:4222`).
     nats_url: str = "nats://127.0.0.1:4222"
+    # The CA that signed NATS's TLS certificate when it is not a public one (deploy/nats/nats-tls.conf).
+    nats_tls_ca_file: FilePath | None = None  # must exist: refused at start otherwise
     nats_user: str | None = None
     nats_password: SecretStr | None = None
 
-    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    # Bearer tokens. Production verifies the district identity provider's tokens with its PUBLIC key (a PEM, or
+    # a JWKS URL): no service holds anything that mints one. HS256 with jwt_secret is development and tests only.
+    jwt_secret: SecretStr | None = None  # unset: the development secret outside production
+    jwt_public_key: str | None = Field(None, json_schema_extra=FROM_FILE)  # PEM: RSA, P-256 or Ed25519
+    jwt_jwks_url: str | None = None
+    jwt_jwks_timeout_seconds: float = Field(5.0, gt=0, le=30)
+    jwt_jwks_cache_seconds: float = Field(300.0, ge=0)
     jwt_issuer: str = "linli"
+    jwt_audience: str | None = None
+    jwt_max_lifetime_seconds: int = Field(12 * 3600, ge=60)  # exp - iat; a token with a longer life is refused
     pii_key: SecretStr = SecretStr(DEV_PII_KEY)
     pii_hash_key: SecretStr = SecretStr(DEV_PII_HASH_KEY)
 
@@ -107,17 +125,55 @@ class ServiceSettings(BaseSettings):
     # service (linli_shared.domain.suppression); one value, or one service would give away what another hides.
     suppress_below: int = Field(DEFAULT_BELOW, ge=2, le=100, validation_alias=AliasChoices("LINLI_SUPPRESS_BELOW"))
 
+    # Streams (linli_shared.bus.own_streams): used only to create a missing stream; one that exists keeps
+    # what an operator set. 0 means no limit. Events are kept forever by default: projections rebuild
+    # from the start of a stream.
+    stream_replicas: int = Field(1, ge=1, le=5)  # 3 on a three-node NATS cluster
+    stream_storage: Literal["file", "memory"] = "file"
+    stream_max_age_days: int = Field(0, ge=0)
+    stream_max_bytes: int = Field(0, ge=0)
+    stream_duplicate_window_seconds: float = Field(120.0, gt=0)  # the relay's re-publish lands inside it
+    # Dead letters are bounded: at a limit the oldest are discarded, so alert on them long before.
+    dead_letter_max_age_days: int = Field(30, ge=0)
+    dead_letter_max_bytes: int = Field(1 << 30, ge=0)
+    dead_letter_max_msgs: int = Field(100_000, ge=0)
+    # Handled event ids expire after this; it must outlast every window a handled event can come back in.
+    inbox_retention_days: int = Field(30, ge=1)
+    # A consumer waits this long (quietly) for another service to create its stream before warning.
+    consumer_stream_wait_seconds: float = Field(60.0, ge=0)
+
+    @model_validator(mode="after")
+    def _inbox_outlasts_republish(self) -> ServiceSettings:
+        # `linli-outbox republish` re-sends sent events from the outbox; consumers skip them by inbox id.
+        if self.inbox_retention_days <= self.outbox_retention_days:
+            raise ValueError(f"LINLI_INBOX_RETENTION_DAYS ({self.inbox_retention_days}) must be longer than "
+                             f"LINLI_OUTBOX_RETENTION_DAYS ({self.outbox_retention_days}): a re-published "
+                             f"event older than the inbox would be handled again")
+        return self
+
     @model_validator(mode="after")
     def _defaults_and_secrets(self) -> ServiceSettings:
         if not self.mongo_db:
             self.mongo_db = f"linli_{self.service_name}"
+        if self.jwt_secret is None and self.environment != "production":
+            self.jwt_secret = SecretStr(DEV_JWT_SECRET)
+        check_identity_provider(self)
         if self.environment == "production":
             refuse_weak_secrets(self.production_secrets())
         return self
 
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource,
+                                   dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """`<VARIABLE>_FILE` beside the environment (setting both is refused, so their order does not matter)."""
+        return init_settings, env_settings, SettingFiles(settings_cls), dotenv_settings, file_secret_settings
+
     def production_secrets(self) -> list[Secret]:
         """Every secret this service holds; a service with more (notify's gateways) extends the list."""
-        return [Secret("LINLI_JWT_SECRET", self.jwt_secret, MIN_KEY_CHARS),
+        return [Secret("LINLI_JWT_SECRET", self.jwt_secret, MIN_KEY_CHARS, required=False),  # unused: checked if set
                 Secret("LINLI_PII_KEY", self.pii_key, MIN_KEY_CHARS, aes_key=True),
                 Secret("LINLI_PII_HASH_KEY", self.pii_hash_key, MIN_KEY_CHARS, aes_key=True),
                 Secret("LINLI_NATS_PASSWORD", self.nats_password, required=False)]
@@ -126,3 +182,75 @@ class ServiceSettings(BaseSettings):
 def group_rules(settings: ServiceSettings) -> GroupRules:
     return GroupRules(hard_to_employ_female=(settings.hard_to_employ_female_min, settings.hard_to_employ_female_max),
                       hard_to_employ_male=(settings.hard_to_employ_male_min, settings.hard_to_employ_male_max))
+
+
+def check_identity_provider(settings: ServiceSettings) -> None:
+    """Production accepts only tokens its identity provider signed: one public key source and an audience."""
+    if settings.jwt_public_key and settings.jwt_jwks_url:
+        raise ValueError("set LINLI_JWT_PUBLIC_KEY (or its _FILE) or LINLI_JWT_JWKS_URL, not both")
+    if settings.jwt_public_key:
+        PublicKey.from_pem(settings.jwt_public_key)  # a bad key stops the start, not the first request
+    asymmetric = bool(settings.jwt_public_key or settings.jwt_jwks_url)
+    if asymmetric and not settings.jwt_audience:
+        raise ValueError("LINLI_JWT_AUDIENCE is required with the identity provider's keys (tokens for another "
+                         "system must not open this one)")
+    if settings.environment != "production":
+        return
+    if not asymmetric:
+        raise ValueError("production verifies the identity provider's tokens: set LINLI_JWT_JWKS_URL or "
+                         "LINLI_JWT_PUBLIC_KEY_FILE (HS256 with LINLI_JWT_SECRET is for development only)")
+    if settings.jwt_jwks_url and not settings.jwt_jwks_url.startswith("https://"):
+        raise ValueError("LINLI_JWT_JWKS_URL must be https:// in production (keys fetched in the clear can be swapped)")
+
+
+def env_variable(settings_cls: type[BaseSettings], name: str) -> str:
+    """The environment variable a setting is read from (its alias, else the prefix and its name)."""
+    alias = settings_cls.model_fields[name].validation_alias
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    return alias if isinstance(alias, str) else f"{settings_cls.model_config.get('env_prefix', '')}{name}".upper()
+
+
+def file_variables(settings_cls: type[BaseSettings]) -> dict[str, str]:
+    """Every setting that may come from a file (each secret, and the Mongo URL and IdP key): field -> variable."""
+    return {name: env_variable(settings_cls, name) for name, field in settings_cls.model_fields.items()
+            if _from_file(field)}
+
+
+def _from_file(field: FieldInfo) -> bool:
+    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+    return field.annotation in (SecretStr, SecretStr | None) or bool(extra.get("from_file"))
+
+
+def read_setting_file(variable: str, environ: Any = os.environ) -> str:
+    """`<VARIABLE>_FILE`'s content, less one trailing newline; both set, or an unreadable file, stops the start."""
+    path = environ[f"{variable}_FILE"]
+    if variable in environ:
+        raise SettingsError(f"{variable} and {variable}_FILE are both set: keep one")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        raise SettingsError(f"{variable}_FILE: cannot read {path}: {reason}") from None
+    return text.removesuffix("\n").removesuffix("\r")
+
+
+class SettingFiles(PydanticBaseSettingsSource):
+    """Compose and Kubernetes hand secrets over as files: `LINLI_PII_KEY_FILE=/run/secrets/pii_key` and so on.
+
+    The values then go through the same validators as any other (production's weak-secret check included).
+    """
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # unused: __call__ reads every file setting at once
+
+    def __call__(self) -> dict[str, Any]:
+        return {name: read_setting_file(variable) for name, variable in file_variables(self.settings_cls).items()
+                if f"{variable}_FILE" in os.environ}
+
+
+def service_env(service: str):
+    """A service's own settings are read from `LINLI_<SERVICE>_<NAME>`; shared ones from `LINLI_<NAME>`."""
+    def alias(name: str) -> AliasChoices:
+        return AliasChoices(f"LINLI_{service.upper()}_{name.upper()}")
+    return alias

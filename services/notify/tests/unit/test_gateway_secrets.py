@@ -22,7 +22,9 @@ def _example(variable: str) -> str:
 
 def _production(**values) -> NotifySettings:
     keys = {"jwt_secret": secrets.token_urlsafe(48), "pii_key": base64.b64encode(os.urandom(32)).decode(),
-            "pii_hash_key": base64.b64encode(os.urandom(32)).decode()}
+            "pii_hash_key": base64.b64encode(os.urandom(32)).decode(),
+            # production verifies the identity provider's tokens
+            "jwt_jwks_url": "https://idp.district.example/jwks", "jwt_audience": "linli"}
     return NotifySettings(environment="production", **keys, **values)
 
 
