@@ -1,8 +1,11 @@
 """deploy/compose.yaml, checked without a Docker engine: health, settings, state, entry points, locks."""
 from __future__ import annotations
 
+import importlib
+import json
 import re
 import tomllib
+import urllib.parse
 
 import pytest
 import yaml
@@ -12,7 +15,7 @@ from linli_devtools.paths import REPO_ROOT
 DEPLOY = REPO_ROOT / "deploy"
 SERVICES = sorted(p.name for p in (REPO_ROOT / "services").iterdir() if (p / "pyproject.toml").exists())
 COMPOSE = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
-REQUIRED_ENV = ("LINLI_ENVIRONMENT", "LINLI_HOST", "LINLI_MONGO_URL", "LINLI_NATS_URL", "LINLI_JWT_SECRET",
+REQUIRED_ENV = ("LINLI_ENVIRONMENT", "LINLI_HOST", "LINLI_MONGO_URL", "LINLI_NATS_URL", "LINLI_JWT_JWKS_URL",
                 "LINLI_NATS_USER", "LINLI_NATS_PASSWORD", "LINLI_SERVICE")
 
 
@@ -34,7 +37,7 @@ def test_every_service_is_deployed_healthy_configured_and_started_by_its_entry_p
     assert spec["healthcheck"]["test"] == ["CMD", "linli-healthcheck"]
     assert spec["restart"] == "unless-stopped" and spec["build"]["args"]["SERVICE"] == service
     assert {name: c["condition"] for name, c in spec["depends_on"].items()} == {
-        "mongo": "service_healthy", "nats": "service_healthy"}
+        "mongo": "service_healthy", "mongo-init": "service_completed_successfully", "nats": "service_healthy"}
     env = spec["environment"]
     missing = [key for key in (*REQUIRED_ENV, f"LINLI_{service.upper()}_PORT", f"LINLI_{service.upper()}_MONGO_DB")
                if key not in env]
@@ -53,8 +56,10 @@ def test_state_lives_in_named_volumes_and_dependencies_report_health():
 
 def test_every_variable_compose_reads_is_documented_in_env_example():
     text = (DEPLOY / "compose.yaml").read_text(encoding="utf-8")
-    used = set(re.findall(r"\$\{(LINLI_[A-Z_]+)", text))
-    documented = set(re.findall(r"^(LINLI_[A-Z_]+)=", (DEPLOY / ".env.example").read_text(encoding="utf-8"), re.M))
+    used = set(re.findall(r"\$\{(\w+)", text))
+    env_files = [DEPLOY / ".env.example", *DEPLOY.glob("images.env")]  # images.env: the image references
+    documented = {name for path in env_files
+                  for name in re.findall(r"^([A-Z_]+)=", path.read_text(encoding="utf-8"), re.M)}
     assert used - documented == set()
 
 
@@ -71,10 +76,151 @@ def test_each_image_lock_pins_every_declared_dependency(service):
     declared = _requirement_names(_pyproject(REPO_ROOT / "shared")) | _requirement_names(
         _pyproject(REPO_ROOT / "services" / service))
     assert declared - pinned == set(), f"run deploy/lock.sh {service}"
-    assert all("==" in line for line in lock.splitlines() if line and not line.startswith("#"))
+    requirements = [line for line in lock.splitlines()
+                    if line.strip() and not line.lstrip().startswith(("#", "--hash"))]  # hashes continue a pin
+    assert all("==" in line for line in requirements)
 
 
-def test_the_image_runs_as_a_non_root_user_on_a_pinned_base():
+def test_the_image_runs_as_a_non_root_user():
+    # The base image's pin is checked with every other image reference in tests/test_supply_chain.py.
     dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
-    assert re.search(r"^ARG PYTHON_IMAGE=python:\d+\.\d+\.\d+-slim-\w+$", dockerfile, re.M)
     assert "USER 10001" in dockerfile and "deploy/requirements/${SERVICE}.lock" in dockerfile
+
+
+# --- MongoDB locked down: a key file, access control, one user per service (deploy/mongo/) ---
+
+MONGO_USERS = json.loads((DEPLOY / "mongo" / "users.json").read_text(encoding="utf-8"))
+APPEND_ONLY = {"audit_trail", "reveal_trail"}  # the registry's PIPL record and the shared reveal trail
+READ_AND_APPEND = {"find", "insert", "createCollection", "createIndex", "listIndexes", "listCollections",
+                   "collStats", "dbStats"}
+ONE_SHOT = {"mongo-keyfile", "mongo-init"}
+
+
+def _mongo_url(service: str) -> urllib.parse.SplitResult:
+    # Compose fills ${VAR:?message} in; the test keeps the variable's name where the password goes.
+    url = re.sub(r"\$\{(\w+)[^}]*\}", r"\1", COMPOSE["services"][service]["environment"]["LINLI_MONGO_URL"])
+    return urllib.parse.urlsplit(url)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_service_logs_into_mongo_as_its_own_user_with_majority_writes(service):
+    url = _mongo_url(service)
+    query = dict(urllib.parse.parse_qsl(url.query))
+    assert (url.username, url.password) == (service, f"LINLI_MONGO_{service.upper()}_PASSWORD")
+    assert query == {"replicaSet": "rs0", "authSource": f"linli_{service}", "w": "majority"}
+    env_text = json.dumps(COMPOSE["services"][service]["environment"])
+    assert "ROOT" not in env_text and "root" not in env_text
+
+
+def test_mongo_runs_with_a_key_file_and_access_control_and_only_the_init_step_holds_root():
+    mongo = COMPOSE["services"]["mongo"]
+    command = mongo["command"]
+    assert "--auth" in command and command[command.index("--keyFile") + 1] == "/etc/mongo-keyfile/mongo.key"
+    assert "mongo-keyfile:/etc/mongo-keyfile:ro" in mongo["volumes"] and mongo["user"] == "999:999"
+    assert mongo["depends_on"]["mongo-keyfile"]["condition"] == "service_completed_successfully"
+    keyfile = (DEPLOY / "mongo" / "make-keyfile.sh").read_text(encoding="utf-8")
+    # mongod refuses a key others can read; root keeps no capability to chmod after giving the file away.
+    assert keyfile.index("chmod 0400") < keyfile.index("chown 999:999") < keyfile.index("mv ")
+    init = COMPOSE["services"]["mongo-init"]
+    assert init["network_mode"] == "service:mongo"  # the localhost exception creates the first user
+    assert init["entrypoint"] == ["mongosh", "--nodb", "--quiet", "/linli-mongo/init.js"]
+    holders = [name for name, spec in COMPOSE["services"].items()
+               if "LINLI_MONGO_ROOT_PASSWORD" in json.dumps(spec.get("environment", {}))]
+    assert holders == ["mongo-init"]
+    needed = {MONGO_USERS["root"]["passwordEnv"], *(u["passwordEnv"] for u in MONGO_USERS["users"])}
+    assert needed <= set(init["environment"])
+
+
+def test_mongo_init_creates_exactly_one_user_per_service_with_rights_on_its_own_database_only():
+    init_js = (DEPLOY / "mongo" / "init.js").read_text(encoding="utf-8")
+    assert "/linli-mongo/users.json" in init_js and "SPEC.users.forEach(applyUser)" in init_js
+    service_users = {u["user"]: u for u in MONGO_USERS["users"] if u["user"] != "backup"}
+    assert sorted(service_users) == SERVICES
+    custom = {(r["role"], r["db"]): r for r in MONGO_USERS["roles"]}
+    for name, user in service_users.items():
+        own = f"linli_{name}"
+        assert user["db"] == own and user["roles"], name
+        for role in user["roles"]:
+            assert role["db"] == own and (role["role"] == "readWrite" or (role["role"], own) in custom), name
+    for role in custom.values():
+        assert role["roles"] == [] and {p["resource"]["db"] for p in role["privileges"]} == {role["db"]}
+    backup = next(u for u in MONGO_USERS["users"] if u["user"] == "backup")
+    assert backup["roles"] == [{"role": "backup", "db": "admin"}]  # mongodump reads; restores run as root
+
+
+def _registry_actions_on(collection: str) -> set[str]:
+    (user,) = [u for u in MONGO_USERS["users"] if u["user"] == "registry"]
+    (binding,) = user["roles"]
+    role = next(r for r in MONGO_USERS["roles"] if (r["role"], r["db"]) == (binding["role"], binding["db"]))
+    # MongoDB grants an action on a collection through a privilege naming it or naming the whole db ("").
+    return {action for p in role["privileges"] if p["resource"]["db"] == "linli_registry"
+            and p["resource"]["collection"] in ("", collection) for action in p["actions"]}
+
+
+@pytest.mark.parametrize("collection", sorted(APPEND_ONLY))
+def test_the_registry_may_read_and_append_to_its_trails_but_never_rewrite_them(collection):
+    actions = _registry_actions_on(collection)
+    assert {"find", "insert"} <= actions <= READ_AND_APPEND
+
+
+def _registry_collections() -> set[str]:
+    """Every collection the registry's code (and the shared code it runs) names as db[NAME]."""
+    from linli_registry.storage.indexes import INDEXES
+    names = set(INDEXES)
+    for root in (REPO_ROOT / "services" / "registry" / "src", REPO_ROOT / "shared" / "src"):
+        for path in root.rglob("*.py"):
+            module = importlib.import_module(".".join(path.relative_to(root).with_suffix("").parts))
+            for expression in re.findall(r"db\[((?:\w+\.)?[A-Z][A-Z_]+)\]", path.read_text(encoding="utf-8")):
+                names.add(eval(expression, vars(module)))  # noqa: S307 - a constant of our own module
+    return names
+
+
+def test_the_registry_may_change_every_other_collection_it_writes():
+    collections = _registry_collections()
+    assert APPEND_ONLY <= collections and "residents" in collections
+    missing = [c for c in sorted(collections - APPEND_ONLY) if not {"update", "remove"} <= _registry_actions_on(c)]
+    assert not missing, f"add {missing} to the registry's role in deploy/mongo/users.json"
+
+
+# --- Containers hardened; Compose v2 ---
+
+def _seconds(duration: str) -> int:
+    parts = re.fullmatch(r"(?:(\d+)m)?(?:(\d+)s)?", duration)
+    assert parts and duration, duration
+    return int(parts[1] or 0) * 60 + int(parts[2] or 0)
+
+
+@pytest.mark.parametrize("name", sorted(COMPOSE["services"]))
+def test_every_container_is_hardened(name):
+    spec = COMPOSE["services"][name]
+    assert spec["logging"]["driver"] == "json-file"
+    assert {"max-size", "max-file"} <= set(spec["logging"]["options"])
+    assert {"cpus", "memory"} <= set(spec["deploy"]["resources"]["limits"])
+    assert spec["cap_drop"] == ["ALL"] and "no-new-privileges:true" in spec["security_opt"]
+    assert spec.get("cap_add", []) == (["CHOWN"] if name == "mongo-keyfile" else [])
+    assert spec["read_only"] is True and any(t.startswith("/tmp") for t in spec["tmpfs"])
+    assert _seconds(spec["stop_grace_period"]) >= 70  # a service's drain takes up to about 65 s
+    assert spec["restart"] == ("no" if name in ONE_SHOT else "unless-stopped")
+
+
+def test_the_file_is_compose_v2_and_the_docs_say_so():
+    text = (DEPLOY / "compose.yaml").read_text(encoding="utf-8")
+    assert "version" not in COMPOSE and {k for k in COMPOSE if not k.startswith("x-")} <= {
+        "name", "services", "volumes", "networks", "secrets", "configs", "include"}
+    assert "<<: *hardened" in text and "Compose v2" in text
+    for doc in (REPO_ROOT / "README.md", REPO_ROOT / "docs" / "operations.md"):
+        assert "Compose v2" in doc.read_text(encoding="utf-8"), doc
+
+
+def test_the_build_context_leaves_out_local_state_secrets_and_caches():
+    ignored = set((REPO_ROOT / ".dockerignore").read_text(encoding="utf-8").split())
+    assert {".git", ".venv", ".linli-data", "**/__pycache__", ".pytest_cache", "bench", "tests",
+            "deploy/.env", "deploy/nats/tls"} <= ignored
+    assert not {"shared", "services", "deploy", "deploy/requirements"} & ignored  # what the Dockerfile copies
+
+
+@pytest.mark.parametrize("variable", [MONGO_USERS["root"]["passwordEnv"],
+                                      *(u["passwordEnv"] for u in MONGO_USERS["users"])])
+def test_env_example_holds_a_placeholder_for_every_mongo_password(variable):
+    example = (DEPLOY / ".env.example").read_text(encoding="utf-8")
+    assert re.search(rf"^{variable}=replace-me$", example, re.M)
