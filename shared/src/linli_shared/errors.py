@@ -1,11 +1,12 @@
 """RFC 9457 problem responses with a stable, dotted `code` for every failure."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -21,6 +22,30 @@ _TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not 
 log = get_logger()
 
 
+class FieldError(BaseModel):
+    loc: list[str | int]
+    code: str
+    message: str
+
+
+class ProblemDetails(BaseModel):
+    """The `application/problem+json` body of every error (RFC 9457), as `Problem.body()` writes it."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    errors: list[FieldError] | None = None
+
+
+def problem_responses(statuses: Iterable[int]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries: each status answered with a ProblemDetails as application/problem+json."""
+    ref = {"$ref": "#/components/schemas/ProblemDetails"}
+    return {status: {"description": _TITLES[status], "content": {PROBLEM_JSON: {"schema": ref}}}
+            for status in sorted(statuses)}
+
+
 class Problem(Exception):
     """Raise anywhere below a route; it becomes an `application/problem+json` response."""
 
@@ -32,16 +57,10 @@ class Problem(Exception):
         self.headers = headers
 
     def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "type": f"https://linli.example/problems/{self.code}",
-            "title": _TITLES.get(self.status, "Error"),
-            "status": self.status,
-            "detail": self.detail,
-            "code": self.code,
-        }
-        if self.errors:
-            body["errors"] = self.errors
-        return body
+        body = ProblemDetails(type=f"https://linli.example/problems/{self.code}",
+                              title=_TITLES.get(self.status, "Error"), status=self.status, detail=self.detail,
+                              code=self.code, errors=self.errors or None)
+        return body.model_dump(exclude_none=True)
 
 
 def not_found(code: str, detail: str) -> Problem:

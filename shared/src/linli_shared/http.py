@@ -15,6 +15,7 @@ from linli_shared.deadletters import dead_letter_router
 from linli_shared.errors import install_problem_handlers
 from linli_shared.logging import get_logger
 from linli_shared.metrics import HTTP_REQUESTS
+from linli_shared.openapi import document_api, operation_id
 from linli_shared.runtime import ServiceRuntime
 from linli_shared.tracing import bind_trace
 
@@ -31,15 +32,15 @@ def create_service_app(runtime: ServiceRuntime, routers: Sequence[APIRouter], ti
         finally:
             await runtime.stop()
 
-    app = FastAPI(title=title, version=version, lifespan=lifespan)
+    app = FastAPI(title=title, version=version, lifespan=lifespan, generate_unique_id_function=operation_id)
     app.state.settings = runtime.settings
     app.state.runtime = runtime
     install_problem_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)  # added first: inside the request log, so a 413 is logged
     app.middleware("http")(_request_context(runtime.service))
-    app.include_router(_health_router(runtime))
-    app.include_router(dead_letter_router())
-    for router in routers:
+    all_routers = [_health_router(runtime), dead_letter_router(), *routers]
+    document_api(app, all_routers)
+    for router in all_routers:
         app.include_router(router)
     return app
 
@@ -69,7 +70,7 @@ def _health_router(runtime: ServiceRuntime) -> APIRouter:
     async def healthz() -> dict[str, str]:
         return {"status": "alive", "service": runtime.service}
 
-    @router.get("/readyz")
+    @router.get("/readyz", responses={503: {"description": "not ready: the checks name what is down"}})
     async def readyz() -> JSONResponse:
         checks = await runtime.readiness()
         ready = all(value == "ok" for value in checks.values())

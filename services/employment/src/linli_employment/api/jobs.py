@@ -1,12 +1,10 @@
 """Employers, postings and ranked candidates."""
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Response
 
 from linli_shared.auth import Access, CurrentPrincipal
-from linli_shared.etag import etag, parse_if_match
+from linli_shared.etag import RequiredVersion, etag
 from linli_shared.orgs import OrgCode
 from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, page_by_id
 
@@ -56,8 +54,8 @@ async def get_job(job_id: str, ctx: EmploymentDep, principal: CurrentPrincipal, 
 
 @router.patch("/jobs/{job_id}", response_model=JobOut)
 async def patch_job(job_id: str, body: JobPatch, ctx: EmploymentDep, principal: CurrentPrincipal, response: Response,
-                    if_match: Annotated[str | None, Header()] = None) -> JobOut:
-    return job_out(await jobs.update_job(ctx, principal, job_id, body, parse_if_match(if_match)), response)
+                    version: RequiredVersion) -> JobOut:
+    return job_out(await jobs.update_job(ctx, principal, job_id, body, version), response)
 
 
 @router.get("/jobs/{job_id}/matches", response_model=list[Match])

@@ -1,12 +1,10 @@
 """Job seeker routes."""
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Response
 
 from linli_shared.auth import Access, CurrentPrincipal
-from linli_shared.etag import etag, parse_if_match
+from linli_shared.etag import RequiredVersion, etag
 from linli_shared.orgs import OrgCode
 from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, page_by_id
 
@@ -50,8 +48,8 @@ async def get_seeker(seeker_id: str, ctx: EmploymentDep, principal: CurrentPrinc
 
 @router.patch("/job-seekers/{seeker_id}", response_model=SeekerOut)
 async def patch_seeker(seeker_id: str, body: SeekerPatch, ctx: EmploymentDep, principal: CurrentPrincipal,
-                       response: Response, if_match: Annotated[str | None, Header()] = None) -> SeekerOut:
-    return seeker_out(await seekers.update(ctx, principal, seeker_id, body, parse_if_match(if_match)), response)
+                       response: Response, version: RequiredVersion) -> SeekerOut:
+    return seeker_out(await seekers.update(ctx, principal, seeker_id, body, version), response)
 
 
 @router.get("/job-seekers/{seeker_id}/matches", response_model=list[Match])

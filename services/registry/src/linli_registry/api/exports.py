@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from linli_shared.auth import CurrentPrincipal
+from linli_shared.openapi import download_responses
 from linli_shared.orgs import OrgCode
 
 from linli_registry.api.deps import RegistryDep
@@ -24,7 +25,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/communities/{code}/residents.xlsx", response_class=FileResponse,
-            responses={200: {"content": {XLSX: {}}, "description": "the ledger (台账) as XLSX"}})
+            responses=download_responses("the ledger (台账) as XLSX", XLSX))
 async def export_residents(
     code: OrgCode, reg: RegistryDep, principal: CurrentPrincipal,
     group: Annotated[list[str], Query(description="derived groups, all must hold, e.g. elderly_80")] = [],  # noqa: B006

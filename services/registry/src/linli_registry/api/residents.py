@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from linli_shared.auth import Access, CurrentPrincipal, Principal
 from linli_shared.domain.ages import age_on
-from linli_shared.etag import etag, parse_if_match
+from linli_shared.etag import RequiredVersion, etag
 from linli_shared.orgs import OrgCode
 from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from linli_shared.privacy import mask_phone
@@ -58,8 +58,8 @@ async def get_resident(resident_id: str, reg: RegistryDep, principal: CurrentPri
 
 @router.patch("/residents/{resident_id}", response_model=ResidentOut)
 async def patch_resident(resident_id: str, body: ResidentPatch, reg: RegistryDep, principal: CurrentPrincipal,
-                         response: Response, if_match: Annotated[str | None, Header()] = None) -> ResidentOut:
-    doc = await residents.update_resident(reg, principal, resident_id, body, parse_if_match(if_match))
+                         response: Response, version: RequiredVersion) -> ResidentOut:
+    doc = await residents.update_resident(reg, principal, resident_id, body, version)
     return await _full(reg, principal, doc, response, via="update")
 
 

@@ -1,12 +1,13 @@
 """Runs, community reports, their review, their XLSX and the lineage of every number."""
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Response
 
 from linli_shared.auth import Access, CurrentPrincipal, Principal
-from linli_shared.etag import etag, parse_if_match
+from linli_shared.etag import RequiredVersion, etag
+from linli_shared.openapi import download_responses
 from linli_shared.orgs import OrgCode, prefix_regex
 from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, page_by_id
 
@@ -51,7 +52,8 @@ async def get_run(run_id: str, ctx: ReportsDep, principal: CurrentPrincipal) -> 
     return RunOut(**out(await runs.get_run(ctx, principal, run_id)))
 
 
-@router.get("/report-runs/{run_id}/rollup.xlsx", response_class=Response)
+@router.get("/report-runs/{run_id}/rollup.xlsx", response_class=Response,
+            responses=download_responses("the run's communities side by side, as XLSX"))
 async def rollup(run_id: str, ctx: ReportsDep, principal: CurrentPrincipal) -> Response:
     """Communities side by side and 合计; for officers small cells (and those they would follow from) read "*"."""
     run = await runs.get_run(ctx, principal, run_id)
@@ -74,7 +76,8 @@ async def list_reports(code: OrgCode, ctx: ReportsDep, principal: CurrentPrincip
     return Page(items=[ReportSummary(**out(d)) for d in docs], next_cursor=next_cursor)
 
 
-@router.get("/reports/{report_id}.xlsx", response_class=Response)
+@router.get("/reports/{report_id}.xlsx", response_class=Response,
+            responses=download_responses("the community's report, as XLSX"))
 async def report_file(report_id: str, ctx: ReportsDep, principal: CurrentPrincipal) -> Response:
     report = await reports.get_report(ctx, principal, report_id)
     report, seen = await figures.report_as_seen(ctx, principal, report, SUPPRESSED)
@@ -92,8 +95,7 @@ async def get_report(report_id: str, response: Response, ctx: ReportsDep, princi
 @router.put("/reports/{report_id}/manual-cells", response_model=ReportOut)
 async def fill_manual(report_id: str, body: ManualCellsIn, response: Response, ctx: ReportsDep,
                       principal: CurrentPrincipal,
-                      if_match: Annotated[str | None, Header()] = None) -> ReportOut:
-    version = parse_if_match(if_match)
+                      version: RequiredVersion) -> ReportOut:
     filled = await reports.fill_manual(ctx, principal, report_id, version, body.cells)
     return await _report(ctx, principal, filled, response)
 

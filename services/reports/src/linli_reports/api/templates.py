@@ -1,12 +1,10 @@
 """Report templates, defined by a district or a street for everything beneath it."""
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Response
 
 from linli_shared.auth import CurrentPrincipal
-from linli_shared.etag import etag, parse_if_match
+from linli_shared.etag import ExpectedVersion, etag
 from linli_shared.orgs import OrgCode
 
 from linli_reports.api.deps import ReportsDep
@@ -23,8 +21,7 @@ def _out(doc: dict) -> TemplateOut:
 
 @router.put("/orgs/{code}/report-templates/{key}", response_model=TemplateOut)
 async def save_template(code: OrgCode, key: str, body: TemplateIn, ctx: ReportsDep, principal: CurrentPrincipal,
-                        response: Response, if_match: Annotated[str | None, Header()] = None) -> TemplateOut:
-    expected = parse_if_match(if_match) if if_match is not None else None
+                        response: Response, expected: ExpectedVersion) -> TemplateOut:
     saved = await templates.save_template(ctx, principal, code, key, body, expected)
     response.headers["ETag"] = etag(saved["version"])
     return _out(saved)
