@@ -1,7 +1,10 @@
-"""The NATS JetStream connection: streams created idempotently, events published with de-duplication."""
+"""The NATS JetStream connection: streams created when missing, events published with de-duplication."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import ssl
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
 
 import nats
 from nats.aio.client import Client
@@ -18,36 +21,140 @@ log = get_logger()
 DUPLICATE_WINDOW_SECONDS = 120.0  # explicit: the relay's re-publish after a crash lands inside it
 LEGACY_DEAD_LETTER_STREAM = "DEADLETTER"  # one stream for every service's dead letters, before issue 18
 _SUBJECTS_OVERLAP = 10065  # JetStream's error code for a stream whose subjects another stream holds
+_DAY = 86400.0
+
+
+class StreamMisconfigured(RuntimeError):
+    """An existing stream our code cannot work with; a service refuses to start rather than lose events."""
+
+
+@dataclass(frozen=True)
+class StreamLimits:
+    """What a deployment tunes (LINLI_STREAM_*, LINLI_DEAD_LETTER_*); 0 or -1 means no limit, as in NATS."""
+    replicas: int = 1
+    storage: StorageType = StorageType.FILE
+    max_age_seconds: float = 0.0
+    max_bytes: int = -1
+    max_msgs: int = -1
+    duplicate_window: float = DUPLICATE_WINDOW_SECONDS
 
 
 @dataclass(frozen=True)
 class StreamSpec:
     name: str
     subjects: tuple[str, ...]
+    limits: StreamLimits = field(default_factory=StreamLimits)
 
     def config(self) -> StreamConfig:
-        # Kept forever (no max_age): any projection can be rebuilt from the start.
-        return StreamConfig(name=self.name, subjects=list(self.subjects), storage=StorageType.FILE,
-                            retention=RetentionPolicy.LIMITS, discard=DiscardPolicy.OLD,
-                            duplicate_window=DUPLICATE_WINDOW_SECONDS)
+        # Limits retention and discard-old: the kept messages are a log consumers can replay from the start.
+        return StreamConfig(name=self.name, subjects=list(self.subjects), retention=RetentionPolicy.LIMITS,
+                            discard=DiscardPolicy.OLD, storage=self.limits.storage,
+                            num_replicas=self.limits.replicas, max_age=self.limits.max_age_seconds,
+                            max_bytes=self.limits.max_bytes, max_msgs=self.limits.max_msgs,
+                            duplicate_window=self.limits.duplicate_window)
 
 
-def service_stream(service: str) -> StreamSpec:
+def service_stream(service: str, limits: StreamLimits | None = None) -> StreamSpec:
     """One stream per producing service: REGISTRY ← linli.registry.>"""
-    return StreamSpec(service.upper(), (f"linli.{service}.>",))
+    return StreamSpec(service.upper(), (f"linli.{service}.>",), limits or StreamLimits())
 
 
-def dead_letter_stream(service: str) -> StreamSpec:
+def dead_letter_stream(service: str, limits: StreamLimits | None = None) -> StreamSpec:
     """Each service's dead letters in a stream of its own: DEADLETTER_VISITS ← linli.deadletter.visits.>
 
     NATS grants the JetStream API per stream name (`$JS.API.STREAM.MSG.GET.<stream>`), never per subject
     inside a stream, so only a stream of its own lets the server refuse one service another's letters."""
-    return StreamSpec(f"{LEGACY_DEAD_LETTER_STREAM}_{service.upper()}", (f"linli.deadletter.{service}.>",))
+    return StreamSpec(f"{LEGACY_DEAD_LETTER_STREAM}_{service.upper()}", (f"linli.deadletter.{service}.>",),
+                      limits or StreamLimits())
+
+
+def own_streams(settings: ServiceSettings) -> list[StreamSpec]:
+    """The streams a service creates at start when missing: its events and its dead letters."""
+    shared = dict(replicas=settings.stream_replicas, storage=StorageType(settings.stream_storage),
+                  duplicate_window=settings.stream_duplicate_window_seconds)
+    events = StreamLimits(**shared, max_age_seconds=settings.stream_max_age_days * _DAY,
+                          max_bytes=_limit(settings.stream_max_bytes))
+    # Bounded: oldest letters are discarded at a limit, so the dead-letter alert must fire long before.
+    letters = StreamLimits(**shared, max_age_seconds=settings.dead_letter_max_age_days * _DAY,
+                           max_bytes=_limit(settings.dead_letter_max_bytes),
+                           max_msgs=_limit(settings.dead_letter_max_msgs))
+    service = settings.service_name
+    return [service_stream(service, events), dead_letter_stream(service, letters)]
+
+
+def _limit(value: int) -> int:
+    """Settings say 0 for "no limit"; NATS says -1 for sizes and counts."""
+    return value if value > 0 else -1
+
+
+def subject_covers(pattern: str, subject: str) -> bool:
+    """Whether every subject `subject` can match is matched by `pattern` (NATS wildcards `*` and `>`)."""
+    theirs, ours = pattern.split("."), subject.split(".")
+    for index, token in enumerate(theirs):
+        if token == ">":
+            return len(ours) > index
+        if index >= len(ours) or ours[index] == ">" or token not in ("*", ours[index]):
+            return False
+    return len(theirs) == len(ours)
+
+
+def refuse_unusable(spec: StreamSpec, theirs: StreamConfig) -> None:
+    """The settings our code needs to be right, which no operator choice may take away."""
+    missing = [s for s in spec.subjects if not any(subject_covers(p, s) for p in theirs.subjects or ())]
+    if missing:
+        raise StreamMisconfigured(f"stream {spec.name} does not take {missing} (its subjects are "
+                                  f"{theirs.subjects}): add them to the stream, e.g. nats stream edit "
+                                  f"{spec.name} --subjects ...; see docs/operations.md, 'Streams'")
+    if _value(theirs.retention) not in (None, RetentionPolicy.LIMITS.value):
+        raise StreamMisconfigured(f"stream {spec.name} has retention {_value(theirs.retention)}; Linli needs "
+                                  f"limits (consumers replay from the start): see docs/operations.md, 'Streams'")
+
+
+@dataclass(frozen=True)
+class Difference:
+    field: str
+    ours: Any
+    theirs: Any
+    weaker: bool  # theirs weakens a guarantee (durability, de-duplication, accepting publishes)
+
+
+def differences(spec: StreamSpec, theirs: StreamConfig) -> Iterator[Difference]:
+    """Where an existing stream differs from what we would create; its own values stay."""
+    ours = spec.config()
+    compared = {
+        "replicas": (ours.num_replicas, theirs.num_replicas or 1, lambda o, t: t < o),
+        "storage": (ours.storage.value, _value(theirs.storage), lambda o, t: t == "memory" and o == "file"),
+        "max_age_seconds": (ours.max_age, theirs.max_age or 0.0, lambda o, t: False),
+        "max_bytes": (ours.max_bytes, theirs.max_bytes, lambda o, t: False),
+        "max_msgs": (ours.max_msgs, theirs.max_msgs, lambda o, t: False),
+        "duplicate_window_seconds": (ours.duplicate_window, theirs.duplicate_window or 0.0, lambda o, t: t < o),
+        "discard": (ours.discard.value, _value(theirs.discard), lambda o, t: t == "new"),
+    }
+    for name, (mine, current, weaker) in compared.items():
+        if mine != current:
+            yield Difference(name, mine, current, weaker(mine, current))
+
+
+def _value(policy: Any) -> Any:
+    return getattr(policy, "value", policy)
 
 
 def inbox_prefix(user: str | None) -> str:
     """`_INBOX_<user>`: the only inbox a NATS user may subscribe to, so no one hears another's replies."""
     return f"_INBOX_{user}" if user else "_INBOX"
+
+
+def nats_servers(url: str) -> list[str]:
+    """`LINLI_NATS_URL` as the server pool: one URL, or a cluster's seeds separated by commas."""
+    servers = [server.strip() for server in url.split(",") if server.strip()]
+    if not servers:
+        raise ValueError("LINLI_NATS_URL is empty: give nats://host:4222, or a cluster's URLs separated by commas")
+    return servers
+
+
+def tls_context(ca_file: Path | None) -> ssl.SSLContext | None:
+    """Trust our own CA for NATS's certificate; without one, a `tls://` URL trusts the system's CAs."""
+    return ssl.create_default_context(cafile=str(ca_file)) if ca_file else None
 
 
 class Bus:
@@ -58,7 +165,8 @@ class Bus:
     @classmethod
     async def connect(cls, settings: ServiceSettings, name: str | None = None) -> Bus:
         nc = await nats.connect(
-            settings.nats_url, name=name or f"linli-{settings.service_name}",
+            nats_servers(settings.nats_url), tls=tls_context(settings.nats_tls_ca_file),
+            name=name or f"linli-{settings.service_name}",
             user=settings.nats_user, inbox_prefix=inbox_prefix(settings.nats_user),
             password=settings.nats_password.get_secret_value() if settings.nats_password else None,
             max_reconnect_attempts=-1, reconnect_time_wait=0.5, connect_timeout=5,
@@ -67,13 +175,20 @@ class Bus:
         return cls(nc)
 
     async def ensure_stream(self, spec: StreamSpec) -> None:
-        """Create the stream, or bring its config up to date; safe to call on every start."""
+        """Create the stream with our settings when missing; one that exists keeps what an operator set.
+
+        Safe on every start: an existing stream is never updated (a restart once undid a 90-day limit).
+        A difference is logged once per start; only subjects and retention our code needs are enforced."""
         try:
-            await self.js.stream_info(spec.name)
+            info = await self.js.stream_info(spec.name)
         except NotFoundError:
             await self._add_stream(spec)
             return
-        await self.js.update_stream(spec.config())
+        refuse_unusable(spec, info.config)
+        for diff in differences(spec, info.config):
+            level = log.warning if diff.weaker else log.info
+            level("bus.stream_config_differs", stream=spec.name, field=diff.field, ours=diff.ours,
+                  theirs=diff.theirs, kept="theirs")
 
     async def _add_stream(self, spec: StreamSpec) -> None:
         try:
@@ -85,7 +200,9 @@ class Bus:
             raise RuntimeError(f"stream {spec.name} cannot take {list(spec.subjects)}: another stream holds them "
                                f"(the old {LEGACY_DEAD_LETTER_STREAM}? see docs/operations.md, "
                                f"'Dead letters')") from exc
-        log.info("bus.stream_created", stream=spec.name, subjects=list(spec.subjects))
+        log.info("bus.stream_created", stream=spec.name, subjects=list(spec.subjects), replicas=spec.limits.replicas,
+                 storage=spec.limits.storage.value, max_age_seconds=spec.limits.max_age_seconds,
+                 max_bytes=spec.limits.max_bytes, max_msgs=spec.limits.max_msgs)
 
     async def publish(self, event: CloudEvent, timeout: float = 5.0, msg_id: str | None = None) -> bool:
         """Publish and wait for JetStream's ack; False if JetStream saw this id already.
