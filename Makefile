@@ -4,14 +4,17 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SERVICES := $(wildcard services/*)
 STAMP := $(VENV)/.linli-installed
+# One version of every package the images ship and the tests run, pip and the build backend too (deploy/lock.sh).
+CONSTRAINTS := deploy/requirements/constraints.txt
 
 .PHONY: run test bench schemas clean
 
-$(STAMP): shared/pyproject.toml devtools/pyproject.toml $(addsuffix /pyproject.toml,$(SERVICES))
+$(STAMP): shared/pyproject.toml devtools/pyproject.toml $(addsuffix /pyproject.toml,$(SERVICES)) $(CONSTRAINTS)
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Linli needs Python 3.11+"'
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e shared -e devtools $(addprefix -e ,$(SERVICES))
+	$(PY) -m pip install --quiet --upgrade --constraint $(CONSTRAINTS) pip
+	$(PY) -m pip install --quiet --constraint $(CONSTRAINTS) --build-constraint $(CONSTRAINTS) \
+	  -e shared -e devtools $(addprefix -e ,$(SERVICES))
 	touch $(STAMP)
 
 run: $(STAMP)
