@@ -2,17 +2,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode
 
-from linli_shared.settings import Secret, ServiceSettings
+from linli_shared.settings import Secret, ServiceSettings, service_env
 
 from linli_notify.domain.targets import TargetPolicy
 
-
-def _env(name: str) -> AliasChoices:
-    """Notify's own knobs read `LINLI_NOTIFY_<NAME>` (the constructor takes the field name: populate_by_name)."""
-    return AliasChoices(f"LINLI_NOTIFY_{name.upper()}")
+_env = service_env("notify")  # notify's own settings: LINLI_NOTIFY_<NAME> (the constructor takes field names)
 
 
 class NotifySettings(ServiceSettings):

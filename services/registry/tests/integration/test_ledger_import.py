@@ -184,7 +184,7 @@ async def test_a_utf8_ledger_with_a_byte_order_mark(admin):
 
 
 async def test_a_file_over_the_limit_is_refused_before_anything_is_stored(admin, app):
-    app.state.import_max_bytes = 100  # LINLI_IMPORT_MAX_BYTES, made small
+    app.state.import_max_bytes = 100  # LINLI_REGISTRY_IMPORT_MAX_BYTES, made small
     response = await upload(admin, COMMUNITY, csv_bytes(ledger_rows()))
     assert (response.status_code, response.json()["code"]) == (413, "import.file.too_large")
     assert await app.state.registry.db["imports"].count_documents({}) == 0

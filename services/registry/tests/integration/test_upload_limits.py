@@ -64,7 +64,7 @@ async def test_a_caller_who_may_not_import_is_403_before_a_byte_is_read_and_noth
 @pytest.mark.parametrize("multipart", [True, False], ids=["multipart", "raw"])
 async def test_a_chunked_upload_past_the_limit_is_413_mid_stream_and_leaves_no_partial_file(
         app, admin, upload_dir, multipart):
-    limit = app.state.import_max_bytes = 256 << 10  # LINLI_IMPORT_MAX_BYTES, made small
+    limit = app.state.import_max_bytes = 256 << 10  # LINLI_REGISTRY_IMPORT_MAX_BYTES, made small
     sender = Sender(16 << 20, multipart)
     response = await admin.post(f"/v1/communities/{COMMUNITY}/imports", content=sender.body(),
                                 headers={"content-type": sender.content_type})

@@ -30,7 +30,7 @@ from linli_registry.storage import imports as store
 log = get_logger()
 # Not a spreadsheet at all is "unsupported media"; a spreadsheet we cannot use is "unprocessable".
 _UNSUPPORTED = {"import.file.not_a_spreadsheet", "import.file.xls_unsupported"}
-_TOO_LARGE = {"import.file.too_large_uncompressed"}  # 413, as the upload over LINLI_IMPORT_MAX_BYTES
+_TOO_LARGE = {"import.file.too_large_uncompressed"}  # 413, as the upload over LINLI_REGISTRY_IMPORT_MAX_BYTES
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ERRORS_INLINE = 1000
 
