@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from linli_devtools import nats_auth
-from linli_devtools.processes import wait_ready
+from linli_devtools.processes import PidFiles, wait_ready
 from linli_devtools.servers import MongoServer, NatsServer
 from linli_shared.auth import issue_token
 from linli_shared.settings import DEV_JWT_SECRET
@@ -65,49 +65,106 @@ def _can_listen(port: int) -> bool:
 
 
 def _interrupt(*_: object) -> None:
+    """The first Ctrl-C or SIGTERM stops the run; later ones (make forwards SIGTERM to its child, so one kill of
+    the group is two; people press Ctrl-C twice) must not cut the clean-up short and leave servers running."""
+    _hold_signals()
     raise KeyboardInterrupt
+
+
+def _hold_signals() -> None:
+    signal.signal(signal.SIGINT, _still_stopping)
+    signal.signal(signal.SIGTERM, _still_stopping)
+
+
+def _still_stopping(*_: object) -> None:
+    print("still stopping: the services, then SecantusDB and NATS", file=sys.stderr, flush=True)
+
+
+def _servers(root: Path) -> tuple[NatsServer, MongoServer]:
+    # The deployment's own users and permissions: a service publishing outside its subjects fails here too.
+    nats = NatsServer(root / "nats", port=int(os.environ.get("LINLI_NATS_PORT", 4222)), config=nats_auth.NATS_CONFIG,
+                      config_env=nats_auth.server_env())
+    return nats, MongoServer(root / "secantus", port=int(os.environ.get("LINLI_MONGO_PORT", 27018)))
+
+
+def _refuse_busy_ports(root: Path, ports: dict[str, int]) -> bool:
+    if not (busy := busy_ports(ports)):
+        return False
+    taken = ", ".join(f"{name} {port}" for name, port in busy.items())
+    print(f"cannot start: port already in use ({taken}), not by a run of this data folder ({root}): another "
+          f"Linli with another LINLI_DATA_DIR, or another program (`ss -ltnp 'sport = :{next(iter(busy.values()))}'` "
+          "names it). Stop it, or set LINLI_NATS_PORT, LINLI_MONGO_PORT or LINLI_<SERVICE>_PORT to a free port.",
+          file=sys.stderr)
+    return True
 
 
 def run(args: argparse.Namespace) -> int:
     root = data_dir()
-    # The deployment's own users and permissions: a service publishing outside its subjects fails here too.
-    nats = NatsServer(root / "nats", port=int(os.environ.get("LINLI_NATS_PORT", 4222)), config=nats_auth.NATS_CONFIG,
-                      config_env=nats_auth.server_env())
-    mongo = MongoServer(root / "secantus", port=int(os.environ.get("LINLI_MONGO_PORT", 27018)))
-    services = {name: (module, _service_port(name, port)) for name, (module, port) in installed_services().items()}
-    if busy := busy_ports({"NATS": nats.port, "SecantusDB": mongo.port, **{n: p for n, (_, p) in services.items()}}):
-        taken = ", ".join(f"{name} {port}" for name, port in busy.items())
-        print(f"cannot start: port already in use ({taken}). Is Linli already running? Stop it, or set "
-              "LINLI_NATS_PORT, LINLI_MONGO_PORT or LINLI_<SERVICE>_PORT to a free port.", file=sys.stderr)
+    nats, mongo = _servers(root)
+    services = {name: (module, _service_port(name, port)) for name, (module, port) in installed_services().items()
+                if not args.services or name in args.services}
+    pids = PidFiles(root / "pids")
+    if stopped := pids.stop_leftovers():
+        print(f"stopped what an earlier run of {root} left running: {', '.join(stopped)}", file=sys.stderr)
+    if _refuse_busy_ports(root, {"NATS": nats.port, "SecantusDB": mongo.port,
+                                 **{n: p for n, (_, p) in services.items()}}):
         return 1
     procs: dict[str, subprocess.Popen] = {}
-    signal.signal(signal.SIGTERM, _interrupt)
+    previous = {signum: signal.signal(signum, _interrupt) for signum in (signal.SIGTERM, signal.SIGINT)}
     try:
-        nats.start()
-        mongo.start(timeout=60)
-        urls = {}
-        for name, (module, port) in services.items():
-            procs[name] = subprocess.Popen([sys.executable, "-m", module], env=_service_env(name, port, nats, mongo))
-            urls[name] = f"http://127.0.0.1:{port}"
-        for name, url in urls.items():
-            wait_ready(url, procs[name], name)
-        token = dev_token([args.scope], ["admin"], pii=True)
-        if args.demo:
-            from linli_devtools.demo import load_demo
-
-            load_demo(urls["registry"], token)
-        _print_banner(root, nats, mongo, urls, token)
-        while all(p.poll() is None for p in procs.values()):
-            time.sleep(0.5)
-        print("a service exited; stopping everything", file=sys.stderr)
-        return 1
+        return _serve(args, root, nats, mongo, services, procs, pids)
     except KeyboardInterrupt:
         return 0
     finally:
+        _hold_signals()  # also when a service exited or start-up failed: nothing may interrupt the clean-up
         _stop(procs)
-        mongo.stop()
-        nats.stop()
+        for name in procs:
+            pids.forget(name)
+        _stop_server(mongo, pids)
+        _stop_server(nats, pids)
         print(f"stopped; data kept in {root}", file=sys.stderr)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _serve(args: argparse.Namespace, root: Path, nats: NatsServer, mongo: MongoServer,
+           services: dict[str, tuple[str, int]], procs: dict[str, subprocess.Popen], pids: PidFiles) -> int:
+    for server in (nats, mongo):
+        _start_server(server, pids)
+    urls = {}
+    for name, (module, port) in services.items():
+        procs[name] = subprocess.Popen([sys.executable, "-m", module], env=_service_env(name, port, nats, mongo))
+        pids.record(name, procs[name].pid)
+        urls[name] = f"http://127.0.0.1:{port}"
+    for name, url in urls.items():
+        wait_ready(url, procs[name], name)
+    token = dev_token([args.scope], ["admin"], pii=True)
+    if args.demo and "registry" in urls:
+        from linli_devtools.demo import load_demo
+
+        load_demo(urls["registry"], token)
+    _print_banner(root, nats, mongo, urls, token)
+    while all(p.poll() is None for p in procs.values()):
+        time.sleep(0.5)
+    print("a service exited; stopping everything", file=sys.stderr)
+    return 1
+
+
+def _start_server(server: NatsServer | MongoServer, pids: PidFiles) -> None:
+    try:
+        server.start(timeout=60)
+    finally:  # recorded even when it never listened: the next run stops it
+        if server.proc:
+            pids.record(server.name, server.proc.pid)
+
+
+def _stop_server(server: NatsServer | MongoServer, pids: PidFiles) -> None:
+    try:
+        server.stop()
+    except Exception as exc:  # noqa: BLE001 - the other server must still be stopped; its pid file stays
+        print(f"could not stop {server.name}: {exc!r}; the next run stops it", file=sys.stderr)
+        return
+    pids.forget(server.name)
 
 
 def _stop(procs: dict[str, subprocess.Popen]) -> None:
@@ -119,6 +176,7 @@ def _stop(procs: dict[str, subprocess.Popen]) -> None:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
 
 
 def _print_banner(root: Path, nats: NatsServer, mongo: MongoServer, urls: dict[str, str], token: str) -> None:
@@ -136,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     run_cmd = sub.add_parser("run", help="start NATS, SecantusDB and every installed service")
     run_cmd.add_argument("--demo", action="store_true", help="load a small demo community (idempotent)")
     run_cmd.add_argument("--scope", default=DEFAULT_SCOPE, help="org code the printed dev token covers")
+    run_cmd.add_argument("--services", nargs="+", choices=sorted(SERVICES), metavar="SERVICE",
+                         help="run only these services (default: every installed one)")
     token_cmd = sub.add_parser("token", help="print a dev token")
     token_cmd.add_argument("--scope", nargs="+", default=[DEFAULT_SCOPE])
     token_cmd.add_argument("--roles", nargs="+", default=["admin"])
