@@ -29,7 +29,9 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import APIError, NotFoundError, ServiceUnavailableError
+from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
+from pymongo import ASCENDING, IndexModel
 from pymongo.errors import ConnectionFailure, DuplicateKeyError
 
 from linli_shared.bus import Bus
@@ -37,11 +39,12 @@ from linli_shared.events import CloudEvent
 from linli_shared.logging import get_logger
 from linli_shared.metrics import DEAD_LETTERS, EVENTS_HANDLED
 from linli_shared.outbox import Tx, UnitOfWork
-from linli_shared.tracing import bind_trace, trace_id_of
+from linli_shared.tracing import bind_trace, continued_span, mark_failed, trace_id_of
 from linli_shared.waiting import set_within
 
 log = get_logger()
 INBOX = "inbox"
+_STREAM_NOT_FOUND = 10059  # JetStream's error code for a stream that does not exist (yet)
 DEAD_LETTER_PREFIX = "linli.deadletter"
 _HEADER_SAFE = "".join(c for c in string.printable if c not in "%\r\n\t\x0b\x0c")
 # `<owner>-<what>-v<N>`: nats.conf grants each service user its consumers by name (NATS wildcards match
@@ -110,6 +113,23 @@ class _AlreadyHandled(Exception):
     pass
 
 
+def inbox_indexes(retention_days: int) -> dict[str, list[IndexModel]]:
+    """Handled event ids expire: the inbox only has to outlast the windows an event can come back in.
+
+    JetStream redelivers only messages not yet acked (a crash between commit and ack: within ack_wait,
+    or a store outage: until it ends), and `linli-outbox republish` re-sends at most
+    LINLI_OUTBOX_RETENTION_DAYS back (settings refuse an inbox retention not longer than that). Past the
+    TTL, only deleting a durable to rebuild from the stream's start re-applies an event, and that is
+    harmless: every handler's effect is keyed, so re-applying changes nothing. Projections take a state
+    only if newer (`upsert_if_newer` by aggregate version); records are keyed by their own id (reports'
+    visits, visits' life events and tasks by key, never re-created); notify stores one notification per
+    event, recipient and channel (a unique index). A replayed dead letter was never handled, so it has
+    no inbox entry to lose.
+    """
+    return {INBOX: [IndexModel([("handled_at", ASCENDING)], name="handled_retention",
+                               expireAfterSeconds=retention_days * 86400)]}
+
+
 def dead_letter_subject(service: str, durable: str) -> str:
     return f"{DEAD_LETTER_PREFIX}.{service}.{durable}"
 
@@ -122,11 +142,15 @@ def encode_header(text: str) -> str:
 class ConsumerRunner:
     fetch_timeout = 1.0  # a long poll; also bounds how long stop() waits for an idle fetch
     watch_every = 10.0  # seconds of empty fetches before checking the subscription is alive
+    missing_stream_retry = 10.0  # seconds between binds once a missing stream has been warned about
 
-    def __init__(self, bus: Bus, uow: UnitOfWork, subscription: Subscription, service: str) -> None:
+    def __init__(self, bus: Bus, uow: UnitOfWork, subscription: Subscription, service: str,
+                 stream_wait: float = 60.0) -> None:
         if subscription.owner != service:
             raise ValueError(f"{service} cannot run {subscription.durable}: its consumers are named {service}-…")
         self.bus, self.uow, self.subscription, self.service = bus, uow, subscription, service
+        # Another service's stream appears when its producer first starts: wait this long quietly.
+        self._missing = _MissingStream(stream_wait)
         self._sub: JetStreamContext.PullSubscription | None = None
         self._task: asyncio.Task | None = None
         self._stopping = asyncio.Event()
@@ -149,8 +173,7 @@ class ConsumerRunner:
             if isinstance(exc, APIError) and not isinstance(exc, (NotFoundError, ServiceUnavailableError)):
                 raise  # a config the server refuses will not fix itself
             # The stream's producer may create it later, or JetStream is not ready yet: the loop retries.
-            log.warning("consumer.bind_failed", consumer=self.durable, stream=self.subscription.stream,
-                        error=_describe(exc))
+            self._bind_failed(exc, "start")
         self._task = asyncio.create_task(self._loop(), name=f"consumer-{self.durable}")
         log.info("consumer.started", consumer=self.durable, stream=self.subscription.stream,
                  subjects=self.subscription.filter_subjects)
@@ -178,7 +201,7 @@ class ConsumerRunner:
         handler = self.subscription.handler_for(event.type)
         if handler is None:
             raise LookupError(f"{self.durable} has no handler for {event.type}")
-        with _event_context(event, self.durable):
+        with _handling(event, self.durable):
             return await self._apply(handler, event)
 
     async def _apply(self, handler: Handler, event: CloudEvent) -> bool:
@@ -206,7 +229,7 @@ class ConsumerRunner:
         while not self._stopping.is_set():
             if self._sub is None and not await self._rebind("unbound"):
                 failures += 1
-                await self._pause(_backoff(failures))
+                await self._pause(self._missing.retry_after(_backoff(failures), self.missing_stream_retry))
                 continue
             assert self._sub is not None
             try:
@@ -267,7 +290,7 @@ class ConsumerRunner:
                     await in_runs.handle(list(run), tx)
                     continue
                 for event in run:
-                    with _event_context(event, self.durable):
+                    with _handling(event, self.durable):
                         await self.subscription.handlers[event.type](event, tx)
 
         try:
@@ -297,11 +320,12 @@ class ConsumerRunner:
             await msg.ack()
             log.warning("consumer.unknown_type", consumer=self.durable, event_id=event.id, event_type=event.type)
             return
-        with _event_context(event, self.durable):
+        with _handling(event, self.durable):
             started = time.perf_counter()
             try:
                 fresh = await self._keeping_alive([msg], self._apply(handler, event))
             except Exception as exc:
+                mark_failed(exc)
                 await self._failed(msg, event, exc, deliveries)
                 return
             await msg.ack()
@@ -397,10 +421,21 @@ class ConsumerRunner:
         try:
             await self._bind(timeout=2.0)
         except Exception as exc:
-            log.warning("consumer.bind_failed", consumer=self.durable, reason=reason, error=_describe(exc))
+            self._bind_failed(exc, reason)
             return False
-        log.info("consumer.resubscribed", consumer=self.durable, reason=reason)
+        log.info("consumer.resubscribed", consumer=self.durable, reason=reason, waited_s=self._missing.found())
         return True
+
+    def _bind_failed(self, exc: Exception, reason: str) -> None:
+        """A missing stream is expected for a while (its producer starts later): debug, then one warning."""
+        where = {"consumer": self.durable, "stream": self.subscription.stream, "reason": reason}
+        if not _is_stream_missing(exc):
+            log.warning("consumer.bind_failed", **where, error=_describe(exc))
+        elif self._missing.overdue():
+            log.warning("consumer.stream_missing", **where, waited_s=self._missing.waited(),
+                        retry_every_s=self.missing_stream_retry)
+        else:
+            log.debug("consumer.stream_waiting", **where)
 
     async def _watch(self) -> None:
         try:
@@ -423,6 +458,49 @@ class ConsumerRunner:
 
     async def _pause(self, seconds: float) -> None:
         await set_within(self._stopping, seconds)
+
+
+class _MissingStream:
+    """How long a consumer has waited for its stream, and whether it has said so (once per absence)."""
+
+    def __init__(self, grace: float) -> None:
+        self.grace = grace
+        self.since: float | None = None
+        self.warned = False
+
+    def waited(self) -> float:
+        return round(time.monotonic() - self.since, 1) if self.since is not None else 0.0
+
+    def overdue(self) -> bool:
+        """Start or continue the wait; True exactly once, when it first outlasts the grace period."""
+        if self.since is None:
+            self.since = time.monotonic()
+        if self.warned or time.monotonic() - self.since < self.grace:
+            return False
+        self.warned = True
+        return True
+
+    def retry_after(self, backoff: float, slow: float) -> float:
+        return slow if self.warned else backoff
+
+    def found(self) -> float:
+        waited = self.waited()
+        self.since, self.warned = None, False
+        return waited
+
+
+def _is_stream_missing(exc: Exception) -> bool:
+    return isinstance(exc, NotFoundError) and getattr(exc, "err_code", None) == _STREAM_NOT_FOUND
+
+
+@contextmanager
+def _handling(event: CloudEvent, consumer: str) -> Iterator[None]:
+    """Handle under the event's trace, in a span that is a child of the span that raised the event."""
+    with _event_context(event, consumer), continued_span(
+            f"process {event.type}", SpanKind.CONSUMER, event.traceparent,
+            **{"messaging.system": "nats", "messaging.operation.type": "process", "messaging.message.id": event.id,
+               "messaging.consumer.group.name": consumer}):
+        yield
 
 
 @contextmanager
@@ -473,4 +551,4 @@ def _describe(exc: BaseException) -> str:
 
 
 __all__ = ["ConsumerRunner", "Handler", "InRuns", "PermanentError", "Subscription", "dead_letter_subject",
-           "encode_header"]
+           "encode_header", "inbox_indexes"]

@@ -8,16 +8,17 @@ from typing import AsyncIterator, Sequence
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from opentelemetry.trace import SpanKind
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from linli_shared.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from linli_shared.deadletters import dead_letter_router
 from linli_shared.errors import install_problem_handlers
 from linli_shared.logging import get_logger
-from linli_shared.metrics import HTTP_REQUESTS
+from linli_shared.metrics import HTTP_REQUESTS, record_build_info
 from linli_shared.openapi import document_api, operation_id
 from linli_shared.runtime import ServiceRuntime
-from linli_shared.tracing import bind_trace
+from linli_shared.tracing import continued_span, current_traceparent, server_span_done
 
 log = get_logger()
 
@@ -32,9 +33,13 @@ def create_service_app(runtime: ServiceRuntime, routers: Sequence[APIRouter], ti
         finally:
             await runtime.stop()
 
-    app = FastAPI(title=title, version=version, lifespan=lifespan, generate_unique_id_function=operation_id)
+    # FastAPI's own telemetry is off: its request span records the query string (a resident search's name or
+    # ID number) for any tracing backend to keep. The request span is ours (`_request_context`).
+    app = FastAPI(title=title, version=version, lifespan=lifespan, generate_unique_id_function=operation_id,
+                  telemetry={"tracing": False, "metrics": False, "logs": False})
     app.state.settings = runtime.settings
     app.state.runtime = runtime
+    record_build_info(runtime.service)
     install_problem_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)  # added first: inside the request log, so a 413 is logged
     app.middleware("http")(_request_context(runtime.service))
@@ -48,17 +53,19 @@ def create_service_app(runtime: ServiceRuntime, routers: Sequence[APIRouter], ti
 def _request_context(service: str):
     async def middleware(request: Request, call_next) -> Response:
         structlog.contextvars.clear_contextvars()
-        traceparent = bind_trace(request.headers.get("traceparent"))
-        started = time.perf_counter()
-        response = await call_next(request)
-        elapsed = time.perf_counter() - started
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        HTTP_REQUESTS.labels(service, request.method, route, response.status_code).observe(elapsed)
-        principal = getattr(request.state, "principal", None)
-        log.info("http.request", method=request.method, route=route, path=request.url.path,
-                 status=response.status_code, duration_ms=round(elapsed * 1000, 2),
-                 sub=principal.sub if principal else None)
-        response.headers["traceparent"] = traceparent
+        with continued_span(request.method, SpanKind.SERVER, request.headers.get("traceparent"),
+                            **{"http.request.method": request.method, "url.path": request.url.path}) as span:
+            started = time.perf_counter()
+            response = await call_next(request)
+            elapsed = time.perf_counter() - started
+            route = getattr(request.scope.get("route"), "path", "unmatched")
+            server_span_done(span, request.method, route, response.status_code)
+            HTTP_REQUESTS.labels(service, request.method, route, response.status_code).observe(elapsed)
+            principal = getattr(request.state, "principal", None)
+            log.info("http.request", method=request.method, route=route, path=request.url.path,
+                     status=response.status_code, duration_ms=round(elapsed * 1000, 2),
+                     sub=principal.sub if principal else None)
+            response.headers["traceparent"] = current_traceparent()
         return response
     return middleware
 

@@ -1,19 +1,19 @@
 """A lease in MongoDB, so two replicas never run the same singleton loop (relay, timers) at once."""
 from __future__ import annotations
 
-import os
-import socket
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
+from linli_shared.logging import this_replica
+
 LEASES = "leases"
 
 
 def instance_id() -> str:
-    return f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+    return f"{this_replica()}-{uuid.uuid4().hex[:6]}"  # starts with the `instance` of this replica's log lines
 
 
 class Lease:

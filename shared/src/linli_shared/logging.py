@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import sys
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import structlog
+from opentelemetry import trace
 
 from linli_shared.privacy import mask_id_number, mask_phone, redact_text
 
@@ -48,6 +53,47 @@ def redact_sensitive(_logger: Any, _name: str, event_dict: dict[str, Any]) -> di
     return {key: _redact_value(key, value) for key, value in event_dict.items()}
 
 
+def this_replica() -> str:
+    """hostname-pid: which replica (container, process) this is; a lease owner's id starts with it."""
+    return f"{_hostname()}-{os.getpid()}"
+
+
+@cache
+def _hostname() -> str:
+    return socket.gethostname()
+
+
+@cache
+def service_version(service: str) -> str:
+    """The installed version of `linli-<service>` (of linli-shared for a name that is not a package)."""
+    for package in (f"linli-{service}", "linli-shared"):
+        try:
+            return version(package)
+        except PackageNotFoundError:
+            continue
+    return "unknown"
+
+
+def add_span(_logger: Any, _name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    """Inside a span, the line carries its trace and span ids, as a tracing backend shows them."""
+    context = trace.get_current_span().get_span_context()
+    if context.is_valid:
+        event_dict["trace_id"] = f"{context.trace_id:032x}"
+        event_dict["span_id"] = f"{context.span_id:016x}"
+    return event_dict
+
+
+def _add_origin(service: str):
+    """Which replica, at which version, wrote the line: two replicas' lines interleave in one log store."""
+    release = service_version(service)
+
+    def add(_logger: Any, _name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+        event_dict["instance"] = this_replica()
+        event_dict["version"] = release
+        return event_dict
+    return add
+
+
 def configure_logging(service: str, level: str = "INFO") -> None:
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
@@ -55,6 +101,8 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         structlog.processors.TimeStamper(fmt="iso", utc=True, key="ts"),
         structlog.processors.format_exc_info,
         redact_sensitive,
+        add_span,  # after redaction: ids and names we set ourselves, not caller-supplied text
+        _add_origin(service),
     ]
     structlog.configure(
         processors=[*shared, _add_service(service),
@@ -66,7 +114,7 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     _route_stdlib(service, level, shared)
 
 
-_LEADING = ("ts", "level", "service", "event", "trace_id", "community")
+_LEADING = ("ts", "level", "service", "event", "trace_id", "span_id", "community")
 
 
 def _add_service(service: str):

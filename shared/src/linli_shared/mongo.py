@@ -4,7 +4,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Mapping, Sequence
 
-from pymongo import AsyncMongoClient, IndexModel, ReturnDocument, UpdateOne
+from opentelemetry import trace
+from opentelemetry.trace import Span, SpanKind, StatusCode
+from pymongo import AsyncMongoClient, IndexModel, ReturnDocument, UpdateOne, monitoring
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import PyMongoError
@@ -13,6 +15,7 @@ from linli_shared.auth import Access, Principal
 from linli_shared.errors import Problem
 from linli_shared.logging import get_logger
 from linli_shared.settings import ServiceSettings
+from linli_shared.tracing import tracer
 
 log = get_logger()
 Indexes = Mapping[str, Sequence[IndexModel]]
@@ -20,7 +23,47 @@ Indexes = Mapping[str, Sequence[IndexModel]]
 
 def mongo_client(settings: ServiceSettings) -> AsyncMongoClient:
     return AsyncMongoClient(settings.mongo_url, tz_aware=True, appname=f"linli-{settings.service_name}",
-                            serverSelectionTimeoutMS=5000)
+                            serverSelectionTimeoutMS=5000, event_listeners=[StoreSpans()])
+
+
+_MOST_OPEN_STORE_SPANS = 10_000
+
+
+class StoreSpans(monitoring.CommandListener):
+    """A span for each store command, a child of the span that issued it (a request, a handler, a publish).
+
+    Named and labelled by command, database and collection only: a command's content (filters, documents,
+    an error's duplicate key) holds residents' data and never goes into a span.
+    """
+
+    def __init__(self) -> None:
+        self._open: dict[tuple[Any, int], Span] = {}
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if not trace.get_current_span().is_recording():
+            return  # a relay poll or a lease renewal outside any request: not worth a trace of its own
+        collection = event.command.get(event.command_name)
+        target = f"{event.database_name}.{collection}" if isinstance(collection, str) else event.database_name
+        host, port = event.connection_id
+        attributes = {"db.system.name": "mongodb", "db.namespace": event.database_name,
+                      "db.operation.name": event.command_name, "server.address": host, "server.port": port}
+        if isinstance(collection, str):
+            attributes["db.collection.name"] = collection
+        if len(self._open) >= _MOST_OPEN_STORE_SPANS:
+            self._open.clear()  # commands that never reported an outcome (cancelled): drop, never grow without end
+        self._open[(event.connection_id, event.request_id)] = tracer().start_span(
+            f"{event.command_name} {target}", kind=SpanKind.CLIENT, attributes=attributes)
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        span = self._open.pop((event.connection_id, event.request_id), None)
+        if span is not None:
+            span.end()
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        span = self._open.pop((event.connection_id, event.request_id), None)
+        if span is not None:
+            span.set_status(StatusCode.ERROR, str(event.failure.get("codeName", "failed")))
+            span.end()
 
 
 async def wait_for_mongo(client: AsyncMongoClient, attempts: int = 30, delay: float = 1.0) -> None:
@@ -40,7 +83,21 @@ async def ensure_indexes(db: Any, indexes: Indexes) -> None:
     """Declared in code, created at start-up; creating an existing index is a no-op."""
     for collection, models in indexes.items():
         if models:
+            await _retune_expiry(db[collection], models)
             await db[collection].create_indexes(list(models))
+
+
+async def _retune_expiry(collection: AsyncCollection, models: Sequence[IndexModel]) -> None:
+    """A retention setting changed (LINLI_INBOX_RETENTION_DAYS): create_indexes would refuse the index whose
+    expiry differs, so change it in place first, as MongoDB's collMod does without a rebuild."""
+    held = await collection.index_information()
+    for model in models:
+        name, seconds = model.document["name"], model.document.get("expireAfterSeconds")
+        before = held.get(name, {}).get("expireAfterSeconds")
+        if seconds is not None and before is not None and before != seconds:
+            await collection.database.command({"collMod": collection.name,
+                                               "index": {"name": name, "expireAfterSeconds": seconds}})
+            log.info("mongo.expiry_changed", collection=collection.name, index=name, before_s=before, after_s=seconds)
 
 
 async def update_versioned(collection: AsyncCollection, doc_id: str, expected_version: int,

@@ -8,12 +8,15 @@ aggregate behind it, so it stops nothing else; ops release parked entries with `
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any, Awaitable, Callable, Literal, TypeVar
 
 from bson import ObjectId
 from nats.errors import MaxPayloadError
+from nats.js.errors import NoStreamResponseError
+from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -24,7 +27,7 @@ from linli_shared.events import CloudEvent, EventData, new_event
 from linli_shared.lease import Lease
 from linli_shared.logging import get_logger
 from linli_shared.metrics import OUTBOX_PARKED, OUTBOX_PENDING, OUTBOX_PUBLISHED
-from linli_shared.tracing import trace_id_of
+from linli_shared.tracing import continued_span, trace_id_of
 from linli_shared.waiting import Doorbell
 
 log = get_logger()
@@ -204,7 +207,7 @@ class OutboxRelay:
     async def _failed(self, entry: dict[str, Any], exc: Exception) -> bool:
         """Count a failed publish; True if the entry was parked (a permanent failure, or too many)."""
         # A failure while the bus is away says nothing about the entry: an outage does not park anything.
-        attempts = entry["attempts"] + (1 if self.bus.connected else 0)
+        attempts = entry["attempts"] + (1 if self.bus.connected and not self._own_stream_down(entry, exc) else 0)
         error = _reason(exc)
         if isinstance(exc, PERMANENT_FAILURES) or attempts >= self.max_attempts:
             await self._park(entry, error, attempts)
@@ -214,6 +217,13 @@ class OutboxRelay:
         log.warning("outbox.publish_failed", event_id=entry["_id"], event_type=entry["type"], attempts=attempts,
                     error=error)
         return False
+
+    def _own_stream_down(self, entry: dict[str, Any], exc: Exception) -> bool:
+        """JetStream's 503 for one of our own events: our stream has no leader (a NATS cluster elects one for
+        seconds after losing a node) or is missing. The stream is down, not the entry: an outage."""
+        if not isinstance(exc, NoStreamResponseError):
+            return False
+        return str(json.loads(entry["envelope"]).get("type", "")).startswith(f"linli.{self.service}.")
 
     async def _park(self, entry: dict[str, Any], reason: str, attempts: int) -> None:
         await self.outbox.park(entry, reason, attempts)
@@ -263,9 +273,13 @@ class OutboxRelay:
     async def _publish(self, entry: dict[str, Any]) -> None:
         event = CloudEvent.model_validate_json(entry["envelope"])
         republished = entry.get("republish")  # past JetStream's de-duplication, on purpose
-        fresh = await self.bus.publish(event, msg_id=f"{event.id}:{republished}" if republished else None)
-        log.info("outbox.published", event_id=event.id, event_type=event.type, subject=event.subject,
-                 community=event.community, trace_id=trace_id_of(event.traceparent), duplicate=not fresh)
+        # A child of the span that raised the event (its traceparent), as the consumers' spans are.
+        with continued_span(f"publish {event.type}", SpanKind.PRODUCER, event.traceparent,
+                            **{"messaging.system": "nats", "messaging.operation.type": "send",
+                               "messaging.destination.name": event.nats_subject, "messaging.message.id": event.id}):
+            fresh = await self.bus.publish(event, msg_id=f"{event.id}:{republished}" if republished else None)
+            log.info("outbox.published", event_id=event.id, event_type=event.type, subject=event.subject,
+                     community=event.community, trace_id=trace_id_of(event.traceparent), duplicate=not fresh)
 
 
 def _reason(exc: Exception) -> str:

@@ -8,10 +8,12 @@ from fastapi import FastAPI
 
 from linli_shared.logging import configure_logging
 from linli_shared.settings import ServiceSettings
+from linli_shared.tracing import configure_tracing
 
 
 def serve(create_app: Callable[[ServiceSettings], FastAPI], settings: ServiceSettings) -> None:
     configure_logging(settings.service_name, settings.log_level)
+    configure_tracing(settings.service_name)
     app = create_app(settings)
     # uvicorn handles the signals: it stops accepting, finishes in-flight requests, then runs our
     # lifespan shutdown (consumers ack or release, relay stops, NATS drains).
