@@ -1,9 +1,10 @@
 """deploy/compose.yaml, checked without a Docker engine: health, settings, state, entry points, locks."""
 from __future__ import annotations
 
-import importlib
+import ast
 import json
 import re
+import secrets
 import tomllib
 import urllib.parse
 
@@ -133,7 +134,7 @@ def test_mongo_runs_with_a_key_file_and_access_control_and_only_the_init_step_ho
 
 def test_mongo_init_creates_exactly_one_user_per_service_with_rights_on_its_own_database_only():
     init_js = (DEPLOY / "mongo" / "init.js").read_text(encoding="utf-8")
-    assert "/linli-mongo/users.json" in init_js and "SPEC.users.forEach(applyUser)" in init_js
+    assert "users.json" in init_js and "SPEC.users.forEach(applyUser)" in init_js
     service_users = {u["user"]: u for u in MONGO_USERS["users"] if u["user"] != "backup"}
     assert sorted(service_users) == SERVICES
     custom = {(r["role"], r["db"]): r for r in MONGO_USERS["roles"]}
@@ -163,16 +164,29 @@ def test_the_registry_may_read_and_append_to_its_trails_but_never_rewrite_them(c
     assert {"find", "insert"} <= actions <= READ_AND_APPEND
 
 
+def _string_constants(tree: ast.Module) -> dict[str, str]:
+    """Module-level `NAME = "text"` and `A, B = ("a", "b")`, the two ways our code names a collection."""
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            names, values = node.targets[0], node.value
+            unpacked = isinstance(names, ast.Tuple) and isinstance(values, ast.Tuple)
+            pairs = zip(names.elts, values.elts, strict=True) if unpacked else [(names, values)]
+            found |= {n.id: v.value for n, v in pairs if isinstance(n, ast.Name) and isinstance(v, ast.Constant)
+                      and isinstance(v.value, str)}
+    return found
+
+
 def _registry_collections() -> set[str]:
-    """Every collection the registry's code (and the shared code it runs) names as db[NAME]."""
+    """Every collection the registry's code (and the shared code it runs) names as db[NAME], and its indexes'."""
     from linli_registry.storage.indexes import INDEXES
-    names = set(INDEXES)
+    constants, used = {}, set()
     for root in (REPO_ROOT / "services" / "registry" / "src", REPO_ROOT / "shared" / "src"):
         for path in root.rglob("*.py"):
-            module = importlib.import_module(".".join(path.relative_to(root).with_suffix("").parts))
-            for expression in re.findall(r"db\[((?:\w+\.)?[A-Z][A-Z_]+)\]", path.read_text(encoding="utf-8")):
-                names.add(eval(expression, vars(module)))  # noqa: S307 - a constant of our own module
-    return names
+            text = path.read_text(encoding="utf-8")
+            constants |= _string_constants(ast.parse(text))
+            used |= set(re.findall(r"db\[(?:\w+\.)?([A-Z][A-Z_]+)\]", text))
+    return set(INDEXES) | {constants[name] for name in used}
 
 
 def test_the_registry_may_change_every_other_collection_it_writes():
@@ -224,3 +238,23 @@ def test_the_build_context_leaves_out_local_state_secrets_and_caches():
 def test_env_example_holds_a_placeholder_for_every_mongo_password(variable):
     example = (DEPLOY / ".env.example").read_text(encoding="utf-8")
     assert re.search(rf"^{variable}=replace-me$", example, re.M)
+
+
+def _compose_value(value: str, env: dict[str, str]) -> str:
+    return re.sub(r"\$\{(\w+)[^}]*\}", lambda m: env[m[1]], value)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_production_refuses_the_mongo_password_of_env_example_and_takes_a_random_one(service):
+    from linli_shared.settings import ServiceSettings, secret_weakness
+    example = dict(re.findall(r"^(\w+)=(.*)$", (DEPLOY / ".env.example").read_text(encoding="utf-8"), re.M))
+    url = COMPOSE["services"][service]["environment"]["LINLI_MONGO_URL"]
+
+    def mongo_password_weakness(env: dict[str, str]) -> str | None:
+        held = ServiceSettings(mongo_url=_compose_value(url, env)).production_secrets()
+        (password,) = [s for s in held if s.variable.startswith("LINLI_MONGO_URL")]
+        return secret_weakness(password)
+
+    assert "placeholder" in mongo_password_weakness(example)
+    generated = {**example, f"LINLI_MONGO_{service.upper()}_PASSWORD": secrets.token_hex(24)}  # as .env.example says
+    assert mongo_password_weakness(generated) is None

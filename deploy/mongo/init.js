@@ -6,8 +6,9 @@
 // users.json says, so a password changed in deploy/.env is applied by `up`. Passwords come from the
 // environment variables users.json names; none is ever printed.
 const fs = require('fs');
+const path = require('path');
 
-const SPEC = JSON.parse(fs.readFileSync('/linli-mongo/users.json', 'utf8'));
+const SPEC = JSON.parse(fs.readFileSync(path.join(__dirname, 'users.json'), 'utf8'));
 const URL = 'mongodb://127.0.0.1:27017/admin?directConnection=true&serverSelectionTimeoutMS=2000';
 const ATTEMPTS = 60; // one a second: mongod opens its data files first
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import urllib.parse
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -176,7 +177,14 @@ class ServiceSettings(BaseSettings):
         return [Secret("LINLI_JWT_SECRET", self.jwt_secret, MIN_KEY_CHARS, required=False),  # unused: checked if set
                 Secret("LINLI_PII_KEY", self.pii_key, MIN_KEY_CHARS, aes_key=True),
                 Secret("LINLI_PII_HASH_KEY", self.pii_hash_key, MIN_KEY_CHARS, aes_key=True),
-                Secret("LINLI_NATS_PASSWORD", self.nats_password, required=False)]
+                Secret("LINLI_NATS_PASSWORD", self.nats_password, required=False),
+                Secret("LINLI_MONGO_URL's password", _url_password(self.mongo_url), required=False)]
+
+
+def _url_password(url: str) -> SecretStr | None:
+    # deploy/compose.yaml puts each service's MongoDB password into its connection string.
+    password = urllib.parse.urlsplit(url).password
+    return SecretStr(urllib.parse.unquote(password)) if password else None
 
 
 def group_rules(settings: ServiceSettings) -> GroupRules:
