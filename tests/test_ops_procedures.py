@@ -41,9 +41,11 @@ def _nats(tmp_path: Path, name: str) -> NatsServer:
     return NatsServer(tmp_path / name, config=nats_auth.NATS_CONFIG, config_env=nats_auth.server_env()).start()
 
 
-def _streams(server: NatsServer, *args: str, stdin: Path | None = None, stdout: Path | None = None):
+def _streams(server: NatsServer, *args: str, stdin: Path | None = None, stdout: Path | None = None,
+             password: dict[str, str] | None = None):
     """`linli-streams ...` as the ops user, as the guide runs it inside a service container."""
-    env = {**os.environ, "LINLI_NATS_URL": server.url, "LINLI_NATS_OPS_PASSWORD": nats_auth.dev_password("ops")}
+    env = {**os.environ, "LINLI_NATS_URL": server.url,
+           **(password or {"LINLI_NATS_OPS_PASSWORD": nats_auth.dev_password(nats_auth.OPS)})}
     with open(stdin or os.devnull, "rb") as source, open(stdout or os.devnull, "wb") as sink:
         return subprocess.run([str(STREAMS_CLI), *args], stdin=source, stdout=sink, stderr=subprocess.PIPE,
                               env=env, text=False, timeout=30)
@@ -112,8 +114,10 @@ def test_a_stream_backed_up_as_ops_comes_back_whole_into_a_new_store(tmp_path: P
 def test_a_stream_backup_names_a_missing_stream_and_a_restore_refuses_what_is_not_a_backup(tmp_path: Path) -> None:
     server = _nats(tmp_path, "nats")
     (tmp_path / "junk.jsonl").write_text('{"seq": 1}\n')
+    (tmp_path / "ops_password").write_text(nats_auth.dev_password(nats_auth.OPS) + "\n")  # a compose secret
     try:
-        missing = _streams(server, "backup", "REGISTRY")
+        missing = _streams(server, "backup", "REGISTRY",
+                           password={"LINLI_NATS_OPS_PASSWORD_FILE": str(tmp_path / "ops_password")})
         junk = _streams(server, "restore", stdin=tmp_path / "junk.jsonl")
     finally:
         server.stop()

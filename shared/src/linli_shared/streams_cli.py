@@ -13,7 +13,8 @@ messages (they would be doubled). The restored messages get new sequence numbers
 stream's consumers are not restored: services create theirs again at start and read from the
 beginning, their inboxes skip what they already handled. docs/operations.md says what ops do.
 
-Connects to LINLI_NATS_URL as --user (default `ops`) with the password in LINLI_NATS_OPS_PASSWORD.
+Connects to LINLI_NATS_URL (trusting LINLI_NATS_TLS_CA_FILE, as the services do) as --user (default `ops`)
+with the password in LINLI_NATS_OPS_PASSWORD or the file LINLI_NATS_OPS_PASSWORD_FILE names.
 """
 from __future__ import annotations
 
@@ -24,14 +25,17 @@ import json
 import os
 import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any, TextIO
 
 import nats
 from nats.js import JetStreamContext
 from nats.js.api import StreamConfig
 from nats.js.errors import NotFoundError
+from pydantic_settings import SettingsError
 
-from linli_shared.bus import inbox_prefix
+from linli_shared.bus import inbox_prefix, nats_servers, tls_context
+from linli_shared.settings import read_setting_file
 
 FORMAT = "linli-stream-backup/1"
 # Headers JetStream checks on publish: stale expectations from the original write would refuse the restore.
@@ -107,9 +111,16 @@ async def _ready_stream(js: JetStreamContext, stream: str, config: dict[str, Any
 
 
 async def _connect(args: argparse.Namespace) -> nats.NATS:
-    password = os.environ.get(f"LINLI_NATS_{args.user.upper()}_PASSWORD")
-    return await nats.connect(args.url, user=args.user, password=password, inbox_prefix=inbox_prefix(args.user),
+    ca_file = os.environ.get("LINLI_NATS_TLS_CA_FILE")  # as the services trust NATS's certificate
+    return await nats.connect(nats_servers(args.url), user=args.user, password=_password(args.user),
+                              inbox_prefix=inbox_prefix(args.user), tls=tls_context(Path(ca_file) if ca_file else None),
                               name="linli-streams", connect_timeout=5, max_reconnect_attempts=3)
+
+
+def _password(user: str) -> str | None:
+    """LINLI_NATS_<USER>_PASSWORD, or the file its _FILE names (compose secrets), like every secret setting."""
+    variable = f"LINLI_NATS_{user.upper()}_PASSWORD"
+    return read_setting_file(variable) if f"{variable}_FILE" in os.environ else os.environ.get(variable)
 
 
 async def _run(args: argparse.Namespace) -> str:
@@ -137,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         print(asyncio.run(_run(args)), file=sys.stderr)
-    except Refused as exc:
+    except (Refused, SettingsError) as exc:
         print(f"linli-streams: {exc}", file=sys.stderr)
         return 1
     except (nats.errors.TimeoutError, nats.errors.NoServersError) as exc:
