@@ -6,11 +6,11 @@ from typing import Any, Awaitable, Callable, Sequence
 
 from pymongo.errors import PyMongoError
 
-from linli_shared.bus import Bus, dead_letter_stream, service_stream
-from linli_shared.consumer import ConsumerRunner, Subscription
+from linli_shared.bus import Bus, own_streams
+from linli_shared.consumer import ConsumerRunner, Subscription, inbox_indexes
+from linli_shared.consumer_lag import report_consumer_lag
 from linli_shared.lease import Lease, instance_id
 from linli_shared.logging import get_logger
-from linli_shared.metrics import CONSUMER_PENDING, CONSUMER_UNACKED
 from linli_shared.mongo import Indexes, ensure_indexes, mongo_client, wait_for_mongo
 from linli_shared.outbox import Outbox, OutboxRelay, UnitOfWork, outbox_indexes
 from linli_shared.settings import ServiceSettings
@@ -30,7 +30,8 @@ class ServiceRuntime:
         self.db = self.client[settings.mongo_db]
         self.outbox = Outbox(self.db)
         self.uow = UnitOfWork(self.client, self.db, self.service, self.outbox)
-        self.indexes = {**outbox_indexes(settings.outbox_retention_days), **trail_indexes(), **indexes}
+        self.indexes = {**outbox_indexes(settings.outbox_retention_days), **trail_indexes(),
+                        **inbox_indexes(settings.inbox_retention_days), **indexes}
         self.subscriptions = list(subscriptions)
         self.bus: Bus | None = None
         self.consumers: list[ConsumerRunner] = []
@@ -43,14 +44,15 @@ class ServiceRuntime:
         await wait_for_mongo(self.client)
         await ensure_indexes(self.db, self.indexes)
         self.bus = await _connect_bus(self.settings)
-        await self.bus.ensure_stream(service_stream(self.service))
-        await self.bus.ensure_stream(dead_letter_stream(self.service))
+        for stream in own_streams(self.settings):
+            await self.bus.ensure_stream(stream)
         if self.settings.run_workers:
             self.start_relay()
             for name, loop in self.workers.items():
                 self._tasks[name] = asyncio.create_task(loop(), name=f"{self.service}-{name}")
             for subscription in self.subscriptions:
-                runner = ConsumerRunner(self.bus, self.uow, subscription, self.service)
+                runner = ConsumerRunner(self.bus, self.uow, subscription, self.service,
+                                        stream_wait=self.settings.consumer_stream_wait_seconds)
                 await runner.start()
                 self.consumers.append(runner)
             if self.consumers:
@@ -80,15 +82,14 @@ class ServiceRuntime:
         log.info("service.stopped")
 
     async def _report_lag(self, every: float = 15.0) -> None:
-        """Consumer lag for /metrics: what each durable consumer still has to read and to acknowledge."""
+        """Consumer lag for /metrics from JetStream's consumer info, reported by one replica at a time."""
+        lease = Lease(self.db, f"{self.service}.consumer-lag", self.owner, ttl_seconds=every * 3)
+        durables = [(runner.subscription.stream, runner.durable) for runner in self.consumers]
         while True:
-            for runner in self.consumers:
-                try:
-                    info = await self.bus.js.consumer_info(runner.subscription.stream, runner.durable, timeout=2)
-                except Exception:  # the stream may not exist yet (its producer starts later): try next round
-                    continue
-                CONSUMER_PENDING.labels(self.service, runner.durable).set(info.num_pending or 0)
-                CONSUMER_UNACKED.labels(self.service, runner.durable).set(info.num_ack_pending or 0)
+            try:
+                await report_consumer_lag(self.bus.js, lease, self.service, durables)
+            except PyMongoError:  # the lease could not be read: the store is down, readiness says so
+                pass
             await asyncio.sleep(every)
 
     async def readiness(self) -> dict[str, Any]:

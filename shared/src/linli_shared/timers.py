@@ -6,7 +6,7 @@ from typing import Awaitable, Callable
 
 from linli_shared.lease import Lease
 from linli_shared.logging import get_logger
-from linli_shared.metrics import TIMER_RUNS
+from linli_shared.metrics import TIMER_LAST_SUCCESS, TIMER_RUNS
 
 log = get_logger()
 
@@ -19,6 +19,8 @@ def periodic(name: str, lease: Lease, interval: float, job: Callable[[], Awaitab
                 if await lease.acquire():
                     await _holding(lease, job)
                     TIMER_RUNS.labels(name, "ok").inc()
+                    # a timestamp, not just a count: "no success for 3 intervals" is then one alert rule
+                    TIMER_LAST_SUCCESS.labels(name).set_to_current_time()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # a failed run is logged and retried next interval, never fatal

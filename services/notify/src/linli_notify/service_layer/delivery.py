@@ -17,6 +17,7 @@ import structlog
 
 from linli_shared.auth import Principal
 from linli_shared.logging import get_logger
+from linli_shared.metrics import NOTIFY_DELIVERIES
 from linli_shared.outbox import Tx
 from linli_shared.tracing import bind_trace
 from linli_shared.trail import record_reveal
@@ -140,6 +141,8 @@ async def _record(ctx: Notify, doc: dict[str, Any], claim_id: str, outcome: Outc
     status = await ctx.uow.run(work)
     if status is None:
         log.warning("notify.claim_lost", notification_id=doc["_id"])
+    else:  # counted once it is recorded: a lost claim is counted by the worker that owns it now
+        NOTIFY_DELIVERIES.labels(doc["channel"], status).inc()
     return status or "lost"
 
 
