@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 # SecantusDB sweeps TTL indexes by decoding every document under its storage lock (MongoDB walks the
@@ -89,13 +90,28 @@ class ServerProcess:
         self.start()
 
 
+@dataclass(frozen=True)
+class ClusterMember:
+    """One node's place in a NATS cluster: its name (JetStream's Raft groups need one), the cluster's name,
+    the port other nodes route to, and every node's route URL (its own among them: NATS skips it)."""
+
+    server_name: str
+    cluster_name: str
+    cluster_port: int
+    routes: tuple[str, ...]
+
+    def args(self) -> list[str]:
+        return ["--name", self.server_name, "--cluster_name", self.cluster_name,
+                "--cluster", f"nats://127.0.0.1:{self.cluster_port}", "--routes", ",".join(self.routes)]
+
+
 class NatsServer(ServerProcess):
     name = "nats"
 
     def __init__(self, data_dir: Path, port: int | None = None, config: Path | None = None,
-                 config_env: dict[str, str] | None = None, **kw) -> None:
+                 config_env: dict[str, str] | None = None, cluster: ClusterMember | None = None, **kw) -> None:
         super().__init__(data_dir, port, **kw)
-        self.config, self.config_env = config, config_env or {}
+        self.config, self.config_env, self.cluster = config, config_env or {}, cluster
 
     def env(self) -> dict[str, str] | None:
         return {**os.environ, **self.config_env} if self.config_env else None
@@ -107,7 +123,17 @@ class NatsServer(ServerProcess):
     def command(self) -> list[str]:
         cmd = [_binary("nats-server"), "-a", "127.0.0.1", "-p", str(self.port), "-js",
                "-sd", str(self.data_dir / "jetstream")]
+        cmd += self.cluster.args() if self.cluster else []
         return cmd + (["-c", str(self.config)] if self.config else [])
+
+
+def nats_cluster(root: Path, size: int = 3, cluster_name: str = "linli") -> list[NatsServer]:
+    """`size` JetStream nodes on loopback routed to each other, not yet started (start them all: a
+    JetStream cluster elects its meta leader once a majority is up)."""
+    cluster_ports = [free_port() for _ in range(size)]
+    routes = tuple(f"nats://127.0.0.1:{port}" for port in cluster_ports)
+    return [NatsServer(root / f"nats-{n}", cluster=ClusterMember(f"nats-{n}", cluster_name, port, routes))
+            for n, port in enumerate(cluster_ports, start=1)]
 
 
 class MongoServer(ServerProcess):
