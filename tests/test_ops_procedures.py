@@ -166,3 +166,27 @@ def _run_recipe(logs: Path, trace: str) -> subprocess.CompletedProcess:
     command = recipe.replace("<trace id>", trace)
     with open(logs, "rb") as source:
         return subprocess.run(command, shell=True, stdin=source, capture_output=True, text=True, timeout=30)
+
+
+@local_only
+async def test_the_ops_user_cannot_delete_or_change_a_stream_nor_read_through_a_consumer(tmp_path: Path) -> None:
+    server = _nats(tmp_path, "nats")
+    violations: list[str] = []
+
+    async def on_error(exc: Exception) -> None:
+        violations.append(str(exc).lower())
+    try:
+        await _publish_as_registry(server)
+        nc = await nats.connect(server.url, error_cb=on_error, **nats_auth.connect_options(nats_auth.OPS))
+        js = nc.jetstream(timeout=0.5)
+        for attempt in (js.delete_stream("REGISTRY"), js.update_stream(service_stream("registry").config()),
+                        js.purge_stream("REGISTRY"), js.add_consumer("REGISTRY", durable_name="ops-reader")):
+            with pytest.raises(nats.errors.TimeoutError):
+                await attempt
+        assert (await js.stream_info("REGISTRY")).state.messages == 3
+        await nc.close()
+    finally:
+        server.stop()
+    assert {subject for subject in ("$js.api.stream.delete.registry", "$js.api.stream.update.registry",
+                                    "$js.api.stream.purge.registry", "$js.api.consumer.")
+            if not any(subject in violation for violation in violations)} == set()
