@@ -11,7 +11,9 @@ from typing import Any, ClassVar
 
 import nats
 import pytest
+import yaml
 
+from linli_devtools.paths import REPO_ROOT
 from linli_devtools.servers import NatsServer, nats_cluster
 from linli_shared.bus import Bus, own_streams
 from linli_shared.consumer import ConsumerRunner, Subscription
@@ -150,3 +152,28 @@ async def test_a_node_killed_mid_stream_loses_no_write_and_doubles_none(cluster,
         await client.drop_database(source.mongo_db)
         await client.drop_database(sink.mongo_db)
         await client.close()
+
+
+class _ComposeLoader(yaml.SafeLoader):
+    """Compose's own tags (`!reset`) read as plain values."""
+
+
+_ComposeLoader.add_multi_constructor("!", lambda loader, tag, node: loader.construct_sequence(node)
+                                     if isinstance(node, yaml.SequenceNode) else loader.construct_scalar(node))
+
+
+def test_the_cluster_topology_gives_three_nats_nodes_r3_streams_three_mongo_members_and_every_seed():
+    compose = yaml.load((REPO_ROOT / "deploy" / "compose.cluster.yaml").read_text(encoding="utf-8"),
+                        Loader=_ComposeLoader)
+    nodes = ["nats", "nats-2", "nats-3"]
+    routes = ",".join(f"nats://{node}:6222" for node in nodes)
+    for n, node in enumerate(nodes, start=1):
+        command = compose["services"][node]["command"]
+        assert command[command.index("--name") + 1] == f"nats-{n}" and routes in command, node
+        assert command[command.index("--cluster_name") + 1] == "linli", node
+    assert {"mongo-2", "mongo-3"} <= set(compose["services"])
+    for service in ("registry", "visits", "employment", "notify", "reports"):
+        env = compose["services"][service]["environment"]
+        assert env["LINLI_NATS_URL"] == ",".join(f"tls://{node}:4222" for node in nodes), service
+        assert env["LINLI_STREAM_REPLICAS"] == 3, service
+        assert "@mongo:27017,mongo-2:27017,mongo-3:27017/?replicaSet=rs0" in env["LINLI_MONGO_URL"], service
