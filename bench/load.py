@@ -133,7 +133,7 @@ async def caught_up(load: Load) -> None:
         if not any(lag.values()):
             return
         load.progress(f"catching up: outbox pending {lag['linli_outbox_pending']:,.0f}, "
-                      f"consumer pending {lag['linli_consumer_pending']:,.0f}"
+                      f"consumer pending {lag['linli_consumer_pending_messages']:,.0f}"
                       + (f", {lag['outbox not yet counted']:.0f} outboxes not yet counted"
                          if lag["outbox not yet counted"] else ""))
         await asyncio.sleep(5)
@@ -253,7 +253,7 @@ async def steady(load: Load, seconds: float, rate: float) -> tuple[int, float]:
 async def gauges(urls: dict[str, str]) -> dict[str, float]:
     """Lag summed over the services. A service whose relay has not yet reported its outbox (no pass made since
     it started) is not caught up: it is counted under "outbox not yet counted", never read as zero."""
-    wanted = ("linli_outbox_pending", "linli_consumer_pending", "linli_consumer_ack_pending")
+    wanted = ("linli_outbox_pending", "linli_consumer_pending_messages", "linli_consumer_ack_pending_messages")
     found: dict[str, float] = defaultdict(float)
     async with httpx.AsyncClient() as client:
         for url in urls.values():
@@ -291,7 +291,8 @@ async def run(root: Path, communities: int, residents: int, seconds: float, rate
         lag = await gauges(urls)
         memory = {s: memory_mib(p.proc.pid) for s, p in procs.items()}
         print_table("After the run", ["outbox pending", "consumer pending", "consumer unacked", *memory],
-                    [[lag["linli_outbox_pending"], lag["linli_consumer_pending"], lag["linli_consumer_ack_pending"],
+                    [[lag["linli_outbox_pending"], lag["linli_consumer_pending_messages"],
+                      lag["linli_consumer_ack_pending_messages"],
                       *[f"{m} MiB" for m in memory.values()]]])
     finally:
         for process in (*procs.values(), *stores.values(), nats_server):

@@ -36,6 +36,7 @@ async def test_a_successful_timer_run_sets_its_last_success_timestamp(wire) -> N
     stamp = _sample("linli_timer_last_success_timestamp_seconds", timer="p9-sweep")
     assert stamp is not None and started <= stamp <= time.time()
     assert _sample("linli_timer_runs_total", timer="p9-sweep", outcome="failed") == 1
+    assert _sample("linli_timer_interval_seconds", timer="p9-sweep") == 0.05
 
 
 async def test_consumer_lag_is_jetstreams_count_reported_by_the_lease_holder_only(wire) -> None:

@@ -19,6 +19,7 @@ EVENTS_HANDLED = Counter("linli_consumer_handled_total", "Events handled by cons
 TIMER_RUNS = Counter("linli_timer_runs_total", "Periodic job runs", ["timer", "outcome"])
 TIMER_LAST_SUCCESS = Gauge("linli_timer_last_success_timestamp_seconds",
                            "When a periodic job last finished without error (Unix time)", ["timer"])
+TIMER_INTERVAL = Gauge("linli_timer_interval_seconds", "How often a periodic job is meant to run", ["timer"])
 DEAD_LETTERS = Counter("linli_consumer_dead_lettered_total", "Events sent to the dead-letter stream",
                        ["service", "consumer"])
 # Read from JetStream's consumer info by one replica under a lease: the stream's own count, not a replica's view.

@@ -6,7 +6,7 @@ from typing import Awaitable, Callable
 
 from linli_shared.lease import Lease
 from linli_shared.logging import get_logger
-from linli_shared.metrics import TIMER_LAST_SUCCESS, TIMER_RUNS
+from linli_shared.metrics import TIMER_INTERVAL, TIMER_LAST_SUCCESS, TIMER_RUNS
 
 log = get_logger()
 
@@ -14,6 +14,7 @@ log = get_logger()
 def periodic(name: str, lease: Lease, interval: float, job: Callable[[], Awaitable[object]]):
     """A worker loop for `ServiceRuntime.workers`: run `job` every `interval` seconds while holding `lease`."""
     async def loop() -> None:
+        TIMER_INTERVAL.labels(name).set(interval)  # the alert rule's yardstick: no success for 3 intervals
         while True:
             try:
                 if await lease.acquire():
