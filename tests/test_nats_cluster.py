@@ -11,8 +11,8 @@ from typing import Any, ClassVar
 
 import nats
 import pytest
-import yaml
 
+from linli_devtools.compose import load_compose
 from linli_devtools.paths import REPO_ROOT
 from linli_devtools.servers import NatsServer, nats_cluster
 from linli_shared.bus import Bus, own_streams
@@ -154,17 +154,8 @@ async def test_a_node_killed_mid_stream_loses_no_write_and_doubles_none(cluster,
         await client.close()
 
 
-class _ComposeLoader(yaml.SafeLoader):
-    """Compose's own tags (`!reset`) read as plain values."""
-
-
-_ComposeLoader.add_multi_constructor("!", lambda loader, tag, node: loader.construct_sequence(node)
-                                     if isinstance(node, yaml.SequenceNode) else loader.construct_scalar(node))
-
-
 def test_the_cluster_topology_gives_three_nats_nodes_r3_streams_three_mongo_members_and_every_seed():
-    compose = yaml.load((REPO_ROOT / "deploy" / "compose.cluster.yaml").read_text(encoding="utf-8"),
-                        Loader=_ComposeLoader)
+    compose = load_compose(REPO_ROOT / "deploy" / "compose.cluster.yaml")
     nodes = ["nats", "nats-2", "nats-3"]
     routes = ",".join(f"nats://{node}:6222" for node in nodes)
     for n, node in enumerate(nodes, start=1):

@@ -10,8 +10,8 @@ import tomllib
 from importlib import metadata
 
 import pytest
-import yaml
 
+from linli_devtools.compose import load_compose
 from linli_devtools.paths import REPO_ROOT
 
 DEPLOY = REPO_ROOT / "deploy"
@@ -135,7 +135,7 @@ def test_every_image_is_pinned_by_digest_or_named_once_in_x_images():
         for ref in re.findall(r"(?:^ *image|\bPYTHON_IMAGE): *([^\s,}]+)", code, re.M):
             routed = ref.startswith("*") and ref[1:] in images
             assert routed or DIGEST.search(ref), f"{path.name}: image {ref} is neither pinned nor from x-images"
-        for name, spec in yaml.safe_load(text)["services"].items():  # the Dockerfile's base has no default
+        for name, spec in load_compose(path)["services"].items():  # the Dockerfile's base has no default
             assert "build" not in spec or "PYTHON_IMAGE" in spec["build"]["args"], f"{path.name}: {name}"
     dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
     stages = set(re.findall(r"^FROM \S+ AS (\w+)", dockerfile, re.M))
