@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import inspect
 import time
 from typing import ClassVar
 from urllib.parse import unquote
@@ -11,6 +10,7 @@ import pytest
 from prometheus_client import REGISTRY
 from structlog.testing import capture_logs
 
+from linli_devtools.asgi import eventually
 from linli_shared.bus import StreamSpec, dead_letter_stream
 from linli_shared.consumer import ConsumerRunner, InRuns, PermanentError, Subscription
 from linli_shared.events import CloudEvent, EventData
@@ -24,12 +24,6 @@ class Echoed(EventData):
     n: int
 
 
-async def eventually(predicate, timeout: float = 15) -> None:
-    """Poll a condition (sync or async) every 50 ms until it holds, failing after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not await _value(predicate()):
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
 
 
 def recording(calls: list[int], fail=lambda event, attempt: None, delay: float = 0.0):
@@ -282,10 +276,6 @@ async def _publish_when_back(wire, event, timeout: float = 20) -> None:
         except Exception:
             assert time.monotonic() < deadline, "NATS did not come back in time"
             await asyncio.sleep(0.1)
-
-
-async def _value(result):
-    return await result if inspect.isawaitable(result) else result
 
 
 async def test_the_runner_recreates_a_consumer_the_server_lost(wire, metric):

@@ -1,25 +1,17 @@
 """Dead letters: listed per service, replayed through their consumer's inbox, guarded for district operators."""
 from __future__ import annotations
 
-import asyncio
-import time
 from types import SimpleNamespace
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
+from linli_devtools.asgi import eventually
 from linli_shared.bus import dead_letter_stream
 from linli_shared.consumer import PermanentError
 from linli_shared.deadletters import dead_letter_router, list_dead_letters, replay_dead_letter
 from linli_shared.errors import Problem, install_problem_handlers
-
-
-async def eventually(predicate, timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
 
 
 @pytest.fixture

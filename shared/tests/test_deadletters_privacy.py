@@ -1,9 +1,7 @@
 """Dead letters are whole events: masked for admins without pii:read, whole and on the reveal trail with it."""
 from __future__ import annotations
 
-import asyncio
 import json
-import time
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from types import SimpleNamespace
@@ -13,6 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from linli_devtools.asgi import eventually
 from linli_shared.auth import PII_READ
 from linli_shared.consumer import PermanentError
 from linli_shared.deadletters import DeadLetter, dead_letter_router, masked_letter
@@ -32,11 +31,6 @@ SECRETS = ("13812345678", "13900001111", "130303194912310021", "1949-12-31", "�
            "独居", "门口有狗", "partial")
 
 
-async def eventually(predicate, timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
 
 
 @pytest.fixture

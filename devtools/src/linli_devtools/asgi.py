@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
 from typing import Any, Awaitable, Callable
 
@@ -14,11 +15,16 @@ def client(app: FastAPI, token: str | None, base_url: str = "http://service") ->
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url, headers=headers)
 
 
-async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 15.0, interval: float = 0.05) -> Any:
-    """Poll until `check()` returns something truthy (events cross the bus asynchronously); fail at the deadline."""
+async def eventually(check: Callable[[], Awaitable[Any] | Any], timeout: float = 15.0, interval: float = 0.05) -> Any:
+    """Poll until `check()` (a coroutine function or a plain one) returns something truthy; fail at the deadline.
+
+    Events cross the bus asynchronously, so a test waits for their effect rather than sleeping.
+    """
     deadline = time.monotonic() + timeout
     while True:
-        result = await check()
+        result = check()
+        if inspect.isawaitable(result):
+            result = await result
         if result:
             return result
         if time.monotonic() > deadline:
