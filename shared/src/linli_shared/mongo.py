@@ -102,22 +102,34 @@ async def _retune_expiry(collection: AsyncCollection, models: Sequence[IndexMode
 
 async def update_versioned(collection: AsyncCollection, doc_id: str, expected_version: int,
                            update: Mapping[str, Any], session: AsyncClientSession | None,
-                           not_found_code: str) -> dict[str, Any]:
-    """Apply `update` only if the document is still at `expected_version`; bump the version.
+                           not_found_code: str, *, what: str = "", where: Mapping[str, Any] | None = None,
+                           projection: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Apply `update` only if the document is still at `expected_version`; bump the version; return it after.
 
-    A lost race is a 412 for the caller to re-read and retry, never a silent overwrite.
+    `update` is an update document (`$set`, `$inc`, `$push`, ...); the version's `$inc` is added to it.
+    `where` adds conditions the document must still meet (a status the caller read), `what` names the
+    aggregate in the messages ("report"), `projection` trims the document returned. A lost race is a 412
+    for the caller to re-read and retry, never a silent overwrite; a missing document is a 404.
     """
-    update = dict(update)
+    update = {op: dict(fields) for op, fields in update.items()}
     update.setdefault("$inc", {})["version"] = 1
-    doc = await collection.find_one_and_update({"_id": doc_id, "version": expected_version}, update,
-                                               session=session, return_document=ReturnDocument.AFTER)
+    doc = await collection.find_one_and_update({**(where or {}), "_id": doc_id, "version": expected_version},
+                                               update, projection=projection, session=session,
+                                               return_document=ReturnDocument.AFTER)
     if doc is not None:
         return doc
     current = await collection.find_one({"_id": doc_id}, {"version": 1}, session=session)
+    named = f"{what} {doc_id}" if what else doc_id
     if current is None:
-        raise Problem(404, not_found_code, f"{doc_id} does not exist")
-    raise Problem(412, "version.mismatch",
-                  f"{doc_id} is at version {current['version']}, not {expected_version}; re-read and retry")
+        raise Problem(404, not_found_code, f"{named} does not exist")
+    raise version_mismatch(named, current["version"], expected_version)
+
+
+def version_mismatch(named: str, held: int, expected: int) -> Problem:
+    """The one 412 of optimistic concurrency, worded once: what changed, where it is now, what to do."""
+    if held == expected:
+        return Problem(412, "version.mismatch", f"{named} changed meanwhile; re-read and retry")
+    return Problem(412, "version.mismatch", f"{named} is at version {held}, not {expected}; re-read and retry")
 
 
 async def upsert_if_newer(collection: AsyncCollection, doc_id: str, version: int, fields: Mapping[str, Any],
