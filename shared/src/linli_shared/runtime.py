@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Awaitable, Callable, Sequence
+from typing import Any, Awaitable, Callable
 
 from pymongo.errors import PyMongoError
 
@@ -21,8 +21,7 @@ log = get_logger()
 
 
 class ServiceRuntime:
-    def __init__(self, settings: ServiceSettings, indexes: Indexes,
-                 subscriptions: Sequence[Subscription] = ()) -> None:
+    def __init__(self, settings: ServiceSettings, indexes: Indexes) -> None:
         self.settings = settings
         self.service = settings.service_name
         self.owner = instance_id()
@@ -32,7 +31,8 @@ class ServiceRuntime:
         self.uow = UnitOfWork(self.client, self.db, self.service, self.outbox)
         self.indexes = {**outbox_indexes(settings.outbox_retention_days), **trail_indexes(),
                         **inbox_indexes(settings.inbox_retention_days), **indexes}
-        self.subscriptions = list(subscriptions)
+        # Set by bootstrap once the context the handlers need exists (the context needs this runtime first).
+        self.subscriptions: list[Subscription] = []
         self.bus: Bus | None = None
         self.consumers: list[ConsumerRunner] = []
         # Background loops (timers, sweeps) a service adds; each runs as a task beside the relay.
