@@ -10,7 +10,7 @@ from linli_shared.auth import CurrentPrincipal
 from linli_shared.orgs import OrgCode
 from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 
-from linli_registry.api.deps import RegistryDep
+from linli_registry.api.deps import ContextDep
 from linli_registry.domain.audit import Action, AuditEntry
 from linli_registry.service_layer import audit
 
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/v1", tags=["audit"])
 
 @router.get("/audit-trail", response_model=Page[AuditEntry])
 async def get_audit_trail(
-    reg: RegistryDep, principal: CurrentPrincipal,
+    ctx: ContextDep, principal: CurrentPrincipal,
     community: Annotated[OrgCode | None, Query(description="an org code: its communities' entries")] = None,
     resident_id: str | None = None,
     actor: Annotated[str | None, Query(description="the staff member (token subject)")] = None,
@@ -27,6 +27,6 @@ async def get_audit_trail(
     since: datetime | None = None, until: datetime | None = None,
     limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
 ) -> Page[AuditEntry]:
-    docs, next_cursor = await audit.query(reg, principal, community=community, resident_id=resident_id, actor=actor,
+    docs, next_cursor = await audit.query(ctx, principal, community=community, resident_id=resident_id, actor=actor,
                                           action=action, since=since, until=until, limit=limit, cursor=cursor)
     return Page(items=[AuditEntry(id=d.pop("_id"), **d) for d in docs], next_cursor=next_cursor)

@@ -15,7 +15,7 @@ from linli_shared.auth import CurrentPrincipal
 from linli_shared.openapi import download_responses
 from linli_shared.orgs import OrgCode
 
-from linli_registry.api.deps import RegistryDep
+from linli_registry.api.deps import ContextDep
 from linli_registry.domain.vocabulary import ResidentStatus
 from linli_registry.service_layer import exports
 from linli_registry.service_layer.resident_filters import ResidentFilter
@@ -27,7 +27,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @router.get("/communities/{code}/residents.xlsx", response_class=FileResponse,
             responses=download_responses("the ledger (台账) as XLSX", XLSX))
 async def export_residents(
-    code: OrgCode, reg: RegistryDep, principal: CurrentPrincipal,
+    code: OrgCode, ctx: ContextDep, principal: CurrentPrincipal,
     group: Annotated[list[str], Query(description="derived groups, all must hold, e.g. elderly_80")] = [],  # noqa: B006
     status: ResidentStatus | None = None, household_id: str | None = None,
     grid: Annotated[str | None, Query(description="grid code, e.g. 130303001001-03")] = None,
@@ -37,10 +37,10 @@ async def export_residents(
     path = Path(folder) / "ledger.xlsx"
     try:
         f = ResidentFilter(groups=tuple(group), status=status, household_id=household_id, grid=grid, as_of=as_of)
-        await exports.export_ledger(reg, principal, code, f, path)
+        await exports.export_ledger(ctx, principal, code, f, path)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    day = (as_of or reg.today()).isoformat()
+    day = (as_of or ctx.today()).isoformat()
     return FileResponse(path, media_type=XLSX, filename=f"台账_{code}_{day}.xlsx",
                         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))

@@ -15,7 +15,7 @@ from linli_shared.body_limit import allow_body
 from linli_shared.errors import Problem
 from linli_shared.orgs import OrgCode
 
-from linli_registry.api.deps import RegistryDep
+from linli_registry.api.deps import ContextDep
 from linli_registry.service_layer import imports
 
 router = APIRouter(prefix="/v1", tags=["imports"])
@@ -106,35 +106,35 @@ async def _receive(request: Request, path: Path, limit: int) -> str:
                  "text/csv": {"schema": {"type": "string", "format": "binary"}},
                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                      "schema": {"type": "string", "format": "binary"}}}}})
-async def post_import(code: OrgCode, request: Request, reg: RegistryDep, principal: CurrentPrincipal,
+async def post_import(code: OrgCode, request: Request, ctx: ContextDep, principal: CurrentPrincipal,
                       response: Response) -> ImportOut:
-    await imports.may_import(reg, principal, code)  # before a byte of the body is read or written anywhere
+    await imports.may_import(ctx, principal, code)  # before a byte of the body is read or written anywhere
     runner: imports.ImportRunner = request.app.state.import_runner
     limit = request.app.state.import_max_bytes
     with tempfile.TemporaryDirectory(prefix="linli-upload-") as tmp:
         path = Path(tmp) / "upload"
         name = await _receive(request, path, limit)
-        job = await imports.accept_import(reg, principal, code, path, name, runner)
+        job = await imports.accept_import(ctx, principal, code, path, name, runner)
     response.headers["Location"] = f"/v1/imports/{job['_id']}"
     return _out(job)
 
 
 @router.get("/communities/{code}/imports", response_model=list[ImportOut])
-async def list_imports(code: OrgCode, reg: RegistryDep, principal: CurrentPrincipal,
+async def list_imports(code: OrgCode, ctx: ContextDep, principal: CurrentPrincipal,
                        limit: Annotated[int, Query(ge=1, le=200)] = 20) -> list[ImportOut]:
     """The community's latest imports, newest first (counts only: errors are on each import)."""
-    return [_out(job) for job in await imports.recent_imports(reg, principal, code, limit)]
+    return [_out(job) for job in await imports.recent_imports(ctx, principal, code, limit)]
 
 
 @router.get("/imports/{import_id}", response_model=ImportOut)
-async def get_import(import_id: str, reg: RegistryDep, principal: CurrentPrincipal) -> ImportOut:
+async def get_import(import_id: str, ctx: ContextDep, principal: CurrentPrincipal) -> ImportOut:
     """Progress and the first 1,000 row errors and warnings; all of them under /errors."""
-    return _out(await imports.load_import(reg, principal, import_id))
+    return _out(await imports.load_import(ctx, principal, import_id))
 
 
 @router.get("/imports/{import_id}/errors", response_model=list[RowProblem])
-async def get_import_errors(import_id: str, reg: RegistryDep, principal: CurrentPrincipal,
+async def get_import_errors(import_id: str, ctx: ContextDep, principal: CurrentPrincipal,
                             kind: Literal["error", "warning"] = "error",
                             offset: Annotated[int, Query(ge=0)] = 0,
                             limit: Annotated[int, Query(ge=1, le=5000)] = 1000) -> list[RowProblem]:
-    return [RowProblem(**e) for e in await imports.import_errors(reg, principal, import_id, kind, offset, limit)]
+    return [RowProblem(**e) for e in await imports.import_errors(ctx, principal, import_id, kind, offset, limit)]

@@ -12,7 +12,7 @@ from linli_shared.orgs import prefix_regex
 from linli_shared.outbox import Tx
 
 from linli_registry.domain.audit import Action, AuditEntry, as_shown, changes_between, new_entry
-from linli_registry.service_layer.context import Registry
+from linli_registry.service_layer.context import RegistryContext
 from linli_registry.storage import audit as trail
 
 log = get_logger()
@@ -33,7 +33,7 @@ async def record_change(tx: Tx, principal: Principal, action: Action, old: dict[
                                detail=detail))
 
 
-async def pii_revealed(reg: Registry, principal: Principal, docs: list[dict[str, Any]], via: str,
+async def pii_revealed(ctx: RegistryContext, principal: Principal, docs: list[dict[str, Any]], via: str,
                        **detail: Any) -> None:
     """Before an unmasked ID number or phone leaves the registry, the trail says who saw whose."""
     if not principal.can_read_pii or not docs:
@@ -45,14 +45,14 @@ async def pii_revealed(reg: Registry, principal: Principal, docs: list[dict[str,
                          detail={"via": via, "fields": ["id_number", "phone"], **detail})
                for community, ids in sorted(by_community.items())
                for i in range(0, len(ids), REVEALS_PER_ENTRY)]
-    await trail.append(reg.db, entries)
+    await trail.append(ctx.db, entries)
     # The same line every service logs on a reveal (linli_shared.trail): ops alert on one name.
     for community, ids in sorted(by_community.items()):
         log.info("pii.revealed", actor=principal.sub, via=via, community=community, subjects=len(ids),
                  fields=["id_number", "phone"])
 
 
-async def query(reg: Registry, principal: Principal, *, community: str | None, resident_id: str | None,
+async def query(ctx: RegistryContext, principal: Principal, *, community: str | None, resident_id: str | None,
                 actor: str | None, action: str | None, since: datetime | None, until: datetime | None,
                 limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
     """Admins read the trail of the orgs their token covers, by resident, staff member, action and time."""
@@ -70,5 +70,5 @@ async def query(reg: Registry, principal: Principal, *, community: str | None, r
         clauses.append({"at": {"$gte": since}})
     if until:
         clauses.append({"at": {"$lt": until}})
-    docs, next_cursor = await trail.page(reg.db, {"$and": clauses}, limit, cursor)
+    docs, next_cursor = await trail.page(ctx.db, {"$and": clauses}, limit, cursor)
     return [as_shown(doc) for doc in docs], next_cursor

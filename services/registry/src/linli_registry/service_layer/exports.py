@@ -18,7 +18,7 @@ from linli_shared.privacy import mask_phone
 from linli_registry.domain.audit import new_entry
 from linli_registry.files.writer import LedgerSummary, write_ledger
 from linli_registry.service_layer import audit, residents
-from linli_registry.service_layer.context import Registry, existing_community
+from linli_registry.service_layer.context import RegistryContext, existing_community
 from linli_registry.service_layer.households import current_low_income
 from linli_registry.service_layer.queries import community_counts
 from linli_registry.service_layer.resident_filters import ResidentFilter, membership, query_for
@@ -29,26 +29,26 @@ BATCH = 500  # rows handed to the writer thread at a time; at most four batches 
 _HEAD_FIRST = {"head": 0, "spouse": 1, "child": 2, "parent": 3, "grandchild": 4, "sibling": 5}
 
 
-async def export_ledger(reg: Registry, principal: Principal, community: str, f: ResidentFilter,
+async def export_ledger(ctx: RegistryContext, principal: Principal, community: str, f: ResidentFilter,
                         target: Path) -> int:
     """Write the export to `target`; returns the number of residents in it."""
     principal.authorize(community, Access.READ)
-    org = await existing_community(reg.db, community)
-    as_of = f.as_of or reg.today()
-    known = await membership(reg, community, as_of)
-    query = await query_for(reg, community, f, known)
-    households = {h["_id"]: h for h in await reg.db[HOUSEHOLDS].find({"community_code": community}).to_list()}
+    org = await existing_community(ctx.db, community)
+    as_of = f.as_of or ctx.today()
+    known = await membership(ctx, community, as_of)
+    query = await query_for(ctx, community, f, known)
+    households = {h["_id"]: h for h in await ctx.db[HOUSEHOLDS].find({"community_code": community}).to_list()}
     summary = LedgerSummary(title=f"{org['name']}居民台账", org_code=community, org_name=org["name"], as_of=as_of,
                             filters=f.describe(), rows=-1, masked=not principal.can_read_pii,
                             generated_at=datetime.now(UTC), generated_by=principal.sub,
-                            statistics=await community_counts(reg, community, as_of))
+                            statistics=await community_counts(ctx, community, as_of))
     batches: queue.Queue = queue.Queue(maxsize=4)
     writer = asyncio.ensure_future(asyncio.to_thread(write_ledger, target, _head_first(_drain(batches)), summary))
     exported: list[dict[str, Any]] = []  # id and community of each row, for the trail
     try:
         batch: list[dict[str, Any]] = []
-        async for doc in reg.db[RESIDENTS].find(query).sort([("community_code", 1), ("household_id", 1)]):
-            batch.append(_row(reg, principal, doc, households.get(doc.get("household_id")),
+        async for doc in ctx.db[RESIDENTS].find(query).sort([("community_code", 1), ("household_id", 1)]):
+            batch.append(_row(ctx, principal, doc, households.get(doc.get("household_id")),
                               known.by_resident.get(doc["_id"], []), as_of))
             exported.append({"_id": doc["_id"], "community_code": community})
             if len(batch) == BATCH:
@@ -58,7 +58,7 @@ async def export_ledger(reg: Registry, principal: Principal, community: str, f: 
     finally:
         await _hand_over(batches, None, writer)  # the end (also after a failure: the writer thread must stop)
     written = await writer
-    await _record(reg, principal, community, f, exported, written)
+    await _record(ctx, principal, community, f, exported, written)
     return written
 
 
@@ -95,7 +95,7 @@ def _member_order(row: dict[str, Any]) -> tuple[int, str]:
     return _HEAD_FIRST.get(row.get("relation_to_head") or "", 9), row["birth_date"]
 
 
-def _row(reg: Registry, principal: Principal, doc: dict[str, Any], household: dict[str, Any] | None,
+def _row(ctx: RegistryContext, principal: Principal, doc: dict[str, Any], household: dict[str, Any] | None,
          groups: list[str], as_of: date) -> dict[str, Any]:
     address = (household or {}).get("address") or {}
     allowance = current_low_income(household) if household else None
@@ -109,7 +109,7 @@ def _row(reg: Registry, principal: Principal, doc: dict[str, Any], household: di
         **{k: doc.get(k) for k in ("relation_to_head", "name", "id_type", "gender", "ethnicity", "residence_type",
                                    "employment_status", "health", "disability", "birthday_calendar")},
         "retired_cadre": (doc.get("retired_cadre") or {}).get("kind"),
-        "id_number": residents.reveal_id_number(reg, principal, doc), "birth_date": doc["birth_date"],
+        "id_number": residents.reveal_id_number(ctx, principal, doc), "birth_date": doc["birth_date"],
         "phone": doc.get("phone") if principal.can_read_pii else mask_phone(doc.get("phone")),
         "party_member": bool(doc.get("party_member")), "volunteer": bool(doc.get("volunteer")),
         "special_care": doc.get("special_care") or [],
@@ -118,8 +118,8 @@ def _row(reg: Registry, principal: Principal, doc: dict[str, Any], household: di
     }
 
 
-async def _record(reg: Registry, principal: Principal, community: str, f: ResidentFilter,
+async def _record(ctx: RegistryContext, principal: Principal, community: str, f: ResidentFilter,
                   docs: list[dict[str, Any]], written: int) -> None:
-    await trail.append(reg.db, [new_entry(principal.sub, "export", community, detail={
+    await trail.append(ctx.db, [new_entry(principal.sub, "export", community, detail={
         "filters": f.describe(), "rows": written, "masked": not principal.can_read_pii})])
-    await audit.pii_revealed(reg, principal, docs, via="export")
+    await audit.pii_revealed(ctx, principal, docs, via="export")

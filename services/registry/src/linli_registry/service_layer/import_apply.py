@@ -24,7 +24,7 @@ from linli_registry.domain.memberships import memberships_after, reconcile
 from linli_registry.domain.residents import Identity
 from linli_registry.events import HouseholdRegistered, HouseholdUpdated, ResidentRegistered, ResidentUpdated
 from linli_registry.service_layer import residents
-from linli_registry.service_layer.context import Registry
+from linli_registry.service_layer.context import RegistryContext
 from linli_registry.service_layer.households import current_low_income, household_state
 from linli_registry.storage import audit as trail
 from linli_registry.storage.imports import HOUSEHOLD_REFS
@@ -46,7 +46,7 @@ class Outcome:
 class _Batch:
     """What one transaction has read and what it has decided to publish."""
 
-    reg: Registry
+    ctx: RegistryContext
     tx: Tx
     community: str
     actor: str
@@ -63,14 +63,14 @@ class _Batch:
 
     @property
     def today(self) -> date:
-        return self.reg.today()
+        return self.ctx.today()
 
 
-async def apply_plans(reg: Registry, community: str, actor: str, import_id: str,
+async def apply_plans(ctx: RegistryContext, community: str, actor: str, import_id: str,
                       plans: list[HouseholdPlan]) -> Outcome:
     """All plans in one transaction; if a concurrent write collides, each household on its own."""
     try:
-        return await reg.uow.run(lambda tx: _apply(reg, tx, community, actor, import_id, plans))
+        return await ctx.uow.run(lambda tx: _apply(ctx, tx, community, actor, import_id, plans))
     except DuplicateKeyError:
         if len(plans) == 1:
             return Outcome(errors=[RowError(r.row, "id_number", "resident.duplicate",
@@ -78,17 +78,17 @@ async def apply_plans(reg: Registry, community: str, actor: str, import_id: str,
                                    for r in plans[0].rows])
     total = Outcome()
     for plan in plans:
-        one = await apply_plans(reg, community, actor, import_id, [plan])
+        one = await apply_plans(ctx, community, actor, import_id, [plan])
         total.counts.update(one.counts)
         total.errors.extend(one.errors)
     return total
 
 
-async def _apply(reg: Registry, tx: Tx, community: str, actor: str, import_id: str,
+async def _apply(ctx: RegistryContext, tx: Tx, community: str, actor: str, import_id: str,
                  plans: list[HouseholdPlan]) -> Outcome:
     rows = [row for plan in plans for row in plan.rows]
-    batch = _Batch(reg, tx, community, actor, import_id,
-                   identities={r.row: residents.identity_doc(reg, _identity(r)) for r in rows})
+    batch = _Batch(ctx, tx, community, actor, import_id,
+                   identities={r.row: residents.identity_doc(ctx, _identity(r)) for r in rows})
     await _read_residents(batch)
     households = await _read_households(batch, plans)
     for plan in plans:
@@ -103,7 +103,7 @@ async def _apply(reg: Registry, tx: Tx, community: str, actor: str, import_id: s
         if docs:  # a duplicate key (a concurrent registration) aborts the batch: see apply_plans
             await tx.db[collection].insert_many(docs, session=tx.session)
     if batch.to_emit:
-        await residents.emit_states(reg, tx, batch.to_emit)
+        await residents.emit_states(ctx, tx, batch.to_emit)
     await trail.append(tx.db, [*_registrations(batch), *batch.trail], tx.session)
     return batch.outcome
 

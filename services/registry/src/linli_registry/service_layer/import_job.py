@@ -29,7 +29,7 @@ from linli_registry.domain.ledger_households import (
     plan_household,
 )
 from linli_registry.files.reader import Ledger, open_ledger
-from linli_registry.service_layer.context import Registry
+from linli_registry.service_layer.context import RegistryContext
 from linli_registry.service_layer.import_apply import apply_plans
 from linli_registry.storage import imports as store
 from linli_registry.storage.indexes import ORGS
@@ -103,8 +103,8 @@ def _fail(result: Scan, row: int, key: str, errors: list[RowError]) -> None:
 class ImportJob:
     """One claimed job, from the stored file to `done` (or `failed` for a file that cannot be read)."""
 
-    def __init__(self, reg: Registry, job: dict[str, Any], owner: str, batch_rows: int, lease_seconds: float):
-        self.reg, self.job, self.owner = reg, job, owner
+    def __init__(self, ctx: RegistryContext, job: dict[str, Any], owner: str, batch_rows: int, lease_seconds: float):
+        self.ctx, self.job, self.owner = ctx, job, owner
         self.batch_rows, self.lease_seconds = batch_rows, lease_seconds
         self.id, self.community = job["_id"], job["community_code"]
         self.counts: Counter = Counter()
@@ -113,11 +113,11 @@ class ImportJob:
         self.ledger: Ledger | None = None
 
     async def run(self) -> None:
-        db = self.reg.db
+        db = self.ctx.db
         await store.clear_errors(db, self.id)  # a rerun after a crash starts the report afresh
         with tempfile.TemporaryDirectory(prefix="linli-import-") as tmp:
             path = Path(tmp) / "ledger"
-            await store.fetch_file(db, self.reg.vault, self.id, path)
+            await store.fetch_file(db, self.ctx.vault, self.id, path)
             try:
                 ledger = await asyncio.to_thread(open_ledger, path)
                 await self._passes(ledger)
@@ -127,13 +127,13 @@ class ImportJob:
         await self._finish("done")
 
     async def _passes(self, ledger: Ledger) -> None:
-        self.ledger, today = ledger, self.reg.today()
+        self.ledger, today = ledger, self.ctx.today()
         result = await asyncio.to_thread(scan, ledger, today)
         self.rows_total, self.failed_rows = result.rows_total, set(result.bad_rows)
-        await store.add_errors(self.reg.db, self.id, result.errors)
-        await store.add_errors(self.reg.db, self.id, result.warnings, kind="warning")
+        await store.add_errors(self.ctx.db, self.id, result.errors)
+        await store.add_errors(self.ctx.db, self.id, result.warnings, kind="warning")
         await self._progress(rows_total=result.rows_total, phase="writing")
-        grids = frozenset(o["_id"] for o in await self.reg.db[ORGS].find(
+        grids = frozenset(o["_id"] for o in await self.ctx.db[ORGS].find(
             {"parent": self.community, "level": "grid"}, {"_id": 1}).to_list())
         rows = ledger.rows()
         open_households: dict[str, list[LedgerRow]] = {}
@@ -171,30 +171,30 @@ class ImportJob:
             bad = {e.row for e in errors}
             await self._errors(errors + [household_skipped(r.row, min(bad)) for r in members if r.row not in bad])
             return None
-        await store.add_errors(self.reg.db, self.id, household_warnings(plan), kind="warning")
+        await store.add_errors(self.ctx.db, self.id, household_warnings(plan), kind="warning")
         return plan
 
     async def _write(self, batch: list[HouseholdPlan]) -> None:
         if not batch:
             return
-        outcome = await apply_plans(self.reg, self.community, self.job["created_by"], self.id, batch)
+        outcome = await apply_plans(self.ctx, self.community, self.job["created_by"], self.id, batch)
         self.counts.update(outcome.counts)
         await self._errors(outcome.errors)
         await self._progress()
 
     async def _errors(self, errors: list[RowError]) -> None:
         self.failed_rows.update(e.row for e in errors)
-        await store.add_errors(self.reg.db, self.id, errors)
+        await store.add_errors(self.ctx.db, self.id, errors)
 
     async def _progress(self, **fields: Any) -> None:
         written = sum(self.counts[k] for k in ("residents_created", "residents_updated", "residents_unchanged"))
         fields = {"rows_ok": written, "rows_failed": len(self.failed_rows), **self.counts, **fields}
-        await store.progress(self.reg.db, self.id, self.owner, self.lease_seconds, **fields)
+        await store.progress(self.ctx.db, self.id, self.owner, self.lease_seconds, **fields)
 
     async def _finish(self, status: str, **fields: Any) -> None:
         rows_ok = self.rows_total - len(self.failed_rows)
         await self._progress(status=status, phase="finished", rows_ok=rows_ok, finished_at=datetime.now(UTC), **fields)
-        await store.delete_file(self.reg.db, self.id)  # the raw ledger is not kept a moment longer
+        await store.delete_file(self.ctx.db, self.id)  # the raw ledger is not kept a moment longer
         log.info("import.finished", import_id=self.id, community=self.community, status=status,
                  rows_total=self.rows_total, rows_ok=rows_ok, rows_failed=len(self.failed_rows), **dict(self.counts))
 

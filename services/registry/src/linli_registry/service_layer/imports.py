@@ -22,7 +22,7 @@ from linli_shared.waiting import Doorbell
 from linli_registry.domain.audit import new_entry
 from linli_registry.domain.ledger import LedgerFileError, masked_anew
 from linli_registry.files.reader import Ledger, open_ledger
-from linli_registry.service_layer.context import Registry, existing_community
+from linli_registry.service_layer.context import RegistryContext, existing_community
 from linli_registry.service_layer.import_job import ImportJob
 from linli_registry.storage import audit as trail
 from linli_registry.storage import imports as store
@@ -54,19 +54,19 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-async def may_import(reg: Registry, principal: Principal, community: str) -> None:
+async def may_import(ctx: RegistryContext, principal: Principal, community: str) -> None:
     """Role, scope and community checked before the upload is read: a refused caller costs no disk."""
     principal.authorize(community, Access.WRITE)
-    await existing_community(reg.db, community)
+    await existing_community(ctx.db, community)
 
 
-async def accept_import(reg: Registry, principal: Principal, community: str, path: Path, file_name: str,
+async def accept_import(ctx: RegistryContext, principal: Principal, community: str, path: Path, file_name: str,
                         runner: ImportRunner) -> dict[str, Any]:
     principal.authorize(community, Access.WRITE)
     ledger = await asyncio.to_thread(_checked, path)
     import_id, now = str(uuid.uuid4()), datetime.now(UTC)
     with path.open("rb") as source:
-        await store.store_file(reg.db, reg.vault, import_id, source)
+        await store.store_file(ctx.db, ctx.vault, import_id, source)
     job = {"_id": import_id, "community_code": community, "status": "running", "phase": "queued",
            "file_name": file_name, "file_bytes": path.stat().st_size, "file_sha256": await asyncio.to_thread(
                _sha256, path), "format": ledger.format, "encoding": ledger.encoding,
@@ -76,32 +76,32 @@ async def accept_import(reg: Registry, principal: Principal, community: str, pat
            "rows_failed": 0, "created_by": principal.sub, "created_at": now, "updated_at": now,
            "lease_owner": None, "lease_until": EPOCH, "attempts": 0,
            "traceparent": current_traceparent()}  # the job's events join the upload's trace
-    await reg.db[store.IMPORTS].insert_one(job)
-    await trail.append(reg.db, [new_entry(principal.sub, "import", community, detail={
+    await ctx.db[store.IMPORTS].insert_one(job)
+    await trail.append(ctx.db, [new_entry(principal.sub, "import", community, detail={
         "import_id": import_id, "file_name": file_name, "file_sha256": job["file_sha256"]})])
     runner.new_jobs.ring()
     return job
 
 
-async def load_import(reg: Registry, principal: Principal, import_id: str) -> dict[str, Any]:
-    job = await find_authorized(reg.db[store.IMPORTS], import_id, principal, Access.READ, "import",
+async def load_import(ctx: RegistryContext, principal: Principal, import_id: str) -> dict[str, Any]:
+    job = await find_authorized(ctx.db[store.IMPORTS], import_id, principal, Access.READ, "import",
                                 "import.not_found")
-    job["errors"] = _shown(await store.errors_of(reg.db, import_id, "error", 0, ERRORS_INLINE))
-    job["warnings"] = _shown(await store.errors_of(reg.db, import_id, "warning", 0, ERRORS_INLINE))
+    job["errors"] = _shown(await store.errors_of(ctx.db, import_id, "error", 0, ERRORS_INLINE))
+    job["warnings"] = _shown(await store.errors_of(ctx.db, import_id, "warning", 0, ERRORS_INLINE))
     return job
 
 
-async def recent_imports(reg: Registry, principal: Principal, community: str, limit: int) -> list[dict[str, Any]]:
+async def recent_imports(ctx: RegistryContext, principal: Principal, community: str, limit: int) -> list[dict[str, Any]]:
     principal.authorize(community, Access.READ)
-    await existing_community(reg.db, community)
-    return await reg.db[store.IMPORTS].find({"community_code": community}).sort("created_at", -1) \
+    await existing_community(ctx.db, community)
+    return await ctx.db[store.IMPORTS].find({"community_code": community}).sort("created_at", -1) \
         .limit(limit).to_list()
 
 
-async def import_errors(reg: Registry, principal: Principal, import_id: str, kind: str, offset: int,
+async def import_errors(ctx: RegistryContext, principal: Principal, import_id: str, kind: str, offset: int,
                         limit: int) -> list[dict[str, Any]]:
-    await find_authorized(reg.db[store.IMPORTS], import_id, principal, Access.READ, "import", "import.not_found")
-    return _shown(await store.errors_of(reg.db, import_id, kind, offset, limit))
+    await find_authorized(ctx.db[store.IMPORTS], import_id, principal, Access.READ, "import", "import.not_found")
+    return _shown(await store.errors_of(ctx.db, import_id, kind, offset, limit))
 
 
 def _shown(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -111,9 +111,9 @@ def _shown(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
 class ImportRunner:
     """The background worker: claims one job at a time (imports are heavy) and runs it."""
 
-    def __init__(self, reg: Registry, owner: str, *, batch_rows: int, lease_seconds: float, poll_seconds: float,
+    def __init__(self, ctx: RegistryContext, owner: str, *, batch_rows: int, lease_seconds: float, poll_seconds: float,
                  max_attempts: int = 3) -> None:
-        self.reg, self.owner = reg, owner
+        self.ctx, self.owner = ctx, owner
         self.batch_rows, self.lease_seconds, self.poll_seconds = batch_rows, lease_seconds, poll_seconds
         self.max_attempts = max_attempts
         self.new_jobs = Doorbell()  # rung when a file is accepted, so it starts now, not at the next poll
@@ -121,7 +121,7 @@ class ImportRunner:
     async def loop(self) -> None:
         while True:
             try:
-                while job := await store.claim(self.reg.db, self.owner, self.lease_seconds):
+                while job := await store.claim(self.ctx.db, self.owner, self.lease_seconds):
                     await self._run(job)
             except asyncio.CancelledError:
                 raise
@@ -131,15 +131,15 @@ class ImportRunner:
 
     async def _run(self, job: dict[str, Any]) -> None:
         if job["attempts"] > self.max_attempts:
-            await store.progress(self.reg.db, job["_id"], self.owner, 0, status="failed", failure={
+            await store.progress(self.ctx.db, job["_id"], self.owner, 0, status="failed", failure={
                 "code": "import.job.crashed", "message": f"导入在{self.max_attempts}次尝试中均中断，请联系运维 "
                                                          f"(the import stopped {self.max_attempts} times)"})
-            await store.delete_file(self.reg.db, job["_id"])
+            await store.delete_file(self.ctx.db, job["_id"])
             return
         bind_trace(job.get("traceparent"))
         log.info("import.started", import_id=job["_id"], community=job["community_code"], attempt=job["attempts"])
         try:
-            await ImportJob(self.reg, job, self.owner, self.batch_rows, self.lease_seconds).run()
+            await ImportJob(self.ctx, job, self.owner, self.batch_rows, self.lease_seconds).run()
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # left to its lease: claimed again, up to max_attempts
