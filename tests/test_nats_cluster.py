@@ -16,12 +16,13 @@ from linli_devtools.compose import load_compose
 from linli_devtools.paths import REPO_ROOT
 from linli_devtools.servers import NatsServer, nats_cluster
 from linli_shared.bus import Bus, own_streams
-from linli_shared.consumer import ConsumerRunner, Subscription
+from linli_shared.consumer import ConsumerRunner
 from linli_shared.events import EventData
 from linli_shared.lease import Lease
 from linli_shared.mongo import mongo_client
 from linli_shared.outbox import Outbox, OutboxRelay, UnitOfWork
 from linli_shared.settings import ServiceSettings
+from linli_shared.subscriptions import Subscription
 
 pytestmark = pytest.mark.skipif(os.environ.get("LINLI_TEST_BACKEND") == "docker", reason="starts its own NATS")
 COMMUNITY = "130303001001"

@@ -9,11 +9,12 @@ import pytest
 from prometheus_client import REGISTRY
 
 from linli_shared.bus import Bus, StreamSpec, dead_letter_stream
-from linli_shared.consumer import ConsumerRunner, Handler, Subscription
+from linli_shared.consumer import ConsumerRunner
 from linli_shared.events import CloudEvent, EventData, new_event
 from linli_shared.mongo import mongo_client
 from linli_shared.outbox import Outbox, UnitOfWork
 from linli_shared.settings import ServiceSettings
+from linli_shared.subscriptions import Handler, Subscription
 
 SERVICE = "testsvc"
 COMMUNITY = "130303001001"

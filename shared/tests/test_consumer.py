@@ -12,8 +12,9 @@ from structlog.testing import capture_logs
 
 from linli_devtools.asgi import eventually
 from linli_shared.bus import StreamSpec, dead_letter_stream
-from linli_shared.consumer import ConsumerRunner, InRuns, PermanentError, Subscription
+from linli_shared.consumer import ConsumerRunner
 from linli_shared.events import CloudEvent, EventData
+from linli_shared.subscriptions import InRuns, PermanentError, Subscription
 from linli_shared.tracing import new_traceparent, trace_id_of
 
 DEAD_LETTER_STREAM = dead_letter_stream("testsvc").name
@@ -70,13 +71,13 @@ async def test_first_deliveries_share_a_transaction_and_a_failure_splits_the_gro
 
     await wire.publish(*[wire.event(n) for n in range(10)])
     with capture_logs() as logs:
-        await wire.start("testsvc-group-v1", recording(calls, once), together=5)
+        await wire.start("testsvc-group-v1", recording(calls, once), first_deliveries_per_transaction=5)
         await eventually(lambda: metric("testsvc-group-v1", "handled") == 10)
     assert calls == [0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]  # the failed group left nothing behind
     assert await wire.count("effects") == 10 and await wire.count("inbox") == 10
     assert metric("testsvc-group-v1", "retry") == 0  # the split is not a redelivery: 4 succeeded in its own transaction
     assert [entry["size"] for entry in logs if entry["event"] == "consumer.group_split"] == [5]
-    assert [entry.get("group") for entry in logs if entry["event"] == "consumer.handled"] == [None] * 5 + [5] * 5
+    assert [entry.get("group") for entry in logs if entry["event"] == "consumer.handled"] == [1] * 5 + [5] * 5
 
 
 async def test_a_handler_in_runs_gets_a_groups_events_in_one_call_and_one_at_a_time_after_a_split(wire, metric):
@@ -89,7 +90,7 @@ async def test_a_handler_in_runs_gets_a_groups_events_in_one_call_and_one_at_a_t
         await tx.db["effects"].insert_many([{"event_id": e.id, "n": e.data["n"]} for e in events], session=tx.session)
 
     await wire.publish(*[wire.event(n) for n in range(10)])
-    await wire.start("testsvc-runs-v1", InRuns(handle), together=5)
+    await wire.start("testsvc-runs-v1", InRuns(handle), first_deliveries_per_transaction=5)
     await eventually(lambda: metric("testsvc-runs-v1", "handled") == 10)
 
     assert runs == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9], [5], [6], [7], [8], [9]]
@@ -108,7 +109,8 @@ async def test_a_failing_event_is_redelivered_with_back_off_then_handled_once(wi
 
     await wire.publish(*[wire.event(n) for n in range(5)])
     with capture_logs() as logs:
-        await wire.start("testsvc-flaky-v1", recording(calls, flaky), backoff=(0.3, 0.3), together=1)
+        await wire.start("testsvc-flaky-v1", recording(calls, flaky), backoff=(0.3, 0.3),
+                         first_deliveries_per_transaction=1)
         await eventually(lambda: metric("testsvc-flaky-v1", "handled") == 5)
 
     assert calls.count(3) == 3
@@ -129,7 +131,8 @@ async def test_a_poison_event_is_dead_lettered_after_max_deliver_without_blockin
 
     events = [wire.event(n) for n in range(6)]
     await wire.publish(*events)
-    await wire.start("testsvc-poison-v1", recording(calls, poison), max_deliver=3, backoff=(0.1,), together=1)
+    await wire.start("testsvc-poison-v1", recording(calls, poison), max_deliver=3, backoff=(0.1,),
+                     first_deliveries_per_transaction=1)
     await eventually(lambda: metric("testsvc-poison-v1", "dead_lettered") == 1
                      and metric("testsvc-poison-v1", "handled") == 5)
 
@@ -203,7 +206,8 @@ async def test_stop_finishes_the_message_in_flight_and_releases_the_rest(wire, m
         await recording(calls, delay=1.5 if event.data["n"] == 0 else 0)(event, tx)
 
     await wire.publish(*[wire.event(n) for n in range(3)])
-    runner = await wire.start("testsvc-stop-v1", slow, together=1)  # one message in flight, not a group
+    # one message in flight, not a group
+    runner = await wire.start("testsvc-stop-v1", slow, first_deliveries_per_transaction=1)
     await asyncio.wait_for(started.wait(), 10)
     await runner.stop()
 
@@ -216,7 +220,7 @@ async def test_stop_finishes_the_message_in_flight_and_releases_the_rest(wire, m
     await eventually(acked, timeout=3)
 
     # Released (nak'd) messages come back at once, not after ack_wait (30 s).
-    await wire.start("testsvc-stop-v1", slow, together=1)
+    await wire.start("testsvc-stop-v1", slow, first_deliveries_per_transaction=1)
     await eventually(lambda: metric("testsvc-stop-v1", "handled") == 3, timeout=5)
     assert calls == [0, 1, 2]
     assert metric("testsvc-stop-v1", "duplicate") == 0

@@ -8,8 +8,9 @@ from typing import ClassVar
 from structlog.testing import capture_logs
 
 from linli_shared.bus import service_stream
-from linli_shared.consumer import ConsumerRunner, Subscription
+from linli_shared.consumer import ConsumerRunner
 from linli_shared.events import EventData, new_event
+from linli_shared.subscriptions import Subscription
 
 SERVICE, COMMUNITY = "testsvc", "130303001001"  # the wire fixture's service
 

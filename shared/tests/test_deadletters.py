@@ -9,9 +9,9 @@ from fastapi import FastAPI
 
 from linli_devtools.asgi import eventually
 from linli_shared.bus import dead_letter_stream
-from linli_shared.consumer import PermanentError
 from linli_shared.deadletters import dead_letter_router, list_dead_letters, replay_dead_letter
 from linli_shared.errors import Problem, install_problem_handlers
+from linli_shared.subscriptions import PermanentError
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ from fastapi import FastAPI
 
 from linli_devtools.asgi import eventually
 from linli_shared.auth import PII_READ
-from linli_shared.consumer import PermanentError
 from linli_shared.deadletters import DeadLetter, dead_letter_router, masked_letter
 from linli_shared.errors import install_problem_handlers
 from linli_shared.privacy import mask_id_number
+from linli_shared.subscriptions import PermanentError
 from linli_shared.trail import REVEAL_TRAIL
 
 DURABLE = "testsvc-personal-v1"

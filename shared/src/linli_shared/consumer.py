@@ -1,27 +1,24 @@
 """Durable pull consumers: explicit ack, an inbox for idempotency, bounded retries, then a dead-letter stream.
 
-Each message runs through a Mongo transaction that records `<durable>:<event id>` in `inbox` and
-applies the handler's effect (and its emitted events, via the outbox), so a redelivery is acked and
-skipped. A failure is retried with back-off until `max_deliver`, then dead-lettered with its error;
-nothing is dropped silently.
+One processing path: a group of messages runs in one Mongo transaction that records each
+`<durable>:<event id>` in `inbox` and applies the handlers' effects (and their emitted events, via the
+outbox); the messages are acked only after it commits, so a redelivery is acked and skipped. Consecutive
+first deliveries form a group (`Subscription.first_deliveries_per_transaction`); a message alone (a retry,
+or after a split) is a group of one. If a group of several fails, the transaction leaves no trace and
+each message runs again as a group of one, with the retries (back-off until `max_deliver`) and dead
+letters; nothing is dropped silently. A handler marked `InRuns` gets each run of consecutive events it
+handles in one call, so a projection reads and writes once for the run rather than once per event.
 
-For throughput, consecutive first deliveries share one transaction (`Subscription.together`); the
-messages are acked only after it commits. If anything in the group fails, the transaction leaves no
-trace and the group runs again one message per transaction, with the usual retries and dead letters.
-Inside a group, a handler marked `InRuns` gets each run of consecutive events it handles in one call,
-so a projection reads and writes once for the run rather than once per event.
+The declarations a service writes (`Subscription`, `InRuns`, `PermanentError`) live in `subscriptions.py`.
 """
 from __future__ import annotations
 
 import asyncio
-import re
 import string
 import time
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
-from itertools import groupby
-from typing import Any, Awaitable, Callable, Iterator, Mapping
+from typing import Any, Awaitable, Callable, Iterator
 from urllib.parse import quote
 
 import structlog
@@ -32,81 +29,23 @@ from nats.js.errors import APIError, NotFoundError, ServiceUnavailableError
 from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
 from pymongo import ASCENDING, IndexModel
-from pymongo.errors import ConnectionFailure, DuplicateKeyError
+from pymongo.errors import BulkWriteError, ConnectionFailure, DuplicateKeyError
 
 from linli_shared.bus import Bus
 from linli_shared.events import CloudEvent
 from linli_shared.logging import get_logger
 from linli_shared.metrics import DEAD_LETTERS, EVENTS_HANDLED
 from linli_shared.outbox import Tx, UnitOfWork
+from linli_shared.subscriptions import PermanentError, Subscription
 from linli_shared.tracing import bind_trace, continued_span, mark_failed, trace_id_of
 from linli_shared.waiting import set_within
 
 log = get_logger()
 INBOX = "inbox"
 _STREAM_NOT_FOUND = 10059  # JetStream's error code for a stream that does not exist (yet)
+_DUPLICATE_KEY = 11000
 DEAD_LETTER_PREFIX = "linli.deadletter"
 _HEADER_SAFE = "".join(c for c in string.printable if c not in "%\r\n\t\x0b\x0c")
-# `<owner>-<what>-v<N>`: nats.conf grants each service user its consumers by name (NATS wildcards match
-# whole tokens only, so there is no `visits-*`), and a name that starts with its owner reads as a grant.
-_DURABLE_NAME = re.compile(r"(?P<owner>[a-z][a-z0-9]*)(-[a-z0-9]+)*-v[0-9]+")
-
-Handler = Callable[[CloudEvent, Tx], Awaitable[None]]
-
-
-@dataclass(frozen=True, eq=False)  # compared by identity: the types that share one InRuns form one run
-class InRuns:
-    """A handler that takes a run of consecutive events of the types it is given for, in stream order.
-
-    It gets the runs inside a group of first deliveries, and a run of one otherwise (alone, a retry).
-    It must reach the state handling the events one at a time would reach, and may take fewer steps to
-    get there: work that depends on several of them (a household's members) is done once, from the
-    state at the end of the run.
-    """
-    handle: Callable[[list[CloudEvent], Tx], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class Subscription:
-    durable: str  # versioned ("visits-registry-v1"): a durable's config cannot change in place
-    stream: str
-    handlers: Mapping[str, Handler | InRuns]  # CloudEvent type -> handler
-    max_deliver: int = 5
-    backoff: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0)  # redelivery delay after failure n
-    ack_wait: float = 30.0
-    batch: int = 50
-    together: int = 20  # first deliveries handled in one transaction (1: one transaction per message)
-
-    def __post_init__(self) -> None:
-        if not _DURABLE_NAME.fullmatch(self.durable):
-            raise ValueError(f"durable {self.durable!r} is not <owner>-<what>-v<N> (e.g. visits-registry-v1)")
-
-    @property
-    def owner(self) -> str:
-        """The service whose NATS user may use this consumer: the name's first word."""
-        return self.durable.split("-", 1)[0]
-
-    @property
-    def filter_subjects(self) -> list[str]:
-        return [f"{event_type}.>" for event_type in self.handlers]
-
-    def handler_for(self, event_type: str) -> Handler | None:
-        """The handler of one event of this type (a run of one, for a handler in runs)."""
-        handler = self.handlers.get(event_type)
-        if isinstance(handler, InRuns):
-            return lambda event, tx: handler.handle([event], tx)
-        return handler
-
-    def in_runs(self, event_type: str) -> InRuns | None:
-        handler = self.handlers[event_type]
-        return handler if isinstance(handler, InRuns) else None
-
-    def delay_after(self, deliveries: int) -> float:
-        return self.backoff[min(deliveries - 1, len(self.backoff) - 1)] if self.backoff else 0.0
-
-
-class PermanentError(Exception):
-    """Raised by a handler for input that can never succeed: dead-lettered at once."""
 
 
 class _AlreadyHandled(Exception):
@@ -198,25 +137,30 @@ class ConsumerRunner:
 
     async def handle(self, event: CloudEvent) -> bool:
         """Apply one event in one transaction with its inbox entry; False if it was handled before."""
-        handler = self.subscription.handler_for(event.type)
-        if handler is None:
+        if not self.subscription.handles(event.type):
             raise LookupError(f"{self.durable} has no handler for {event.type}")
         with _handling(event, self.durable):
-            return await self._apply(handler, event)
+            try:
+                await self.uow.run(self._work([event]))
+            except _AlreadyHandled:
+                return False
+        return True
 
-    async def _apply(self, handler: Handler, event: CloudEvent) -> bool:
+    def _work(self, events: list[CloudEvent]) -> Callable[[Tx], Awaitable[None]]:
+        """The group's transaction: its inbox entries in one write, then each run to its handler in order."""
         async def work(tx: Tx) -> None:
             try:
-                await tx.db[INBOX].insert_one(self._inbox_entry(event), session=tx.session)
-            except DuplicateKeyError as exc:  # only the inbox's own key means "handled before"
+                await tx.db[INBOX].insert_many([self._inbox_entry(event) for event in events], session=tx.session)
+            except (DuplicateKeyError, BulkWriteError) as exc:  # only the inbox's own key means "handled before"
+                if not _duplicate_key(exc):
+                    raise
                 raise _AlreadyHandled from exc
-            await handler(event, tx)
+            for handle, run in self.subscription.runs(events):
+                # A group of one runs inside its event's span already; in a group, each event alone gets its own.
+                with _handling(run[0], self.durable) if len(run) == 1 < len(events) else nullcontext():
+                    await handle(run, tx)
 
-        try:
-            await self.uow.run(work)
-        except _AlreadyHandled:
-            return False
-        return True
+        return work
 
     def _inbox_entry(self, event: CloudEvent) -> dict[str, Any]:
         return {"_id": f"{self.durable}:{event.id}", "type": event.type, "handled_at": datetime.now(UTC)}
@@ -233,7 +177,7 @@ class ConsumerRunner:
                 continue
             assert self._sub is not None
             try:
-                msgs = await self._sub.fetch(self.subscription.batch, timeout=self.fetch_timeout)
+                msgs = await self._sub.fetch(self.subscription.messages_per_fetch, timeout=self.fetch_timeout)
             except asyncio.TimeoutError:  # an empty stream: normal
                 if time.monotonic() - quiet_since >= self.watch_every:
                     quiet_since = time.monotonic()
@@ -254,14 +198,14 @@ class ConsumerRunner:
                 await self._pause(_backoff(failures))
 
     async def _run_batch(self, msgs: list[Msg]) -> None:
-        start = 0
+        start, size = 0, self.subscription.first_deliveries_per_transaction
         while start < len(msgs):
             if self._stopping.is_set():
                 await _release(msgs[start:])
                 return
-            group = msgs[start:start + self.subscription.together]
+            group = msgs[start:start + size]
             try:
-                if len(group) < 2 or not await self._process_together(group):
+                if not await self._process(group):
                     await self._one_by_one(group)
             except BaseException:
                 await _release(msgs[start:])
@@ -273,70 +217,77 @@ class ConsumerRunner:
             if self._stopping.is_set():
                 await _release(msgs[index:])
                 return
-            await self._process(msg)
+            await self._process([msg])
 
-    async def _process_together(self, msgs: list[Msg]) -> bool:
-        """First deliveries of known events in one transaction; False (nothing done) sends them one by one."""
-        group = _first_deliveries(msgs, self.subscription.handlers)
-        if group is None:
+    async def _process(self, msgs: list[Msg]) -> bool:
+        """Handle a group in one transaction and ack it after the commit; a message alone is a group of one.
+
+        False (nothing done) when a group of several must run one message at a time instead: one of them is
+        a retry, malformed or of a type we do not handle, or the group's transaction failed. A group of one
+        settles its message whatever happens: acked, retried later, or dead-lettered.
+        """
+        events = await self._screen(msgs)
+        if events is None:
             return False
-        started = time.perf_counter()
-
-        async def work(tx: Tx) -> None:
-            # One write for the group's inbox entries; any of them handled before fails the group.
-            await tx.db[INBOX].insert_many([self._inbox_entry(event) for event in group], session=tx.session)
-            for in_runs, run in groupby(group, key=lambda event: self.subscription.in_runs(event.type)):
-                if in_runs is not None:
-                    await in_runs.handle(list(run), tx)
-                    continue
-                for event in run:
-                    with _handling(event, self.durable):
-                        await self.subscription.handlers[event.type](event, tx)
-
-        try:
-            await self._keeping_alive(msgs, self.uow.run(work))
-        except Exception as exc:  # rolled back: each message gets its own transaction, retries, dead letters
-            log.info("consumer.group_split", consumer=self.durable, size=len(msgs), error=_describe(exc))
-            return False
-        duration_ms = round((time.perf_counter() - started) * 1000 / len(group), 2)
-        for msg, event in zip(msgs, group, strict=True):
-            await msg.ack()
-            self._count("handled")
-            with _event_context(event, self.durable):
-                log.info("consumer.handled", event_id=event.id, event_type=event.type, consumer=self.durable,
-                         community=event.community, trace_id=trace_id_of(event.traceparent),
-                         duration_ms=duration_ms, group=len(group))
-        return True
-
-    async def _process(self, msg: Msg) -> None:
-        deliveries = msg.metadata.num_delivered
-        try:
-            event = CloudEvent.model_validate_json(msg.data)
-        except ValidationError as exc:
-            await self._dead_letter(msg, None, exc, deliveries)
-            return
-        handler = self.subscription.handler_for(event.type)
-        if handler is None:
-            await msg.ack()
-            log.warning("consumer.unknown_type", consumer=self.durable, event_id=event.id, event_type=event.type)
-            return
-        with _handling(event, self.durable):
+        if not events:
+            return True
+        alone = len(msgs) == 1
+        with _handling(events[0], self.durable) if alone else nullcontext():
             started = time.perf_counter()
             try:
-                fresh = await self._keeping_alive([msg], self._apply(handler, event))
+                await self._keeping_alive(msgs, self.uow.run(self._work(events)))
             except Exception as exc:
+                if not alone:  # rolled back: each message gets its own transaction, retries, dead letters
+                    log.info("consumer.group_split", consumer=self.durable, size=len(msgs), error=_describe(exc))
+                    return False
+                if isinstance(exc, _AlreadyHandled):
+                    await self._skip_duplicate(msgs[0], events[0])
+                    return True
                 mark_failed(exc)
-                await self._failed(msg, event, exc, deliveries)
-                return
-            await msg.ack()
-            self._count("handled" if fresh else "duplicate")
-            if fresh:
-                log.info("consumer.handled", event_id=event.id, event_type=event.type, consumer=self.durable,
-                         community=event.community, trace_id=trace_id_of(event.traceparent),
-                         duration_ms=round((time.perf_counter() - started) * 1000, 2))
-            else:
-                log.info("consumer.duplicate_skipped", event_id=event.id, event_type=event.type,
-                         consumer=self.durable, community=event.community)
+                await self._failed(msgs[0], events[0], exc, msgs[0].metadata.num_delivered)
+                return True
+            duration_ms = round((time.perf_counter() - started) * 1000 / len(events), 2)
+            for msg, event in zip(msgs, events, strict=True):
+                await msg.ack()
+                self._count("handled")
+                with _event_context(event, self.durable):
+                    log.info("consumer.handled", event_id=event.id, event_type=event.type, consumer=self.durable,
+                             community=event.community, trace_id=trace_id_of(event.traceparent),
+                             duration_ms=duration_ms, group=len(events))
+        return True
+
+    async def _screen(self, msgs: list[Msg]) -> list[CloudEvent] | None:
+        """The events to handle: all of the group's when each is a first delivery of a valid event we handle.
+
+        In a group of several, anything else sends the group one by one (None); a message alone that is
+        malformed is dead-lettered, one of a type we do not handle is acked and skipped (an empty list).
+        """
+        events = []
+        for msg in msgs:
+            deliveries = msg.metadata.num_delivered
+            if len(msgs) > 1 and deliveries > 1:
+                return None  # a retry: it gets its own transaction and the retry bookkeeping
+            try:
+                event = CloudEvent.model_validate_json(msg.data)
+            except ValidationError as exc:
+                if len(msgs) > 1:
+                    return None
+                await self._dead_letter(msg, None, exc, deliveries)
+                return []
+            if not self.subscription.handles(event.type):
+                if len(msgs) > 1:
+                    return None
+                await msg.ack()
+                log.warning("consumer.unknown_type", consumer=self.durable, event_id=event.id, event_type=event.type)
+                return []
+            events.append(event)
+        return events
+
+    async def _skip_duplicate(self, msg: Msg, event: CloudEvent) -> None:
+        await msg.ack()
+        self._count("duplicate")
+        log.info("consumer.duplicate_skipped", event_id=event.id, event_type=event.type, consumer=self.durable,
+                 community=event.community)
 
     async def _keeping_alive(self, msgs: list[Msg], work: Awaitable[Any]) -> Any:
         """Tell the server every ack_wait/3 that a slow handler is still working, so it is not redelivered."""
@@ -517,22 +468,6 @@ def _event_context(event: CloudEvent, consumer: str) -> Iterator[None]:
         structlog.contextvars.bind_contextvars(**saved)
 
 
-def _first_deliveries(msgs: list[Msg], handlers: Mapping[str, Handler | InRuns]) -> list[CloudEvent] | None:
-    """The group's events if every message is a first delivery of a valid event we handle; else None."""
-    events = []
-    for msg in msgs:
-        if msg.metadata.num_delivered > 1:
-            return None  # a retry: it gets its own transaction and the retry bookkeeping
-        try:
-            event = CloudEvent.model_validate_json(msg.data)
-        except ValidationError:
-            return None
-        if event.type not in handlers:
-            return None
-        events.append(event)
-    return events
-
-
 async def _release(msgs: list[Msg]) -> None:
     """Hand unprocessed messages back for prompt redelivery (acked ones are left alone)."""
     for msg in msgs:
@@ -540,6 +475,13 @@ async def _release(msgs: list[Msg]) -> None:
             await msg.nak()
         except Exception:
             pass
+
+
+def _duplicate_key(exc: DuplicateKeyError | BulkWriteError) -> bool:
+    if isinstance(exc, DuplicateKeyError):
+        return True
+    errors = exc.details.get("writeErrors", [])
+    return bool(errors) and all(error.get("code") == _DUPLICATE_KEY for error in errors)
 
 
 def _backoff(failures: int) -> float:
@@ -550,5 +492,4 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
-__all__ = ["ConsumerRunner", "Handler", "InRuns", "PermanentError", "Subscription", "dead_letter_subject",
-           "encode_header", "inbox_indexes"]
+__all__ = ["INBOX", "ConsumerRunner", "dead_letter_subject", "encode_header", "inbox_indexes"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from linli_shared.consumer import InRuns, Subscription
+from linli_shared.subscriptions import InRuns, Subscription
 
 from linli_employment.handlers import registry
 from linli_employment.service_layer.context import Employment

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from linli_shared.consumer import InRuns, Subscription
+from linli_shared.subscriptions import InRuns, Subscription
 
 from linli_notify.catalog import EMPLOYMENT_TYPES, REGISTRY_TYPES, VISITS_TYPES
 from linli_notify.handlers import projections

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from linli_shared.consumer import InRuns, Subscription
+from linli_shared.subscriptions import InRuns, Subscription
 
 from linli_reports.handlers import employment, registry, visits
 from linli_reports.service_layer.context import Reports

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from linli_shared.consumer import InRuns, Subscription
+from linli_shared.subscriptions import InRuns, Subscription
 
 from linli_visits.handlers import employment, registry
 from linli_visits.service_layer.context import Visits

@@ -6,9 +6,9 @@ from contextlib import contextmanager
 
 from pydantic import ValidationError
 
-from linli_shared.consumer import PermanentError
 from linli_shared.events import CloudEvent
 from linli_shared.outbox import Tx
+from linli_shared.subscriptions import PermanentError
 
 from linli_notify.handlers.inbound import FollowupDue, ReferralMade
 from linli_notify.service_layer.context import Notify
