@@ -13,6 +13,7 @@ from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from linli_registry.api.deps import ContextDep
 from linli_registry.domain.audit import Action, AuditEntry
 from linli_registry.service_layer import audit
+from linli_registry.storage.audit import TrailQuery
 
 router = APIRouter(prefix="/v1", tags=["audit"])
 
@@ -27,6 +28,6 @@ async def get_audit_trail(
     since: datetime | None = None, until: datetime | None = None,
     limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
 ) -> Page[AuditEntry]:
-    docs, next_cursor = await audit.query(ctx, principal, community=community, resident_id=resident_id, actor=actor,
-                                          action=action, since=since, until=until, limit=limit, cursor=cursor)
-    return Page(items=[AuditEntry(id=d.pop("_id"), **d) for d in docs], next_cursor=next_cursor)
+    q = TrailQuery(community=community, resident_id=resident_id, actor=actor, action=action, since=since, until=until)
+    entries, next_cursor = await audit.query(ctx, principal, q, limit, cursor)
+    return Page(items=entries, next_cursor=next_cursor)

@@ -65,11 +65,22 @@ def masked_value(field: str, value: Any) -> Any:
     return value
 
 
-def as_shown(stored: dict[str, Any]) -> dict[str, Any]:
+def shown(entry: AuditEntry) -> AuditEntry:
     """A stored entry as it may be shown today: ID numbers masked under an older, weaker rule are masked anew."""
-    changes = [{**c, "old": masked_value("id_number", c.get("old")), "new": masked_value("id_number", c.get("new"))}
-               if c.get("field") == "id_number" else c for c in stored.get("changes") or []]
-    return {**stored, "changes": changes}
+    return entry.model_copy(update={"changes": [_masked_anew(c) for c in entry.changes]})
+
+
+def as_shown(stored: dict[str, Any]) -> dict[str, Any]:
+    """`shown`, for an entry as the store holds it."""
+    return {**stored, "changes": [_masked_anew(Change.model_validate(c)).model_dump()
+                                  for c in stored.get("changes") or []]}
+
+
+def _masked_anew(change: Change) -> Change:
+    if change.field != "id_number":
+        return change
+    return change.model_copy(update={"old": masked_value("id_number", change.old),
+                                     "new": masked_value("id_number", change.new)})
 
 
 def changes_between(old: dict[str, Any], new: dict[str, Any], fields: list[str]) -> list[Change]:

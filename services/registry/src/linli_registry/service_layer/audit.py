@@ -2,18 +2,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
 from typing import Any
 
 from linli_shared.auth import Access, Principal
 from linli_shared.errors import forbidden
 from linli_shared.logging import get_logger
-from linli_shared.orgs import prefix_regex
 from linli_shared.outbox import Tx
 
-from linli_registry.domain.audit import Action, AuditEntry, as_shown, changes_between, new_entry
+from linli_registry.domain.audit import Action, AuditEntry, changes_between, new_entry, shown
 from linli_registry.service_layer.context import RegistryContext
 from linli_registry.storage import audit as trail
+from linli_registry.storage.audit import TrailQuery
 
 log = get_logger()
 
@@ -52,23 +51,12 @@ async def pii_revealed(ctx: RegistryContext, principal: Principal, docs: list[di
                  fields=["id_number", "phone"])
 
 
-async def query(ctx: RegistryContext, principal: Principal, *, community: str | None, resident_id: str | None,
-                actor: str | None, action: str | None, since: datetime | None, until: datetime | None,
-                limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
+async def query(ctx: RegistryContext, principal: Principal, q: TrailQuery, limit: int,
+                cursor: str | None) -> tuple[list[AuditEntry], str | None]:
     """Admins read the trail of the orgs their token covers, by resident, staff member, action and time."""
-    if community:
-        principal.authorize(community, Access.ADMIN)
+    if q.community:
+        principal.authorize(q.community, Access.ADMIN)
     elif not principal.roles & Access.ADMIN.value:
         raise forbidden(f"roles {sorted(principal.roles)} may not read the audit trail", "auth.role")
-    clauses: list[dict[str, Any]] = [principal.scope_filter()]
-    if community:
-        clauses.append({"community_code": prefix_regex(community)})
-    for field, value in (("resident_ids", resident_id), ("actor", actor), ("action", action)):
-        if value:
-            clauses.append({field: value})
-    if since:
-        clauses.append({"at": {"$gte": since}})
-    if until:
-        clauses.append({"at": {"$lt": until}})
-    docs, next_cursor = await trail.page(ctx.db, {"$and": clauses}, limit, cursor)
-    return [as_shown(doc) for doc in docs], next_cursor
+    entries, next_cursor = await trail.page(ctx.db, principal.scope_filter(), q, limit, cursor)
+    return [shown(entry) for entry in entries], next_cursor
