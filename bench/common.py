@@ -59,9 +59,12 @@ def servers(external_ok: bool = False) -> Iterator[tuple[NatsServer, MongoServer
             mongo.stop()
 
 
-def service_process(service: str, nats: NatsServer, mongo: MongoServer, db: str | None = None):
-    """A service as its own process, logging only warnings so the bench measures work, not log writing."""
-    return processes.service_process(service, nats.url, mongo.url, db, extra_env={"LINLI_LOG_LEVEL": "WARNING"})
+def service_process(service: str, nats: NatsServer, mongo: MongoServer, db: str | None = None,
+                    extra_env: dict[str, str] | None = None):
+    """A service as its own process, logging only warnings so the bench measures work, not log writing;
+    `extra_env` adds to its environment (`store_commands.ServiceCommands.env` counts its store commands)."""
+    return processes.service_process(service, nats.url, mongo.url, db,
+                                     extra_env={"LINLI_LOG_LEVEL": "WARNING", **(extra_env or {})})
 
 
 def percentiles(samples_ms: list[float]) -> dict[str, float]:

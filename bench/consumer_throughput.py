@@ -2,6 +2,8 @@
 
 N registry `resident.registered` events sit in REGISTRY; visits (its own process) projects them and plans
 each elder's tasks, with the inbox, up to 20 first deliveries a transaction; the bare loop fetches and acks them.
+Also the store commands visits sent per event, counted in its process by `store_commands` from its start until it
+has caught up (start-up's index checks and its relay's publishing of the tasks it planned included, by collection).
 Run: .venv/bin/python bench/consumer_throughput.py [events]
 """
 from __future__ import annotations
@@ -13,6 +15,7 @@ import uuid
 from datetime import UTC, date, datetime
 
 import nats
+from store_commands import ServiceCommands, breakdown, per_operation
 
 from linli_devtools.streams import caught_up
 from linli_shared.bus import service_stream
@@ -60,17 +63,19 @@ async def ours(nats_url: str, started: float) -> float:
 
 
 def main(events: int = 1000) -> None:
-    with servers() as (nats_server, mongo):
+    with ServiceCommands() as store, servers() as (nats_server, mongo):
         asyncio.run(fill(nats_server.url, events))
         bare = asyncio.run(bare_loop(nats_server.url, events))
         started = time.perf_counter()
-        with service_process("visits", nats_server, mongo):
+        with service_process("visits", nats_server, mongo, extra_env=store.env):
             elapsed = asyncio.run(ours(nats_server.url, started))
-    rows = [["bare nats-py pull loop (fetch 50, ack)", events, round(bare, 2), round(events / bare)],
+            commands = store.snapshot()
+    rows = [["bare nats-py pull loop (fetch 50, ack)", events, round(bare, 2), round(events / bare), 0],
             ["visits consumer (projection + tasks + inbox, 20 events a transaction)", events, round(elapsed, 2),
-             round(events / elapsed)]]
+             round(events / elapsed), per_operation(commands, events)]]
     print_table(f"Consumer throughput (events/s); ratio bare/ours = {bare and round(elapsed / bare, 1)}",
-                ["consumer", "events", "seconds", "per second"], rows)
+                ["consumer", "events", "seconds", "per second", "store cmds/event"], rows)
+    print(f"\nvisits' store commands per event, by command and collection: {breakdown(commands, events)}")
 
 
 if __name__ == "__main__":
