@@ -17,6 +17,7 @@ from linli_shared.orgs import OrgCode
 
 from linli_registry.api.deps import ContextDep
 from linli_registry.service_layer import imports
+from linli_registry.storage.imports import Import, StoredRowError
 
 router = APIRouter(prefix="/v1", tags=["imports"])
 
@@ -60,8 +61,13 @@ class ImportOut(BaseModel):
     finished_at: datetime | None = None
 
 
-def _out(job: dict) -> ImportOut:
-    return ImportOut(import_id=job["_id"], **{k: v for k, v in job.items() if k in ImportOut.model_fields})
+def _problems(errors: list[StoredRowError]) -> list[RowProblem]:
+    return [RowProblem(**e.model_dump()) for e in errors]
+
+
+def _out(job: Import, errors: list[StoredRowError] = (), warnings: list[StoredRowError] = ()) -> ImportOut:
+    return ImportOut(import_id=job.id, **job.model_dump(include=set(ImportOut.model_fields)),
+                     errors=_problems(errors), warnings=_problems(warnings))
 
 
 def _too_large(limit: int) -> Problem:
@@ -115,7 +121,7 @@ async def post_import(code: OrgCode, request: Request, ctx: ContextDep, principa
         path = Path(tmp) / "upload"
         name = await _receive(request, path, limit)
         job = await imports.accept_import(ctx, principal, code, path, name, runner)
-    response.headers["Location"] = f"/v1/imports/{job['_id']}"
+    response.headers["Location"] = f"/v1/imports/{job.id}"
     return _out(job)
 
 
@@ -129,7 +135,8 @@ async def list_imports(code: OrgCode, ctx: ContextDep, principal: CurrentPrincip
 @router.get("/imports/{import_id}", response_model=ImportOut)
 async def get_import(import_id: str, ctx: ContextDep, principal: CurrentPrincipal) -> ImportOut:
     """Progress and the first 1,000 row errors and warnings; all of them under /errors."""
-    return _out(await imports.load_import(ctx, principal, import_id))
+    report = await imports.load_import(ctx, principal, import_id)
+    return _out(report.job, report.errors, report.warnings)
 
 
 @router.get("/imports/{import_id}/errors", response_model=list[RowProblem])
@@ -137,4 +144,4 @@ async def get_import_errors(import_id: str, ctx: ContextDep, principal: CurrentP
                             kind: Literal["error", "warning"] = "error",
                             offset: Annotated[int, Query(ge=0)] = 0,
                             limit: Annotated[int, Query(ge=1, le=5000)] = 1000) -> list[RowProblem]:
-    return [RowProblem(**e) for e in await imports.import_errors(ctx, principal, import_id, kind, offset, limit)]
+    return _problems(await imports.import_errors(ctx, principal, import_id, kind, offset, limit))

@@ -32,7 +32,8 @@ from linli_registry.files.reader import Ledger, open_ledger
 from linli_registry.service_layer.context import RegistryContext
 from linli_registry.service_layer.import_apply import apply_plans
 from linli_registry.storage import imports as store
-from linli_registry.storage.indexes import ORGS
+from linli_registry.storage import orgs as org_store
+from linli_registry.storage.imports import Import
 
 log = get_logger()
 CHUNK_ROWS = 500  # rows parsed per hop to a worker thread
@@ -103,10 +104,10 @@ def _fail(result: Scan, row: int, key: str, errors: list[RowError]) -> None:
 class ImportJob:
     """One claimed job, from the stored file to `done` (or `failed` for a file that cannot be read)."""
 
-    def __init__(self, ctx: RegistryContext, job: dict[str, Any], owner: str, batch_rows: int, lease_seconds: float):
+    def __init__(self, ctx: RegistryContext, job: Import, owner: str, batch_rows: int, lease_seconds: float):
         self.ctx, self.job, self.owner = ctx, job, owner
         self.batch_rows, self.lease_seconds = batch_rows, lease_seconds
-        self.id, self.community = job["_id"], job["community_code"]
+        self.id, self.community = job.id, job.community_code
         self.counts: Counter = Counter()
         self.failed_rows: set[int] = set()
         self.rows_total = 0
@@ -133,8 +134,7 @@ class ImportJob:
         await store.add_errors(self.ctx.db, self.id, result.errors)
         await store.add_errors(self.ctx.db, self.id, result.warnings, kind="warning")
         await self._progress(rows_total=result.rows_total, phase="writing")
-        grids = frozenset(o["_id"] for o in await self.ctx.db[ORGS].find(
-            {"parent": self.community, "level": "grid"}, {"_id": 1}).to_list())
+        grids = await org_store.grids_of(self.ctx.db, self.community)
         rows = ledger.rows()
         open_households: dict[str, list[LedgerRow]] = {}
         batch: list[HouseholdPlan] = []
@@ -177,7 +177,7 @@ class ImportJob:
     async def _write(self, batch: list[HouseholdPlan]) -> None:
         if not batch:
             return
-        outcome = await apply_plans(self.ctx, self.community, self.job["created_by"], self.id, batch)
+        outcome = await apply_plans(self.ctx, self.community, self.job.created_by, self.id, batch)
         self.counts.update(outcome.counts)
         await self._errors(outcome.errors)
         await self._progress()

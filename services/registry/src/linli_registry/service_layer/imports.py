@@ -8,14 +8,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from linli_shared.auth import Access, Principal
 from linli_shared.errors import Problem
 from linli_shared.logging import get_logger
-from linli_shared.mongo import find_authorized
 from linli_shared.tracing import bind_trace, current_traceparent
 from linli_shared.waiting import Doorbell
 
@@ -26,6 +25,7 @@ from linli_registry.service_layer.context import RegistryContext, existing_commu
 from linli_registry.service_layer.import_job import ImportJob
 from linli_registry.storage import audit as trail
 from linli_registry.storage import imports as store
+from linli_registry.storage.imports import ColumnRead, ErrorKind, Import, StoredRowError
 
 log = get_logger()
 # Not a spreadsheet at all is "unsupported media"; a spreadsheet we cannot use is "unprocessable".
@@ -60,52 +60,56 @@ async def may_import(ctx: RegistryContext, principal: Principal, community: str)
     await existing_community(ctx.db, community)
 
 
+@dataclass(frozen=True)
+class ImportReport:
+    """A job with its first row errors and warnings (all of them page through `import_errors`)."""
+
+    job: Import
+    errors: list[StoredRowError]
+    warnings: list[StoredRowError]
+
+
 async def accept_import(ctx: RegistryContext, principal: Principal, community: str, path: Path, file_name: str,
-                        runner: ImportRunner) -> dict[str, Any]:
+                        runner: ImportRunner) -> Import:
     principal.authorize(community, Access.WRITE)
     ledger = await asyncio.to_thread(_checked, path)
     import_id, now = str(uuid.uuid4()), datetime.now(UTC)
     with path.open("rb") as source:
         await store.store_file(ctx.db, ctx.vault, import_id, source)
-    job = {"_id": import_id, "community_code": community, "status": "running", "phase": "queued",
-           "file_name": file_name, "file_bytes": path.stat().st_size, "file_sha256": await asyncio.to_thread(
-               _sha256, path), "format": ledger.format, "encoding": ledger.encoding,
-           "header_row": ledger.header_row,
-           "columns": [{"header": h, "column": k} for h, k in ledger.header.recognised.items()],
-           "ignored_columns": list(ledger.header.ignored), "rows_total": None, "rows_done": 0, "rows_ok": 0,
-           "rows_failed": 0, "created_by": principal.sub, "created_at": now, "updated_at": now,
-           "lease_owner": None, "lease_until": EPOCH, "attempts": 0,
-           "traceparent": current_traceparent()}  # the job's events join the upload's trace
-    await ctx.db[store.IMPORTS].insert_one(job)
+    job = Import(id=import_id, community_code=community, status="running", phase="queued", file_name=file_name,
+                 file_bytes=path.stat().st_size, file_sha256=await asyncio.to_thread(_sha256, path),
+                 format=ledger.format, encoding=ledger.encoding, header_row=ledger.header_row,
+                 columns=[ColumnRead(header=h, column=k) for h, k in ledger.header.recognised.items()],
+                 ignored_columns=list(ledger.header.ignored), rows_total=None, created_by=principal.sub,
+                 created_at=now, updated_at=now, lease_owner=None, lease_until=EPOCH, attempts=0,
+                 traceparent=current_traceparent())  # the job's events join the upload's trace
+    await store.add(ctx.db, job)
     await trail.append(ctx.db, [new_entry(principal.sub, "import", community, detail={
-        "import_id": import_id, "file_name": file_name, "file_sha256": job["file_sha256"]})])
+        "import_id": import_id, "file_name": file_name, "file_sha256": job.file_sha256})])
     runner.new_jobs.ring()
     return job
 
 
-async def load_import(ctx: RegistryContext, principal: Principal, import_id: str) -> dict[str, Any]:
-    job = await find_authorized(ctx.db[store.IMPORTS], import_id, principal, Access.READ, "import",
-                                "import.not_found")
-    job["errors"] = _shown(await store.errors_of(ctx.db, import_id, "error", 0, ERRORS_INLINE))
-    job["warnings"] = _shown(await store.errors_of(ctx.db, import_id, "warning", 0, ERRORS_INLINE))
-    return job
+async def load_import(ctx: RegistryContext, principal: Principal, import_id: str) -> ImportReport:
+    job = await store.authorized(ctx.db, import_id, principal, Access.READ)
+    return ImportReport(job, _shown(await store.errors_of(ctx.db, import_id, "error", 0, ERRORS_INLINE)),
+                        _shown(await store.errors_of(ctx.db, import_id, "warning", 0, ERRORS_INLINE)))
 
 
-async def recent_imports(ctx: RegistryContext, principal: Principal, community: str, limit: int) -> list[dict[str, Any]]:
+async def recent_imports(ctx: RegistryContext, principal: Principal, community: str, limit: int) -> list[Import]:
     principal.authorize(community, Access.READ)
     await existing_community(ctx.db, community)
-    return await ctx.db[store.IMPORTS].find({"community_code": community}).sort("created_at", -1) \
-        .limit(limit).to_list()
+    return await store.latest(ctx.db, community, limit)
 
 
-async def import_errors(ctx: RegistryContext, principal: Principal, import_id: str, kind: str, offset: int,
-                        limit: int) -> list[dict[str, Any]]:
-    await find_authorized(ctx.db[store.IMPORTS], import_id, principal, Access.READ, "import", "import.not_found")
+async def import_errors(ctx: RegistryContext, principal: Principal, import_id: str, kind: ErrorKind, offset: int,
+                        limit: int) -> list[StoredRowError]:
+    await store.authorized(ctx.db, import_id, principal, Access.READ)
     return _shown(await store.errors_of(ctx.db, import_id, kind, offset, limit))
 
 
-def _shown(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{**e, "message": masked_anew(e["message"])} for e in errors]
+def _shown(errors: list[StoredRowError]) -> list[StoredRowError]:
+    return [e.model_copy(update={"message": masked_anew(e.message)}) for e in errors]
 
 
 class ImportRunner:
@@ -129,19 +133,19 @@ class ImportRunner:
                 log.error("import.claim_failed", error=str(exc), error_type=type(exc).__name__)
             await self.new_jobs.wait(self.poll_seconds)
 
-    async def _run(self, job: dict[str, Any]) -> None:
-        if job["attempts"] > self.max_attempts:
-            await store.progress(self.ctx.db, job["_id"], self.owner, 0, status="failed", failure={
+    async def _run(self, job: Import) -> None:
+        if job.attempts > self.max_attempts:
+            await store.progress(self.ctx.db, job.id, self.owner, 0, status="failed", failure={
                 "code": "import.job.crashed", "message": f"导入在{self.max_attempts}次尝试中均中断，请联系运维 "
                                                          f"(the import stopped {self.max_attempts} times)"})
-            await store.delete_file(self.ctx.db, job["_id"])
+            await store.delete_file(self.ctx.db, job.id)
             return
-        bind_trace(job.get("traceparent"))
-        log.info("import.started", import_id=job["_id"], community=job["community_code"], attempt=job["attempts"])
+        bind_trace(job.traceparent)
+        log.info("import.started", import_id=job.id, community=job.community_code, attempt=job.attempts)
         try:
             await ImportJob(self.ctx, job, self.owner, self.batch_rows, self.lease_seconds).run()
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # left to its lease: claimed again, up to max_attempts
-            log.error("import.crashed", import_id=job["_id"], error=str(exc), error_type=type(exc).__name__,
+            log.error("import.crashed", import_id=job.id, error=str(exc), error_type=type(exc).__name__,
                       exc_info=exc)
