@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from linli_shared.changelog import ChangeLog, KeptScopes, unbroken_through
+from linli_shared.changelog import ChangeLog, unbroken_through
+from linli_shared.kept import KeptPartitions
 
 
 @pytest.mark.parametrize(("kept", "versions", "reached"), [
@@ -31,7 +32,7 @@ class Things:
     values: dict[str, int]
 
 
-class KeptThings(KeptScopes[Things]):
+class KeptThings(KeptPartitions[Things]):
     def __init__(self) -> None:
         super().__init__(LOG, kept=2)
 

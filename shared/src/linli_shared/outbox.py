@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Awaitable, Callable, Literal, TypeVar
 
 from bson import ObjectId
@@ -27,6 +27,7 @@ from linli_shared.events import CloudEvent, EventData, new_event
 from linli_shared.lease import Lease
 from linli_shared.logging import get_logger
 from linli_shared.metrics import OUTBOX_PARKED, OUTBOX_PENDING, OUTBOX_PUBLISHED
+from linli_shared.store_shapes import BacklogWindow
 from linli_shared.tracing import continued_span, trace_id_of
 from linli_shared.waiting import Doorbell
 
@@ -135,16 +136,10 @@ class UnitOfWork:
 class OutboxRelay:
     """Publishes pending entries in order, one relay per service at a time (under a lease).
 
-    Through a backlog (a big import) it reads the next batch from a window of write times: from
-    longer than a transaction can stay open before the last batch's first entry (so a late commit
-    is not passed over) to as far past its last entry as the batch itself spread (at least a
-    second). A store that cannot stop at the limit (SecantusDB) then reads a window, not the whole
-    backlog, per batch. A window that comes up short (it reaches only about a batch ahead, and writes
-    pause) reaches four times as far, and again, until it reaches now; only then does the relay read
-    everything pending.
+    Through a backlog (a big import) it reads the next batch from a window of write times
+    (`store_shapes.BacklogWindow`, a workaround for a store that cannot stop at the limit), widening
+    a window that comes up short until it reaches now; only then does it read everything pending.
     """
-
-    window_behind = timedelta(seconds=90)  # > MongoDB's transactionLifetimeLimitSeconds (60)
 
     def __init__(self, outbox: Outbox, bus: Bus, lease: Lease, service: str, poll_seconds: float = 0.5,
                  batch: int = 200, count_every: float = 10.0, count_share: float = 0.05,
@@ -156,6 +151,7 @@ class OutboxRelay:
         # at 100,000), so counts are spaced to take at most `count_share` of the time, and never closer
         # than `count_every`.
         self.count_every, self.count_share = count_every, count_share
+        self._windows = BacklogWindow()
         self._window: tuple[datetime, datetime] | None = None  # write times of the next batch, in a backlog
         self._next_count = float("-inf")
 
@@ -236,29 +232,12 @@ class OutboxRelay:
         while window is not None:
             entries = await self.outbox.pending(self.batch, window)
             if len(entries) == self.batch:
-                self._window = self._window_after(entries)
+                self._window = self._windows.after(entries)
                 return entries
-            window = self._widened(window)
+            window = self._windows.widened(window, datetime.now(UTC))
         entries = await self.outbox.pending(self.batch)
-        self._window = self._window_after(entries) if len(entries) == self.batch else None
+        self._window = self._windows.after(entries) if len(entries) == self.batch else None
         return entries
-
-    def _window_after(self, entries: list[dict[str, Any]]) -> tuple[datetime, datetime]:
-        first, last = entries[0]["seq"].generation_time, entries[-1]["seq"].generation_time
-        return first - self.window_behind, first + max(2 * (last - first), timedelta(seconds=1))
-
-    def _widened(self, window: tuple[datetime, datetime]) -> tuple[datetime, datetime] | None:
-        """The window reaching four times as far ahead; None once it already reaches now.
-
-        A window reaches about one batch ahead at a steady write rate, and writes pause (seq counts
-        whole seconds), so windows often come up short in the middle of a backlog. Reading everything
-        pending there costs the whole backlog per batch; widening costs a few window reads.
-        """
-        start, end = window
-        if end >= datetime.now(UTC):
-            return None
-        front = start + self.window_behind
-        return start, front + 4 * (end - front)
 
     async def _gauge(self, read: int, moved: int) -> None:
         """A short batch was the whole backlog; behind a full one, count it (at most every `count_every` s)."""

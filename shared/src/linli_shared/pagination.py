@@ -9,6 +9,7 @@ from fastapi import Query
 from pydantic import BaseModel
 
 from linli_shared.errors import Problem
+from linli_shared.store_shapes import find_ids_in_steps
 
 T = TypeVar("T")
 Limit = Annotated[int, Query(ge=1, le=500, description="page size (max 500)")]
@@ -89,18 +90,11 @@ async def page_of_known_ids(collection: Any, ids: set[str], query: dict[str, Any
                             cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
     """Keyset pagination on `_id` when the candidates' ids are already known (a derived group).
 
-    The ids are paged here and the documents fetched by `_id` in small batches: a store asked to
-    sort a sparse match on `_id` may walk the whole collection to fill one page (SecantusDB does).
-    `query` narrows the candidates further; it must not itself constrain `_id`.
+    The ids are paged here and the documents fetched by `_id` a page at a time (`find_ids_in_steps`, a
+    store workaround). `query` narrows the candidates further; it must not itself constrain `_id`.
     """
     after = decode_cursor(cursor)
     candidates = sorted(i for i in ids if after is None or i > after)
-    found: list[dict[str, Any]] = []
-    step = limit + 1
-    for start in range(0, len(candidates), step):
-        batch = await collection.find({**query, "_id": {"$in": candidates[start:start + step]}}).to_list()
-        found += sorted(batch, key=lambda doc: doc["_id"])
-        if len(found) > limit:
-            break
+    found = await find_ids_in_steps(collection, candidates, query, limit + 1)
     docs = found[:limit]
     return docs, encode_cursor(docs[-1]["_id"]) if len(found) > limit else None

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from linli_shared.changelog import KeptScopes
 from linli_shared.events import CloudEvent
+from linli_shared.kept import KeptPartitions
 from linli_shared.orgs import prefix_regex
 
 from linli_employment.domain.matching import SeekerProfile
@@ -54,7 +54,7 @@ class DistrictSeekers:
     on_list: dict[str, SeekerProfile]
 
 
-class KeptSeekers(KeptScopes[DistrictSeekers]):
+class KeptSeekers(KeptPartitions[DistrictSeekers]):
     """About 1.5 KB a seeker. A changed seeker is re-read wherever it now lives: on the list, or dropped."""
 
     def __init__(self, kept: int = 4) -> None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from linli_shared.changelog import KeptScopes
 from linli_shared.domain.groups import HouseholdFacts, PersonFacts, household_facts_from, person_facts_from
+from linli_shared.kept import KeptPartitions
 
 from linli_registry.storage.community_changes import COMMUNITY_LOG
 from linli_registry.storage.indexes import HOUSEHOLDS, RESIDENTS
@@ -32,7 +32,7 @@ class CommunityFacts:
     households: dict[str, HouseholdFacts]
 
 
-class KeptFacts(KeptScopes[CommunityFacts]):
+class KeptFacts(KeptPartitions[CommunityFacts]):
     """The facts of a few recently used communities in this process (about 4.5 MB per 3,000 residents).
 
     Residents and households are never deleted and never change community, so a changed id is

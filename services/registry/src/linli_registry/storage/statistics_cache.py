@@ -9,7 +9,7 @@ import asyncio
 from datetime import UTC, date, datetime
 from typing import Any, Awaitable, Callable
 
-from linli_shared.changelog import InFlight
+from linli_shared.caching import InFlight
 
 from linli_registry.storage.community_changes import COMMUNITY_LOG
 

@@ -1,0 +1,129 @@
+"""Query shapes bent to the development store, each behind a name: workarounds, not business rules.
+
+SecantusDB (the store the tests and `make run` use) plans some query shapes worse than MongoDB: it
+scans where MongoDB would walk an index. Each helper here asks for the same documents in a shape
+SecantusDB serves from an index, and says what MongoDB would do instead. On MongoDB every helper
+returns the same documents as the plain shape would, in one or a few more commands; if we ever run
+on MongoDB alone, each call site can go back to the plain shape named here.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Mapping, Sequence
+
+from pymongo import ASCENDING
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.collection import AsyncCollection
+
+Doc = dict[str, Any]
+
+
+async def find_listed_ids(collection: AsyncCollection, ids: Sequence[str], session: AsyncClientSession | None = None,
+                          ) -> list[Doc]:
+    """The documents of a known, contiguous run of `_id`s, in `_id` order, naming each id.
+
+    MongoDB: `{"_id": {"$gt": first, "$lte": last}}`, a range on the `_id` index. SecantusDB serves an
+    `_id` range by reading the whole collection (a quarter of a second per call on a change log after a
+    district's import), `$in` by the index.
+    """
+    return await collection.find({"_id": {"$in": list(ids)}}, session=session).sort("_id", ASCENDING).to_list()
+
+
+async def find_per_value(collection: AsyncCollection, field: str, values: Sequence[Any], query: Mapping[str, Any],
+                         projection: Mapping[str, Any] | None = None,
+                         session: AsyncClientSession | None = None) -> list[Doc]:
+    """The documents matching `query` whose `field` is one of `values`: one query per value, in `values`' order.
+
+    MongoDB: one query with `{field: {"$in": values}, **query}`, walking a compound index that leads with
+    `field` once per value. SecantusDB plans an `$in` on an index's leading field (with another `$in`
+    after it) as a scan of the collection, and equality on it as an index walk.
+    """
+    found: list[Doc] = []
+    for value in values:
+        found += await collection.find({field: value, **query}, projection, session=session).to_list()
+    return found
+
+
+async def find_any_of(collection: AsyncCollection, query: Mapping[str, Any], alternatives: Sequence[Mapping[str, Any]],
+                      projection: Mapping[str, Any] | None, sort_by: str, limit: int) -> list[Doc]:
+    """The first `limit` documents by `sort_by` matching `query` and any one of `alternatives`.
+
+    MongoDB: one query with `{**query, "$or": alternatives}`, each branch planned on its own index.
+    SecantusDB plans no index for a filter with a top-level `$or` and scans the collection, so each
+    alternative is asked alone (with `query`'s clauses riding their index) and the answers merged.
+    The alternatives must not overlap, or a document would come back twice.
+    """
+    found: list[Doc] = []
+    for alternative in alternatives:
+        found += await collection.find({**query, **alternative}, projection).sort(sort_by, ASCENDING).limit(
+            limit).to_list()
+    return sorted(found, key=lambda doc: doc[sort_by])[:limit]
+
+
+async def update_by_id_then_read(collection: AsyncCollection, doc_id: Any, query: Mapping[str, Any],
+                                 update: Mapping[str, Any], read: Mapping[str, Any]) -> Doc | None:
+    """Apply `update` to the document `doc_id` if it still matches `query`; then the document as `read` finds it.
+
+    MongoDB: `find_one_and_update({"_id": doc_id, **query}, update, return_document=AFTER)`, one command.
+    SecantusDB writes a findAndModify through `{_id, $and: [query]}`, which it cannot plan, so every call
+    scanned the collection. `_id` leads the filter here: a point lookup, the other clauses checked on that
+    one document. `read` must single out the change this call made (a claim id), since another writer
+    may come between the update and the read.
+    """
+    if not (await collection.update_one({"_id": doc_id, **query}, update)).modified_count:
+        return None
+    return await collection.find_one({"_id": doc_id, **read})
+
+
+async def find_ids_in_steps(collection: AsyncCollection, ids: Sequence[str], query: Mapping[str, Any],
+                            wanted: int) -> list[Doc]:
+    """At least `wanted` documents matching `query` (or all there are) among sorted `ids`, in `_id` order.
+
+    MongoDB: `find({**query, "_id": {"$in": ids}}).sort("_id").limit(wanted)`, walking the `_id` index.
+    SecantusDB, asked to sort a sparse match on `_id`, may walk the whole collection to fill one page, so
+    the ids are asked for `wanted` at a time until enough have been found. `query` must not constrain `_id`.
+    """
+    found: list[Doc] = []
+    for start in range(0, len(ids), wanted):
+        batch = await collection.find({**query, "_id": {"$in": list(ids[start:start + wanted])}}).to_list()
+        found += sorted(batch, key=lambda doc: doc["_id"])
+        if len(found) >= wanted:
+            break
+    return found
+
+
+class BacklogWindow:
+    """Where the outbox relay reads its next batch through a backlog: a window of write times, not all pending.
+
+    MongoDB: `find({"state": "pending"}).sort("seq").limit(batch)` stops at the limit on the `(state, seq)`
+    index whatever the backlog. SecantusDB cannot stop at the limit, so each batch would read the whole
+    backlog (a big import's); reading a window of write times keeps a batch's read about a batch long.
+
+    The window runs from longer than a transaction can stay open before the last batch's first entry (so
+    a late commit is not passed over) to as far past its last entry as the batch itself spread (at least a
+    second). A window that comes up short reaches four times as far, and again, until it reaches now.
+    """
+
+    behind = timedelta(seconds=90)  # > MongoDB's transactionLifetimeLimitSeconds (60)
+
+    def after(self, entries: Sequence[Mapping[str, Any]]) -> tuple[datetime, datetime]:
+        """The window of the batch after these (a full batch, in `seq` order)."""
+        first, last = entries[0]["seq"].generation_time, entries[-1]["seq"].generation_time
+        return first - self.behind, first + max(2 * (last - first), timedelta(seconds=1))
+
+    def widened(self, window: tuple[datetime, datetime], now: datetime) -> tuple[datetime, datetime] | None:
+        """The window reaching four times as far ahead; None once it already reaches now.
+
+        A window reaches about one batch ahead at a steady write rate, and writes pause (seq counts
+        whole seconds), so windows often come up short in the middle of a backlog. Reading everything
+        pending there costs the whole backlog per batch; widening costs a few window reads.
+        """
+        start, end = window
+        if end >= now:
+            return None
+        front = start + self.behind
+        return start, front + 4 * (end - front)
+
+
+__all__ = ["BacklogWindow", "find_any_of", "find_ids_in_steps", "find_listed_ids", "find_per_value",
+           "update_by_id_then_read"]
