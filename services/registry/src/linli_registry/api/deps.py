@@ -1,15 +1,16 @@
-"""FastAPI dependencies: the registry's use-case context, reached through the app state."""
+"""FastAPI dependencies: the registry's use-case context, built by the composition root."""
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import Depends, Request
 
-from linli_registry.service_layer.context import Registry
+from linli_registry.service_layer.context import RegistryContext
 
 
-def registry(request: Request) -> Registry:
+def context(request: Request) -> RegistryContext:
     return request.app.state.registry
 
 
-RegistryDep = Annotated[Registry, Depends(registry)]
+ContextDep = Annotated[RegistryContext, Depends(context)]
+RegistryDep = ContextDep  # the old name, until the import, export, org and audit routes follow the rename

@@ -10,12 +10,14 @@ from pydantic import BaseModel, Field
 from linli_shared.auth import CurrentPrincipal
 from linli_shared.etag import etag
 
-from linli_registry.api.deps import RegistryDep
+from linli_registry.api.deps import ContextDep
 from linli_registry.api.schemas import Disability, Strict
+from linli_registry.domain.commands import EndMembership, StartMembership
 from linli_registry.domain.memberships import Kind, history_of, running_on
 from linli_registry.domain.vocabulary import DisabilityCategory, SpecialCare
 from linli_registry.service_layer import memberships
-from linli_registry.service_layer.context import Registry
+from linli_registry.service_layer.context import RegistryContext
+from linli_registry.storage.residents import Resident
 
 router = APIRouter(prefix="/v1", tags=["memberships"])
 
@@ -61,30 +63,30 @@ class MembershipsOut(BaseModel):
     version: int
 
 
-def _out(reg: Registry, doc: dict, response: Response) -> MembershipsOut:
-    response.headers["ETag"] = etag(doc["version"])
-    periods = sorted(history_of(doc), key=lambda p: p["start"] or "")
-    history = [PeriodOut(**p, active=running_on(p, reg.today())) for p in periods]
-    return MembershipsOut(resident_id=doc["_id"], disability=doc.get("disability"),
-                          special_care=doc.get("special_care") or [], history=history, version=doc["version"])
+def _out(ctx: RegistryContext, resident: Resident, response: Response) -> MembershipsOut:
+    response.headers["ETag"] = etag(resident.version)
+    periods = sorted(history_of(resident.stored()), key=lambda p: p["start"] or "")
+    history = [PeriodOut(**p, active=running_on(p, ctx.today())) for p in periods]
+    return MembershipsOut(resident_id=resident.id, disability=resident.disability,
+                          special_care=resident.special_care or [], history=history, version=resident.version)
 
 
 @router.get("/residents/{resident_id}/memberships", response_model=MembershipsOut)
-async def get_memberships(resident_id: str, reg: RegistryDep, principal: CurrentPrincipal,
+async def get_memberships(resident_id: str, ctx: ContextDep, principal: CurrentPrincipal,
                           response: Response) -> MembershipsOut:
-    return _out(reg, await memberships.load(reg, principal, resident_id), response)
+    return _out(ctx, await memberships.load(ctx, principal, resident_id), response)
 
 
 @router.post("/residents/{resident_id}/memberships", response_model=MembershipsOut, status_code=201)
-async def post_membership(resident_id: str, body: MembershipStart, reg: RegistryDep, principal: CurrentPrincipal,
+async def post_membership(resident_id: str, body: MembershipStart, ctx: ContextDep, principal: CurrentPrincipal,
                           response: Response) -> MembershipsOut:
     grade = body.grade if isinstance(body, DisabilityStart) else None
-    doc = await memberships.start(reg, principal, resident_id, body.kind, body.category, body.start, grade)
-    return _out(reg, doc, response)
+    cmd = StartMembership(resident_id, body.kind, body.category, body.start, grade)
+    return _out(ctx, await memberships.start(ctx, principal, cmd), response)
 
 
 @router.post("/residents/{resident_id}/memberships/end", response_model=MembershipsOut)
-async def end_membership(resident_id: str, body: MembershipEnd, reg: RegistryDep, principal: CurrentPrincipal,
+async def end_membership(resident_id: str, body: MembershipEnd, ctx: ContextDep, principal: CurrentPrincipal,
                          response: Response) -> MembershipsOut:
-    doc = await memberships.end(reg, principal, resident_id, body.kind, body.category, body.end)
-    return _out(reg, doc, response)
+    cmd = EndMembership(resident_id, body.kind, body.category, body.end)
+    return _out(ctx, await memberships.end(ctx, principal, cmd), response)

@@ -13,67 +13,71 @@ from linli_shared.orgs import OrgCode
 from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from linli_shared.privacy import mask_phone
 
-from linli_registry.api.deps import RegistryDep
+from linli_registry.api.deps import ContextDep
 from linli_registry.api.schemas import LifeEventIn, LifeEventOut, ResidentIn, ResidentOut, ResidentPatch
 from linli_registry.domain.vocabulary import ResidentStatus
 from linli_registry.service_layer import audit, queries, residents
-from linli_registry.service_layer.context import Registry
+from linli_registry.service_layer.context import RegistryContext
 from linli_registry.service_layer.resident_filters import ResidentFilter
+from linli_registry.storage.residents import Resident
 
 router = APIRouter(prefix="/v1", tags=["residents"])
 
 
-def _out(reg: Registry, principal: Principal, doc: dict, groups: list[str]) -> ResidentOut:
+def _out(ctx: RegistryContext, principal: Principal, resident: Resident, groups: list[str]) -> ResidentOut:
+    doc = resident.stored()
     birth = date.fromisoformat(doc["birth_date"])
     fields = {k: doc.get(k) for k in ResidentOut.model_fields if k in doc}
     fields.update(
-        id=doc["_id"], id_number=residents.reveal_id_number(reg, principal, doc),
-        id_number_masked=not principal.can_read_pii, age=age_on(birth, max(birth, reg.today())),
+        id=doc["_id"], id_number=residents.reveal_id_number(ctx, principal, doc),
+        id_number_masked=not principal.can_read_pii, age=age_on(birth, max(birth, ctx.today())),
         phone=doc.get("phone") if principal.can_read_pii else mask_phone(doc.get("phone")),
         special_care=doc.get("special_care") or [], party_member=bool(doc.get("party_member")), groups=groups)
     return ResidentOut(**fields)
 
 
-async def _full(reg: Registry, principal: Principal, doc: dict, response: Response, via: str | None) -> ResidentOut:
-    response.headers["ETag"] = etag(doc["version"])
+async def _full(ctx: RegistryContext, principal: Principal, resident: Resident, response: Response,
+                via: str | None) -> ResidentOut:
+    response.headers["ETag"] = etag(resident.version)
+    doc = resident.stored()
     if via:
-        await audit.pii_revealed(reg, principal, [doc], via=via)
-    return _out(reg, principal, doc, await residents.groups_of(reg.db, doc, reg.today(), reg.rules))
+        await audit.pii_revealed(ctx, principal, [doc], via=via)
+    return _out(ctx, principal, resident, await residents.groups_of(ctx.db, doc, ctx.today(), ctx.rules))
 
 
 @router.post("/communities/{code}/residents", response_model=ResidentOut, status_code=201)
-async def post_resident(code: OrgCode, body: ResidentIn, reg: RegistryDep, principal: CurrentPrincipal,
+async def post_resident(code: OrgCode, body: ResidentIn, ctx: ContextDep, principal: CurrentPrincipal,
                         response: Response) -> ResidentOut:
-    doc = await residents.register_resident(reg, principal, code, body)
-    response.headers["Location"] = f"/v1/residents/{doc['_id']}"
-    return await _full(reg, principal, doc, response, via=None)  # the caller just sent these values
+    resident = await residents.register_resident(ctx, principal, body.command(code))
+    response.headers["Location"] = f"/v1/residents/{resident.id}"
+    return await _full(ctx, principal, resident, response, via=None)  # the caller just sent these values
 
 
 @router.get("/residents/{resident_id}", response_model=ResidentOut)
-async def get_resident(resident_id: str, reg: RegistryDep, principal: CurrentPrincipal,
+async def get_resident(resident_id: str, ctx: ContextDep, principal: CurrentPrincipal,
                        response: Response) -> ResidentOut:
-    doc = await residents.load_resident(reg, principal, resident_id, Access.READ)
-    return await _full(reg, principal, doc, response, via="read")
+    resident = await residents.load_resident(ctx, principal, resident_id, Access.READ)
+    return await _full(ctx, principal, resident, response, via="read")
 
 
 @router.patch("/residents/{resident_id}", response_model=ResidentOut)
-async def patch_resident(resident_id: str, body: ResidentPatch, reg: RegistryDep, principal: CurrentPrincipal,
+async def patch_resident(resident_id: str, body: ResidentPatch, ctx: ContextDep, principal: CurrentPrincipal,
                          response: Response, version: RequiredVersion) -> ResidentOut:
-    doc = await residents.update_resident(reg, principal, resident_id, body, version)
-    return await _full(reg, principal, doc, response, via="update")
+    resident = await residents.update_resident(ctx, principal, body.command(resident_id, version))
+    return await _full(ctx, principal, resident, response, via="update")
 
 
 @router.post("/residents/{resident_id}/life-events", response_model=LifeEventOut, status_code=201)
-async def post_life_event(resident_id: str, body: LifeEventIn, reg: RegistryDep,
+async def post_life_event(resident_id: str, body: LifeEventIn, ctx: ContextDep,
                           principal: CurrentPrincipal) -> LifeEventOut:
-    event, doc = await residents.record_life_event(reg, principal, resident_id, body)
-    return LifeEventOut(id=event["_id"], resident_id=resident_id, kind=event["kind"], date=event["date"],
-                        note=event["note"], recorded_by=event["recorded_by"], resident_status=doc["status"])
+    event, resident = await residents.record_life_event(ctx, principal, body.command(resident_id))
+    return LifeEventOut(id=event.id, resident_id=resident_id, kind=event.kind, date=event.date, note=event.note,
+                        recorded_by=event.recorded_by, resident_status=resident.status)
 
 
 @router.get("/communities/{code}/residents", response_model=Page[ResidentOut])
 async def list_residents(
-    code: OrgCode, reg: RegistryDep, principal: CurrentPrincipal,
+    code: OrgCode, ctx: ContextDep, principal: CurrentPrincipal,
     group: Annotated[list[str], Query(description="derived groups, all must hold, e.g. elderly_80")] = [],  # noqa: B006
     status: ResidentStatus | None = None,
     q: Annotated[str | None, Query(min_length=1, max_length=50)] = None,
@@ -82,7 +86,8 @@ async def list_residents(
     as_of: date | None = None, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
 ) -> Page[ResidentOut]:
     f = ResidentFilter(groups=tuple(group), status=status, household_id=household_id, grid=grid, as_of=as_of)
-    docs, next_cursor = await queries.list_residents(reg, principal, code, f, q, limit, cursor)
-    groups = await residents.groups_of_many(reg.db, docs, as_of or reg.today(), reg.rules)
-    await audit.pii_revealed(reg, principal, docs, via="list")
-    return Page(items=[_out(reg, principal, d, groups[d["_id"]]) for d in docs], next_cursor=next_cursor)
+    found, next_cursor = await queries.list_residents(ctx, principal, code, f, q, limit, cursor)
+    docs = [r.stored() for r in found]
+    groups = await residents.groups_of_many(ctx.db, docs, as_of or ctx.today(), ctx.rules)
+    await audit.pii_revealed(ctx, principal, docs, via="list")
+    return Page(items=[_out(ctx, principal, r, groups[r.id]) for r in found], next_cursor=next_cursor)

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from linli_shared.bounds import Id, Name, Note, ShortText, Tags
 
+from linli_registry.domain import commands
 from linli_registry.domain.vocabulary import (
     BirthdayCalendar,
     DisabilityCategory,
@@ -75,9 +76,18 @@ class HouseholdIn(Strict):
     grid: str | None = Field(None, max_length=40, description="grid code, community code + '-' + number")
 
 
+    def command(self, community: str) -> commands.RegisterHousehold:
+        return commands.RegisterHousehold(community=community, address=self.address.model_dump(),
+                                          housing=self.housing, grid=self.grid)
+
+
 class LowIncomeIn(Strict):
     since: date
     monthly_amount_cny: float = Field(gt=0, le=100000)
+
+    def command(self, household_id: str) -> commands.StartLowIncome:
+        return commands.StartLowIncome(household_id=household_id, since=self.since,
+                                       monthly_amount_cny=self.monthly_amount_cny)
 
 
 class LowIncomePeriodOut(BaseModel):
@@ -155,6 +165,12 @@ class ResidentIn(ResidentFields):
     gender: Gender | None = None
     birth_date: date | None = None
 
+    def command(self, community: str) -> commands.RegisterResident:
+        return commands.RegisterResident(
+            community=community, name=self.name, id_type=self.id_type, id_number=self.id_number,
+            birth_date=self.birth_date, gender=self.gender,
+            values=self.model_dump(exclude={"name", "id_type", "id_number", "birth_date", "gender"}))
+
 
 class ResidentPatch(ResidentFields):
     """Identity fixes go through here too; status changes only through life events."""
@@ -163,6 +179,10 @@ class ResidentPatch(ResidentFields):
     id_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None = None
     gender: Gender | None = None
     birth_date: date | None = None
+
+    def command(self, resident_id: str, expected_version: int) -> commands.ChangeResident:
+        return commands.ChangeResident(resident_id=resident_id, expected_version=expected_version,
+                                       sent=self.model_dump(exclude_unset=True))
 
 
 class ResidentOut(BaseModel):
@@ -200,6 +220,9 @@ class LifeEventIn(Strict):
     kind: LifeEventKind
     date: date
     note: Note | None = None
+
+    def command(self, resident_id: str) -> commands.RecordLifeEvent:
+        return commands.RecordLifeEvent(resident_id=resident_id, kind=self.kind, date=self.date, note=self.note)
 
 
 class LifeEventOut(BaseModel):

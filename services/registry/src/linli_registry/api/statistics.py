@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from linli_shared.auth import CurrentPrincipal
 from linli_shared.orgs import OrgCode
 
-from linli_registry.api.deps import RegistryDep
+from linli_registry.api.deps import ContextDep
 from linli_registry.api.schemas import StatisticsOut
 from linli_registry.service_layer import queries
 
@@ -16,6 +16,6 @@ router = APIRouter(prefix="/v1/orgs", tags=["statistics"])
 
 
 @router.get("/{code}/statistics", response_model=StatisticsOut)
-async def get_statistics(code: OrgCode, reg: RegistryDep, principal: CurrentPrincipal,
+async def get_statistics(code: OrgCode, ctx: ContextDep, principal: CurrentPrincipal,
                          as_of: date | None = None) -> StatisticsOut:
-    return StatisticsOut(**await queries.statistics(reg, principal, code, as_of))
+    return StatisticsOut(**await queries.statistics(ctx, principal, code, as_of))

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from linli_shared.changelog import VersionedCache
+from linli_shared.caching import VersionedCache
 from linli_shared.clock import Clock
 from linli_shared.domain.groups import GroupRules
 from linli_shared.domain.suppression import DEFAULT_BELOW
@@ -20,20 +20,23 @@ from linli_registry.storage.statistics_cache import StatisticsCache
 
 
 @dataclass
-class Registry:
+class RegistryContext:
     uow: UnitOfWork
     db: Any
     vault: PiiVault
     rules: GroupRules
     clock: Clock
     facts: KeptFacts = field(default_factory=KeptFacts)  # recently used communities' residents, for the rules
-    memberships: VersionedCache = field(default_factory=VersionedCache)  # a community's groups, as of a day
+    derived_groups: VersionedCache = field(default_factory=VersionedCache)  # a community's groups, as of a day
     statistics: StatisticsCache = field(default_factory=StatisticsCache)  # per community, stored and in flight
     id_tail_searches_per_hour: int = 30  # per caller without pii:read (each one can reveal whose tail it is)
     suppress_below: int = DEFAULT_BELOW  # officers' small cells (LINLI_SUPPRESS_BELOW)
 
     def today(self) -> date:
         return self.clock.today()
+
+
+Registry = RegistryContext  # the old name, until the import and export modules follow the rename
 
 
 def org_code_or_422(code: str) -> OrgCode:

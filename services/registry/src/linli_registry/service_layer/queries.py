@@ -14,44 +14,49 @@ from linli_shared.pagination import page_by_id, page_of_known_ids
 
 from linli_registry.domain.small_cells import DISTRICT_DIGITS, as_seen, hidden_in_district
 from linli_registry.service_layer import search
-from linli_registry.service_layer.context import Registry, existing_community, org_code_or_422
+from linli_registry.service_layer.context import RegistryContext, existing_community, org_code_or_422
 from linli_registry.service_layer.resident_filters import ResidentFilter, base_query, group_ids, query_for
-from linli_registry.storage.indexes import ORGS, RESIDENTS
+from linli_registry.storage import residents as resident_store
+from linli_registry.storage.indexes import ORGS
+from linli_registry.storage.residents import Resident
 
 log = get_logger()
 
 
-async def list_residents(reg: Registry, principal: Principal, community: str, f: ResidentFilter, q: str | None,
-                         limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
+async def list_residents(ctx: RegistryContext, principal: Principal, community: str, f: ResidentFilter, q: str | None,
+                         limit: int, cursor: str | None) -> tuple[list[Resident], str | None]:
     principal.authorize(community, Access.READ)
-    await existing_community(reg.db, community)
+    await existing_community(ctx.db, community)
     if q and q.strip():  # ranked by relevance, so paged by offset rather than by _id
-        return await search.search_residents(reg, principal, community, q, await query_for(reg, community, f),
+        return await search.search_residents(ctx, principal, community, q, await query_for(ctx, community, f),
                                              limit, cursor)
-    query, ids = await base_query(reg, community, f), await group_ids(reg, community, f)
+    query, ids = await base_query(ctx, community, f), await group_ids(ctx, community, f)
+    residents = resident_store.collection(ctx.db)
     if ids is None:
-        return await page_by_id(reg.db[RESIDENTS], query, limit, cursor)
-    return await page_of_known_ids(reg.db[RESIDENTS], ids, query, limit, cursor)
+        docs, next_cursor = await page_by_id(residents, query, limit, cursor)
+    else:
+        docs, next_cursor = await page_of_known_ids(residents, ids, query, limit, cursor)
+    return [Resident.model_validate(d) for d in docs], next_cursor
 
 
-async def statistics(reg: Registry, principal: Principal, code: str, as_of: date | None) -> dict[str, Any]:
+async def statistics(ctx: RegistryContext, principal: Principal, code: str, as_of: date | None) -> dict[str, Any]:
     org = org_code_or_422(code)
     if org.level == "grid":
         raise invalid("statistics.level_unsupported", "statistics are per community, street or district",
                       ["path", "code"])
     principal.authorize(code, Access.AGGREGATE)
-    as_of = as_of or reg.today()
-    root = await reg.db[ORGS].find_one({"_id": code})
+    as_of = as_of or ctx.today()
+    root = await ctx.db[ORGS].find_one({"_id": code})
     if root is None:
         raise not_found("org.not_found", f"org {code} is not registered")
     exact = sees_exact_figures(principal)
     # An officer's page is its part of the district's one protected table: the district's communities
     # come through the same queries (a wider prefix) and the same cache, and only the view is protected.
-    per_community = await _community_counts(reg, code if exact else code[:DISTRICT_DIGITS], as_of)
-    children = await reg.db[ORGS].find({"parent": code, "level": {"$ne": "grid"}}).sort("_id", 1).to_list()
+    per_community = await _community_counts(ctx, code if exact else code[:DISTRICT_DIGITS], as_of)
+    children = await ctx.db[ORGS].find({"parent": code, "level": {"$ne": "grid"}}).sort("_id", 1).to_list()
     node = _node(root, as_of, per_community, [_node(c, as_of, per_community, []) for c in children])
-    return node if exact else _as_seen_by_officer(node, hidden_in_district(per_community, reg.suppress_below),
-                                                  reg.suppress_below)
+    return node if exact else _as_seen_by_officer(node, hidden_in_district(per_community, ctx.suppress_below),
+                                                  ctx.suppress_below)
 
 
 def _as_seen_by_officer(node: dict[str, Any], hidden: dict[str, frozenset[str]], below: int) -> dict[str, Any]:
@@ -60,40 +65,40 @@ def _as_seen_by_officer(node: dict[str, Any], hidden: dict[str, frozenset[str]],
             "breakdown": [_as_seen_by_officer(child, hidden, below) for child in node["breakdown"]]}
 
 
-async def _community_counts(reg: Registry, prefix: str, as_of: date) -> dict[str, dict[str, int]]:
+async def _community_counts(ctx: RegistryContext, prefix: str, as_of: date) -> dict[str, dict[str, int]]:
     """Each community computed on its own (index-served equality) and cached."""
-    codes = [o["_id"] for o in await reg.db[ORGS].find(
+    codes = [o["_id"] for o in await ctx.db[ORGS].find(
         {"_id": prefix_regex(prefix), "level": "community"}, {"_id": 1}).to_list()]
-    return await reg.statistics.counts(reg.db, codes, as_of, lambda code: _compute_counts(reg, code, as_of))
+    return await ctx.statistics.counts(ctx.db, codes, as_of, lambda code: _compute_counts(ctx, code, as_of))
 
 
-async def community_counts(reg: Registry, community: str, as_of: date) -> dict[str, int]:
+async def community_counts(ctx: RegistryContext, community: str, as_of: date) -> dict[str, int]:
     """One community's statistics, through the same cache as the statistics page."""
-    counts = await reg.statistics.counts(reg.db, [community], as_of, lambda code: _compute_counts(reg, code, as_of))
+    counts = await ctx.statistics.counts(ctx.db, [community], as_of, lambda code: _compute_counts(ctx, code, as_of))
     return counts[community]
 
 
-async def warm_statistics(reg: Registry) -> int:
+async def warm_statistics(ctx: RegistryContext) -> int:
     """Count today's table for every community whose data changed since it was last counted, one at a time.
 
     Otherwise the first district page of a day counts every community while an officer waits (300,000
     residents on SecantusDB: about 30 s). Returns how many communities were counted.
     """
-    today, counted = reg.today(), []
-    codes = [o["_id"] for o in await reg.db[ORGS].find({"level": "community"}, {"_id": 1}).to_list()]
+    today, counted = ctx.today(), []
+    codes = [o["_id"] for o in await ctx.db[ORGS].find({"level": "community"}, {"_id": 1}).to_list()]
 
     async def count(code: str) -> dict[str, int]:
         counted.append(code)
-        return await _compute_counts(reg, code, today)
+        return await _compute_counts(ctx, code, today)
 
-    await reg.statistics.counts(reg.db, codes, today, count, parallel=1)  # gently: it is nobody's request
+    await ctx.statistics.counts(ctx.db, codes, today, count, parallel=1)  # gently: it is nobody's request
     log.info("registry.statistics_warmed", as_of=today.isoformat(), communities=len(codes), counted=len(counted))
     return len(counted)
 
 
-async def _compute_counts(reg: Registry, community: str, as_of: date) -> dict[str, int]:
-    facts = await reg.facts.of(reg.db, community)
-    return group_counts(facts.persons.values(), facts.households.values(), as_of, reg.rules)
+async def _compute_counts(ctx: RegistryContext, community: str, as_of: date) -> dict[str, int]:
+    facts = await ctx.facts.of(ctx.db, community)
+    return group_counts(facts.persons.values(), facts.households.values(), as_of, ctx.rules)
 
 
 def _node(org: dict[str, Any], as_of: date, per_community: dict[str, dict[str, int]], breakdown: list) -> dict:

@@ -8,9 +8,9 @@ from typing import Any
 from linli_shared.domain.groups import GROUPS, HOUSEHOLD_GROUPS, counts_on, group_members
 from linli_shared.errors import invalid
 
-from linli_registry.service_layer.context import Registry
+from linli_registry.service_layer.context import RegistryContext
+from linli_registry.storage import households as household_store
 from linli_registry.storage.facts import CommunityFacts
-from linli_registry.storage.indexes import HOUSEHOLDS
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class ResidentFilter:
 
 
 @dataclass
-class Membership:
+class DerivedGroups:
     """Every counted resident's groups on the as-of date, from one pass over the community's facts."""
 
     by_resident: dict[str, list[str]] = field(default_factory=dict)
@@ -42,19 +42,22 @@ def check_groups(groups: tuple[str, ...]) -> None:
                           ["query", "group"])
 
 
-async def membership(reg: Registry, community: str, as_of: date) -> Membership:
+async def derived_groups(ctx: RegistryContext, community: str, as_of: date) -> DerivedGroups:
     """Kept per data version: paging through a group's list computes the community once, not per page."""
-    facts = await reg.facts.of(reg.db, community)
+    facts = await ctx.facts.of(ctx.db, community)
     key = (community, as_of, facts.version)
-    if (known := reg.memberships.get(key)) is None:
-        known = _membership(reg, facts, as_of)
-        reg.memberships.put(key, known)
+    if (known := ctx.derived_groups.get(key)) is None:
+        known = _derive_groups(ctx, facts, as_of)
+        ctx.derived_groups.put(key, known)
     return known
 
 
-def _membership(reg: Registry, facts: CommunityFacts, as_of: date) -> Membership:
+membership = derived_groups  # the old name, until the ledger export follows the rename
+
+
+def _derive_groups(ctx: RegistryContext, facts: CommunityFacts, as_of: date) -> DerivedGroups:
     persons = list(facts.persons.values())
-    members = group_members(persons, facts.households.values(), as_of, reg.rules)
+    members = group_members(persons, facts.households.values(), as_of, ctx.rules)
     counted = [p for p in persons if counts_on(p, as_of)]
     for group in HOUSEHOLD_GROUPS:  # a household group's residents: its counted members
         members[group] = {p.resident_id for p in counted if p.household_id in members[group]}
@@ -63,18 +66,18 @@ def _membership(reg: Registry, facts: CommunityFacts, as_of: date) -> Membership
         if group not in HOUSEHOLD_GROUPS:
             for resident_id in members[group]:
                 by_resident[resident_id].append(group)
-    return Membership(by_resident=by_resident, members=members)
+    return DerivedGroups(by_resident=by_resident, members=members)
 
 
-async def query_for(reg: Registry, community: str, f: ResidentFilter,
-                    known: Membership | None = None) -> dict[str, Any]:
+async def query_for(ctx: RegistryContext, community: str, f: ResidentFilter,
+                    known: DerivedGroups | None = None) -> dict[str, Any]:
     """The Mongo query for the filter; group filters are resolved to resident ids on `f.as_of`."""
-    query = await base_query(reg, community, f)
-    ids = await group_ids(reg, community, f, known)
+    query = await base_query(ctx, community, f)
+    ids = await group_ids(ctx, community, f, known)
     return query if ids is None else _all_of([query, {"_id": {"$in": sorted(ids)}}])
 
 
-async def base_query(reg: Registry, community: str, f: ResidentFilter) -> dict[str, Any]:
+async def base_query(ctx: RegistryContext, community: str, f: ResidentFilter) -> dict[str, Any]:
     """The filter's stored-field conditions, without the derived groups."""
     clauses: list[dict[str, Any]] = [{"community_code": community}]
     if f.status:
@@ -82,19 +85,17 @@ async def base_query(reg: Registry, community: str, f: ResidentFilter) -> dict[s
     if f.household_id:
         clauses.append({"household_id": f.household_id})
     if f.grid:
-        grid_households = await reg.db[HOUSEHOLDS].find({"community_code": community, "grid": f.grid},
-                                                        {"_id": 1}).to_list()
-        clauses.append({"household_id": {"$in": [h["_id"] for h in grid_households]}})
+        clauses.append({"household_id": {"$in": await household_store.ids_in_grid(ctx.db, community, f.grid)}})
     return _all_of(clauses)
 
 
-async def group_ids(reg: Registry, community: str, f: ResidentFilter,
-                    known: Membership | None = None) -> set[str] | None:
+async def group_ids(ctx: RegistryContext, community: str, f: ResidentFilter,
+                    known: DerivedGroups | None = None) -> set[str] | None:
     """The residents in every one of the filter's groups on `f.as_of`; None without a group filter."""
     if not f.groups:
         return None
     check_groups(f.groups)
-    known = known or await membership(reg, community, f.as_of or reg.today())
+    known = known or await derived_groups(ctx, community, f.as_of or ctx.today())
     return set.intersection(*(known.members[g] for g in f.groups))
 
 

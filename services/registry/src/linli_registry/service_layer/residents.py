@@ -5,18 +5,17 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pymongo.errors import DuplicateKeyError
 from pypinyin import Style, lazy_pinyin
 
 from linli_shared.auth import Access, Principal
 from linli_shared.domain.groups import household_facts_from, person_facts_from, resident_groups
-from linli_shared.errors import Problem, conflict, invalid
-from linli_shared.mongo import find_authorized
+from linli_shared.errors import conflict, invalid
+from linli_shared.mongo import version_mismatch
 from linli_shared.outbox import Tx
 from linli_shared.privacy import mask_id_number
 
-from linli_registry.api.schemas import LifeEventIn, ResidentIn, ResidentPatch
 from linli_registry.domain.audit import new_entry
+from linli_registry.domain.commands import ChangeResident, RecordLifeEvent, RegisterResident
 from linli_registry.domain.id_card import id_tail
 from linli_registry.domain.memberships import memberships_after, reconcile
 from linli_registry.domain.residents import Identity, IdentityError, resolve_identity
@@ -29,8 +28,10 @@ from linli_registry.events import (
     ResidentUpdated,
 )
 from linli_registry.service_layer import audit
-from linli_registry.service_layer.context import Registry, existing_community
-from linli_registry.storage.indexes import HOUSEHOLDS, ID_REGISTRATIONS, LIFE_EVENTS, RESIDENTS
+from linli_registry.service_layer.context import RegistryContext, existing_community
+from linli_registry.storage import households as household_store
+from linli_registry.storage import residents as store
+from linli_registry.storage.residents import LifeEvent, Resident
 
 IDENTITY_FIELDS = ("id_type", "id_number", "birth_date", "gender")
 _LEAVING = {"moved_out": ResidentMovedOut, "deceased": ResidentDeceased}
@@ -44,17 +45,18 @@ PUBLIC_STORED = frozenset({"name", "id_type", "id_number_hash", "birth_date", "g
                            "birthday_calendar", "sms_consent"})
 
 
-def _identity_or_422(reg: Registry, id_type: str, number: str, birth: date | None, gender: str | None) -> Identity:
+def _identity_or_422(ctx: RegistryContext, id_type: str, number: str, birth: date | None,
+                     gender: str | None) -> Identity:
     try:
-        return resolve_identity(id_type, number, birth, gender, reg.today())
+        return resolve_identity(id_type, number, birth, gender, ctx.today())
     except IdentityError as exc:
         raise invalid(exc.code, exc.message, ["body", exc.field]) from exc
 
 
-def identity_doc(reg: Registry, identity: Identity) -> dict[str, Any]:
+def identity_doc(ctx: RegistryContext, identity: Identity) -> dict[str, Any]:
     """The raw number only encrypted; found again by a keyed hash; shown masked."""
-    return {"id_type": identity.id_type, "id_number_enc": reg.vault.encrypt(identity.id_number),
-            "id_number_hash": reg.vault.keyed_hash(f"{identity.id_type}:{identity.id_number}"),
+    return {"id_type": identity.id_type, "id_number_enc": ctx.vault.encrypt(identity.id_number),
+            "id_number_hash": ctx.vault.keyed_hash(f"{identity.id_type}:{identity.id_number}"),
             "id_number_masked": mask_id_number(identity.id_number, identity.id_type),
             "id_tail": id_tail(identity.id_number),
             "birth_date": identity.birth_date.isoformat(), "gender": identity.gender}
@@ -66,32 +68,22 @@ def name_doc(name: str) -> dict[str, str]:
             "name_initials": "".join(s[0] for s in syllables if s).lower()}
 
 
-async def claim_identity(tx: Tx, id_hash: str, resident_id: str) -> None:
-    try:
-        await tx.db[ID_REGISTRATIONS].insert_one({"_id": id_hash, "resident_id": resident_id}, session=tx.session)
-    except DuplicateKeyError as exc:
-        raise conflict("resident.duplicate", "a resident with this ID number is already registered and active") from exc
-
-
-async def _check_household(tx: Tx, household_id: str | None, community: str) -> dict[str, Any] | None:
+async def _check_household(tx: Tx, household_id: str | None, community: str) -> None:
     if household_id is None:
-        return None
-    household = await tx.db[HOUSEHOLDS].find_one({"_id": household_id}, session=tx.session)
+        return
+    household = await household_store.get(tx, household_id)
     if household is None:
         raise invalid("resident.household.not_found", f"household {household_id} does not exist",
                       ["body", "household_id"])
-    if household["community_code"] != community:
+    if household.community_code != community:
         raise invalid("resident.household.other_community",
-                      f"household {household_id} belongs to community {household['community_code']}, not {community}",
+                      f"household {household_id} belongs to community {household.community_code}, not {community}",
                       ["body", "household_id"])
-    return household
 
 
 async def _households_of(db: Any, docs: list[dict[str, Any]], session: Any = None) -> dict[str, dict[str, Any]]:
-    household_ids = sorted({d["household_id"] for d in docs if d.get("household_id")})
-    if not household_ids:
-        return {}
-    return {h["_id"]: h for h in await db[HOUSEHOLDS].find({"_id": {"$in": household_ids}}, session=session).to_list()}
+    return await household_store.by_ids(db, sorted({d["household_id"] for d in docs if d.get("household_id")}),
+                                        session)
 
 
 async def groups_of_many(db: Any, docs: list[dict[str, Any]], as_of: date, rules, session: Any = None,
@@ -104,12 +96,8 @@ async def groups_of_many(db: Any, docs: list[dict[str, Any]], as_of: date, rules
         return {d["_id"]: resident_groups(person_facts_from(d), [], None, as_of, rules) for d in docs}
     households = {hid: household_facts_from(h) for hid, h in household_docs.items()}
     members: dict[str, list] = {}
-    # One query per community with equality on it: an `$in` there makes SecantusDB scan the collection.
-    for community in sorted({d["community_code"] for d in docs}):
-        housemates = db[RESIDENTS].find({"community_code": community, "household_id": {"$in": household_ids}},
-                                        session=session)
-        for m in await housemates.to_list():
-            members.setdefault(m["household_id"], []).append(person_facts_from(m))
+    for m in await store.housemates(db, sorted({d["community_code"] for d in docs}), household_ids, session):
+        members.setdefault(m["household_id"], []).append(person_facts_from(m))
     return {d["_id"]: resident_groups(person_facts_from(d), members.get(d.get("household_id"), []),
                                       households.get(d.get("household_id")), as_of, rules) for d in docs}
 
@@ -118,15 +106,17 @@ async def groups_of(db: Any, doc: dict[str, Any], as_of: date, rules, session: A
     return (await groups_of_many(db, [doc], as_of, rules, session))[doc["_id"]]
 
 
-async def emit_state(reg: Registry, tx: Tx, doc: dict[str, Any], event: type[ResidentState], **extra: Any) -> None:
-    await emit_states(reg, tx, [(doc, event, extra)])
+async def emit_state(ctx: RegistryContext, tx: Tx, doc: dict[str, Any], event: type[ResidentState],
+                     **extra: Any) -> None:
+    await emit_states(ctx, tx, [(doc, event, extra)])
 
 
-async def emit_states(reg: Registry, tx: Tx, items: list[tuple[dict[str, Any], type[ResidentState], dict]]) -> None:
+async def emit_states(ctx: RegistryContext, tx: Tx,
+                      items: list[tuple[dict[str, Any], type[ResidentState], dict]]) -> None:
     """Publish each resident's state (address, today's groups) with two reads for the lot, not two per resident."""
     docs = [doc for doc, _, _ in items]
     households = await _households_of(tx.db, docs, tx.session)
-    groups = await groups_of_many(tx.db, docs, reg.today(), reg.rules, tx.session, households)
+    groups = await groups_of_many(tx.db, docs, ctx.today(), ctx.rules, tx.session, households)
     for doc, event, extra in items:
         state = _state(doc, households.get(doc.get("household_id")), groups[doc["_id"]])
         tx.emit(event(**state, **extra), subject=doc["_id"], community=doc["community_code"],
@@ -143,33 +133,37 @@ def _state(doc: dict[str, Any], household: dict[str, Any] | None, groups: list[s
     return state
 
 
-async def register_resident(reg: Registry, principal: Principal, community: str, body: ResidentIn) -> dict:
+async def register_resident(ctx: RegistryContext, principal: Principal, cmd: RegisterResident) -> Resident:
+    community = cmd.community
     principal.authorize(community, Access.WRITE)
-    identity = _identity_or_422(reg, body.id_type, body.id_number, body.birth_date, body.gender)
-    fields = body.model_dump(exclude=set(IDENTITY_FIELDS) | {"name"})
-    fields.update(residence_type=body.residence_type or "registered", special_care=body.special_care or [],
-                  party_member=bool(body.party_member), birthday_calendar=body.birthday_calendar or "solar",
-                  sms_consent=bool(body.sms_consent))
+    identity = _identity_or_422(ctx, cmd.id_type, cmd.id_number, cmd.birth_date, cmd.gender)
+    fields = dict(cmd.values)
+    fields.update(residence_type=fields.get("residence_type") or "registered",
+                  special_care=fields.get("special_care") or [], party_member=bool(fields.get("party_member")),
+                  birthday_calendar=fields.get("birthday_calendar") or "solar",
+                  sms_consent=bool(fields.get("sms_consent")))
     fields["memberships"] = reconcile([], fields.get("disability"), fields["special_care"], None)  # starts unknown
 
-    async def work(tx: Tx) -> dict[str, Any]:
+    async def work(tx: Tx) -> Resident:
         await existing_community(tx.db, community, tx.session)
-        await _check_household(tx, body.household_id, community)
+        await _check_household(tx, fields.get("household_id"), community)
         now = datetime.now(UTC)
-        doc = {"_id": str(uuid.uuid4()), "community_code": community, "household_id": None, **fields,
-               **name_doc(body.name), **identity_doc(reg, identity), "status": "active", "left_on": None,
-               "version": 1, "created_at": now, "updated_at": now, "created_by": principal.sub}
-        await claim_identity(tx, doc["id_number_hash"], doc["_id"])
-        await tx.db[RESIDENTS].insert_one(doc, session=tx.session)
-        await emit_state(reg, tx, doc, ResidentRegistered)
+        resident = Resident.model_validate({
+            "_id": str(uuid.uuid4()), "community_code": community, "household_id": None, **fields,
+            **name_doc(cmd.name), **identity_doc(ctx, identity), "status": "active", "left_on": None,
+            "version": 1, "created_at": now, "updated_at": now, "created_by": principal.sub})
+        await store.claim_identity(tx, resident.id_number_hash, resident.id)
+        await store.insert(tx, resident)
+        doc = resident.stored()
+        await emit_state(ctx, tx, doc, ResidentRegistered)
         await audit.record_change(tx, principal, "resident.registered", {}, trail_view(doc), filled_fields(doc))
-        return doc
+        return resident
 
-    return await reg.uow.run(work)
+    return await ctx.uow.run(work)
 
 
-async def load_resident(reg: Registry, principal: Principal, resident_id: str, access: Access) -> dict[str, Any]:
-    return await find_authorized(reg.db[RESIDENTS], resident_id, principal, access, "resident", "resident.not_found")
+async def load_resident(ctx: RegistryContext, principal: Principal, resident_id: str, access: Access) -> Resident:
+    return await store.find_authorized_resident(ctx.db, principal, resident_id, access)
 
 
 def masked_id_number(doc: dict[str, Any]) -> str:
@@ -181,11 +175,11 @@ def masked_id_number(doc: dict[str, Any]) -> str:
     return mask_id_number(doc.get("id_number_masked") or "", doc.get("id_type")) or ""
 
 
-def reveal_id_number(reg: Registry, principal: Principal, doc: dict[str, Any]) -> str:
+def reveal_id_number(ctx: RegistryContext, principal: Principal, doc: dict[str, Any]) -> str:
     """The raw number for a pii:read token; the caller records the reveal (`audit.pii_revealed`)."""
     if not principal.can_read_pii:
         return masked_id_number(doc)
-    return reg.vault.decrypt(doc["id_number_enc"])
+    return ctx.vault.decrypt(doc["id_number_enc"])
 
 
 def public_fields(changes: dict[str, Any]) -> list[str]:
@@ -204,89 +198,88 @@ def filled_fields(doc: dict[str, Any]) -> list[str]:
     return public_fields({k: v for k, v in doc.items() if k in PUBLIC_STORED and v not in (None, "", [], {}, False)})
 
 
-def _changes(reg: Registry, doc: dict[str, Any], patch: ResidentPatch) -> dict[str, Any]:
+def _changes(ctx: RegistryContext, doc: dict[str, Any], sent: dict[str, Any]) -> dict[str, Any]:
     """The stored fields a patch really changes (an identity fix is re-validated like a registration)."""
-    sent = patch.model_dump(exclude_unset=True)
     changes = {k: v for k, v in sent.items() if k not in IDENTITY_FIELDS and k != "name"}
     if "name" in sent:
         changes.update(name_doc(sent["name"]))
     if sent.keys() & set(IDENTITY_FIELDS):
         id_type = sent.get("id_type") or doc["id_type"]
-        number = sent.get("id_number") or reg.vault.decrypt(doc["id_number_enc"])
+        number = sent.get("id_number") or ctx.vault.decrypt(doc["id_number_enc"])
         birth = sent.get("birth_date") or (None if id_type == "id_card" else date.fromisoformat(doc["birth_date"]))
         gender = sent.get("gender") or (None if id_type == "id_card" else doc["gender"])
-        identity = identity_doc(reg, _identity_or_422(reg, id_type, number, birth, gender))
+        identity = identity_doc(ctx, _identity_or_422(ctx, id_type, number, birth, gender))
         if identity["id_number_hash"] == doc["id_number_hash"]:
             identity = {k: v for k, v in identity.items() if k not in KEPT_FOR_SAME_NUMBER}
         changes.update(identity)
     changes = {k: v for k, v in changes.items() if doc.get(k) != v}
     if changes.keys() & {"disability", "special_care"}:  # the dated history follows, from today
-        changes["memberships"] = memberships_after(doc, changes, reg.today())
+        changes["memberships"] = memberships_after(doc, changes, ctx.today())
     return changes
 
 
-async def update_resident(reg: Registry, principal: Principal, resident_id: str, patch: ResidentPatch,
-                          if_match: int) -> dict[str, Any]:
-    current = await load_resident(reg, principal, resident_id, Access.WRITE)
-    if current["status"] != "active":
-        raise conflict("resident.inactive", f"resident is {current['status']}; their record is closed")
-    changes = _changes(reg, current, patch)
+async def update_resident(ctx: RegistryContext, principal: Principal, cmd: ChangeResident) -> Resident:
+    current = await load_resident(ctx, principal, cmd.resident_id, Access.WRITE)
+    if current.status != "active":
+        raise conflict("resident.inactive", f"resident is {current.status}; their record is closed")
+    before = current.stored()
+    changes = _changes(ctx, before, cmd.sent)
+    if not changes:
+        if current.version != cmd.expected_version:
+            raise version_mismatch(f"resident {current.id}", current.version, cmd.expected_version)
+        return current
 
-    async def work(tx: Tx) -> dict[str, Any]:
-        doc = await tx.db[RESIDENTS].find_one({"_id": resident_id}, session=tx.session)
-        if doc["version"] != if_match:
-            raise Problem(412, "version.mismatch",
-                          f"resident is at version {doc['version']}, not {if_match}; re-read and retry")
-        if not changes:
-            return doc
-        before = doc
+    async def work(tx: Tx) -> Resident:
+        # Written first, on the version the caller read: a lost race is the 412, before any other check.
+        resident = await store.update(tx, cmd.resident_id, cmd.expected_version,
+                                      {**changes, "updated_at": datetime.now(UTC)})
         if "household_id" in changes:
-            await _check_household(tx, changes["household_id"], doc["community_code"])
+            await _check_household(tx, changes["household_id"], resident.community_code)
         if "id_number_hash" in changes:
-            await tx.db[ID_REGISTRATIONS].delete_one({"_id": doc["id_number_hash"]}, session=tx.session)
-            await claim_identity(tx, changes["id_number_hash"], resident_id)
-        doc = {**doc, **changes, "version": doc["version"] + 1, "updated_at": datetime.now(UTC)}
-        await tx.db[RESIDENTS].replace_one({"_id": resident_id}, doc, session=tx.session)
-        public = public_fields(changes)
-        await emit_state(reg, tx, doc, ResidentUpdated, changed=public)
+            await store.release_identity(tx, before["id_number_hash"])
+            await store.claim_identity(tx, changes["id_number_hash"], resident.id)
+        doc, public = resident.stored(), public_fields(changes)
+        await emit_state(ctx, tx, doc, ResidentUpdated, changed=public)
         await audit.record_change(tx, principal, "resident.changed", trail_view(before), trail_view(doc), public)
-        return doc
+        return resident
 
-    return await reg.uow.run(work)
+    return await ctx.uow.run(work)
 
 
-async def record_life_event(reg: Registry, principal: Principal, resident_id: str,
-                            body: LifeEventIn) -> tuple[dict, dict]:
-    current = await load_resident(reg, principal, resident_id, Access.WRITE)
-    if body.date > reg.today():
-        raise invalid("life_event.date.future", f"{body.date} is in the future", ["body", "date"])
-    if body.date.isoformat() < current["birth_date"]:
-        raise invalid("life_event.date.before_birth", f"{body.date} is before the resident was born", ["body", "date"])
+async def record_life_event(ctx: RegistryContext, principal: Principal,
+                            cmd: RecordLifeEvent) -> tuple[LifeEvent, Resident]:
+    resident_id, day = cmd.resident_id, cmd.date
+    current = await load_resident(ctx, principal, resident_id, Access.WRITE)
+    if day > ctx.today():
+        raise invalid("life_event.date.future", f"{day} is in the future", ["body", "date"])
+    if day.isoformat() < current.birth_date:
+        raise invalid("life_event.date.before_birth", f"{day} is before the resident was born", ["body", "date"])
 
-    async def work(tx: Tx) -> tuple[dict, dict]:
-        doc = await tx.db[RESIDENTS].find_one({"_id": resident_id}, session=tx.session)
-        if doc["status"] != "active":
-            raise conflict("resident.inactive", f"resident is {doc['status']}; no further life events")
-        event = {"_id": str(uuid.uuid4()), "resident_id": resident_id, "community_code": doc["community_code"],
-                 "kind": body.kind, "date": body.date.isoformat(), "note": body.note,
-                 "recorded_by": principal.sub, "recorded_at": datetime.now(UTC)}
-        await tx.db[LIFE_EVENTS].insert_one(event, session=tx.session)
-        doc = {**doc, "version": doc["version"] + 1, "updated_at": datetime.now(UTC)}
-        tx.emit(ResidentLifeEventRecorded(life_event_id=event["_id"], resident_id=resident_id,
-                                          community_code=doc["community_code"], kind=body.kind, date=body.date,
-                                          note=body.note), subject=resident_id, community=doc["community_code"],
-                aggregate_version=doc["version"])
-        if body.kind in _LEAVING:
-            doc = {**doc, "status": body.kind, "left_on": body.date.isoformat(), "version": doc["version"] + 1}
-            await tx.db[ID_REGISTRATIONS].delete_one({"_id": doc["id_number_hash"]}, session=tx.session)
-            await tx.db[RESIDENTS].replace_one({"_id": resident_id}, doc, session=tx.session)
-            await emit_state(reg, tx, doc, _LEAVING[body.kind])
+    async def work(tx: Tx) -> tuple[LifeEvent, Resident]:
+        resident = await store.get(tx, resident_id)
+        if resident.status != "active":
+            raise conflict("resident.inactive", f"resident is {resident.status}; no further life events")
+        event = LifeEvent(id=str(uuid.uuid4()), resident_id=resident_id, community_code=resident.community_code,
+                          kind=cmd.kind, date=day.isoformat(), note=cmd.note, recorded_by=principal.sub,
+                          recorded_at=datetime.now(UTC))
+        await store.add_life_event(tx, event)
+        resident = resident.model_copy(update={"version": resident.version + 1, "updated_at": datetime.now(UTC)})
+        tx.emit(ResidentLifeEventRecorded(life_event_id=event.id, resident_id=resident_id,
+                                          community_code=resident.community_code, kind=cmd.kind, date=day,
+                                          note=cmd.note), subject=resident_id, community=resident.community_code,
+                aggregate_version=resident.version)
+        if cmd.kind in _LEAVING:
+            resident = resident.model_copy(update={"status": cmd.kind, "left_on": day.isoformat(),
+                                                   "version": resident.version + 1})
+            await store.release_identity(tx, resident.id_number_hash)
+            await store.replace(tx, resident)
+            await emit_state(ctx, tx, resident.stored(), _LEAVING[cmd.kind])
         else:
-            await tx.db[RESIDENTS].replace_one({"_id": resident_id}, doc, session=tx.session)
+            await store.replace(tx, resident)
         # The note may hold health details: the trail keeps the kind and date only.
-        await audit.record(tx, new_entry(principal.sub, "resident.life_event", doc["community_code"],
-                                         resident_ids=[resident_id], detail={"kind": body.kind,
-                                                                             "date": body.date.isoformat()}))
-        return event, doc
+        await audit.record(tx, new_entry(principal.sub, "resident.life_event", resident.community_code,
+                                         resident_ids=[resident_id], detail={"kind": cmd.kind,
+                                                                             "date": day.isoformat()}))
+        return event, resident
 
-    return await reg.uow.run(work)
+    return await ctx.uow.run(work)

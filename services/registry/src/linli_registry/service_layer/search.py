@@ -10,8 +10,10 @@ from linli_shared.pagination import decode_offset, encode_offset
 
 from linli_registry.domain.search import AddressQuery, SearchQuery, parse_search, phone_tail_pattern, rank
 from linli_registry.service_layer import id_tails
-from linli_registry.service_layer.context import Registry
-from linli_registry.storage.indexes import HOUSEHOLDS, RESIDENTS
+from linli_registry.service_layer.context import RegistryContext
+from linli_registry.storage import households as household_store
+from linli_registry.storage import residents as resident_store
+from linli_registry.storage.residents import Resident
 
 # A community holds a few thousand residents; a text matching more than this is too vague to rank
 # usefully, so only the first CANDIDATE_CAP candidates by _id are ranked (and paged).
@@ -21,22 +23,20 @@ RANK_FIELDS = {"name": 1, "name_pinyin": 1, "name_initials": 1, "id_tail": 1, "p
                "status": 1}
 
 
-async def search_residents(reg: Registry, principal: Principal, community: str, q: str, base: dict[str, Any],
-                           limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
+async def search_residents(ctx: RegistryContext, principal: Principal, community: str, q: str, base: dict[str, Any],
+                           limit: int, cursor: str | None) -> tuple[list[Resident], str | None]:
     """`base` holds the caller's other filters (status, household, group); the community scope is always added."""
     offset = _offset(cursor)
-    query = await id_tails.within_allowance(reg, principal, community, parse_search(q))
-    addresses = await _households(reg, community, query.address) if query.address else {}
+    query = await id_tails.within_allowance(ctx, principal, community, parse_search(q))
+    addresses = await _households(ctx, community, query.address) if query.address else {}
     if query.address and not addresses:
         return [], None
     clauses = [{"community_code": community}, _candidate_filter(query, addresses), *([base] if base else [])]
-    candidates = await reg.db[RESIDENTS].find({"$and": clauses}, RANK_FIELDS).sort("_id", 1) \
-        .limit(CANDIDATE_CAP).to_list()
+    candidates = await resident_store.candidates(ctx.db, {"$and": clauses}, RANK_FIELDS, CANDIDATE_CAP)
     ranked = rank(candidates, query, addresses)
-    await id_tails.record(reg, principal, community, query, ranked)
+    await id_tails.record(ctx, principal, community, query, ranked)
     ids = [doc["_id"] for doc in ranked[offset:offset + limit]]
-    found = {doc["_id"]: doc for doc in await reg.db[RESIDENTS].find(
-        {"community_code": community, "_id": {"$in": ids}}).to_list()} if ids else {}
+    found = {r.id: r for r in await resident_store.of_community(ctx.db, community, ids)}
     more = len(ranked) > offset + limit
     return [found[i] for i in ids if i in found], encode_offset(offset + limit) if more else None
 
@@ -58,15 +58,10 @@ def _candidate_filter(query: SearchQuery, addresses: dict[str, dict]) -> dict[st
     return {"name": {"$regex": re.escape(query.text)}}  # a substring: bounded by community_code only
 
 
-async def _households(reg: Registry, community: str, address: AddressQuery) -> dict[str, dict]:
-    match: dict[str, Any] = {"community_code": community}
-    for part in ("building", "unit", "room"):
-        if getattr(address, part) is not None:
-            match[f"address.{part}"] = getattr(address, part)
-    if address.estate:
-        match["address.estate"] = {"$regex": re.escape(address.estate)}
-    households = await reg.db[HOUSEHOLDS].find(match, {"address": 1}).limit(CANDIDATE_CAP).to_list()
-    return {h["_id"]: h.get("address") or {} for h in households}
+async def _households(ctx: RegistryContext, community: str, address: AddressQuery) -> dict[str, dict]:
+    parts = {part: getattr(address, part) for part in ("building", "unit", "room")
+             if getattr(address, part) is not None}
+    return await household_store.addresses_matching(ctx.db, community, parts, address.estate, CANDIDATE_CAP)
 
 
 def _offset(cursor: str | None) -> int:

@@ -1,0 +1,182 @@
+"""Residents (居民), their ID registrations and life events: the one module that spells these collections.
+
+Use cases get and give `Resident` models; the stored field names are the documents' own (no migration).
+Reads that select a few fields (ranking, housemates' facts) return those fields as they are stored.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from pymongo.errors import DuplicateKeyError
+
+from linli_shared.auth import Access, Principal
+from linli_shared.errors import conflict
+from linli_shared.mongo import find_authorized, update_versioned
+from linli_shared.outbox import Tx
+
+from linli_registry.storage.indexes import ID_REGISTRATIONS, LIFE_EVENTS, RESIDENTS
+
+
+class Stored(BaseModel):
+    """A stored document: `_id` is `id`, and a field this model does not name is kept as it is."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+    id: str = Field(alias="_id")
+
+    def stored(self) -> dict[str, Any]:
+        """The document as stored: only the fields it holds (a field never written stays absent)."""
+        return self.model_dump(by_alias=True, exclude_unset=True)
+
+
+class Resident(Stored):
+    community_code: str
+    household_id: str | None = None
+    name: str
+    name_pinyin: str = ""
+    name_initials: str = ""
+    id_type: str
+    id_number_enc: str | None = None
+    id_number_hash: str
+    id_number_masked: str | None = None
+    id_tail: str | None = None
+    birth_date: str  # ISO, as stored
+    gender: str
+    ethnicity: str | None = None
+    phone: str | None = None
+    relation_to_head: str | None = None
+    residence_type: str | None = None
+    employment_status: str | None = None
+    health: str | None = None
+    disability: dict[str, Any] | None = None
+    party_member: bool | None = None
+    volunteer: dict[str, Any] | None = None
+    retired_cadre: dict[str, Any] | None = None
+    special_care: list[str] | None = None
+    birthday_calendar: str | None = None
+    sms_consent: bool | None = None
+    memberships: list[dict[str, Any]] | None = None  # dated certificates (domain/memberships.py)
+    status: str = "active"
+    left_on: str | None = None
+    version: int
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    created_by: str | None = None
+
+
+class LifeEvent(Stored):
+    resident_id: str
+    community_code: str
+    kind: str
+    date: str  # ISO, as stored
+    note: str | None = None
+    recorded_by: str
+    recorded_at: datetime
+
+
+def _resident(doc: dict[str, Any] | None) -> Resident | None:
+    return None if doc is None else Resident.model_validate(doc)
+
+
+async def find_authorized_resident(db: Any, principal: Principal, resident_id: str, access: Access) -> Resident:
+    """404 `resident.not_found` if missing, 403 unless the principal may `access` its community."""
+    return Resident.model_validate(await find_authorized(db[RESIDENTS], resident_id, principal, access, "resident",
+                                                         "resident.not_found"))
+
+
+async def get(tx: Tx, resident_id: str) -> Resident | None:
+    return _resident(await tx.db[RESIDENTS].find_one({"_id": resident_id}, session=tx.session))
+
+
+async def insert(tx: Tx, resident: Resident) -> None:
+    await tx.db[RESIDENTS].insert_one(resident.stored(), session=tx.session)
+
+
+async def replace(tx: Tx, resident: Resident) -> None:
+    await tx.db[RESIDENTS].replace_one({"_id": resident.id}, resident.stored(), session=tx.session)
+
+
+async def update(tx: Tx, resident_id: str, expected_version: int, changes: dict[str, Any]) -> Resident:
+    """Set `changes` only on the version the caller read (412 otherwise); the version moves on by one."""
+    return Resident.model_validate(await update_versioned(tx.db[RESIDENTS], resident_id, expected_version,
+                                                          {"$set": changes}, tx.session, "resident.not_found",
+                                                          what="resident"))
+
+
+async def claim_identity(tx: Tx, id_hash: str, resident_id: str) -> None:
+    """One active registration per person: the keyed hash of the ID number is the claim's `_id`."""
+    try:
+        await tx.db[ID_REGISTRATIONS].insert_one({"_id": id_hash, "resident_id": resident_id}, session=tx.session)
+    except DuplicateKeyError as exc:
+        raise conflict("resident.duplicate", "a resident with this ID number is already registered and active") from exc
+
+
+async def release_identity(tx: Tx, id_hash: str) -> None:
+    await tx.db[ID_REGISTRATIONS].delete_one({"_id": id_hash}, session=tx.session)
+
+
+async def add_life_event(tx: Tx, event: LifeEvent) -> None:
+    await tx.db[LIFE_EVENTS].insert_one(event.stored(), session=tx.session)
+
+
+async def housemates(db: Any, communities: list[str], household_ids: list[str],
+                     session: Any = None) -> list[dict[str, Any]]:
+    """Every resident of these households, as stored (the group rules read them as facts)."""
+    found: list[dict[str, Any]] = []
+    # One query per community with equality on it: an `$in` there makes SecantusDB scan the collection.
+    for community in communities:
+        found += await db[RESIDENTS].find({"community_code": community, "household_id": {"$in": household_ids}},
+                                          session=session).to_list()
+    return found
+
+
+async def candidates(db: Any, query: dict[str, Any], fields: dict[str, int], cap: int) -> list[dict[str, Any]]:
+    """The first `cap` residents matching `query` by `_id`, only `fields` of each."""
+    return await db[RESIDENTS].find(query, fields).sort("_id", 1).limit(cap).to_list()
+
+
+async def of_community(db: Any, community: str, ids: list[str]) -> list[Resident]:
+    """Whole residents of one community by id (any order)."""
+    if not ids:
+        return []
+    docs = await db[RESIDENTS].find({"community_code": community, "_id": {"$in": ids}}).to_list()
+    return [Resident.model_validate(d) for d in docs]
+
+
+def collection(db: Any) -> Any:
+    """For the shared pagers (`page_by_id`, `page_of_known_ids`), which take the collection itself."""
+    return db[RESIDENTS]
+
+
+# A ledger import reads and writes a batch of households at once: one command per collection, not one per row.
+async def claimants(tx: Tx, id_hashes: list[str]) -> dict[str, str]:
+    """Each active registration among these ID-number hashes: resident id → hash."""
+    return {r["resident_id"]: r["_id"] for r in await tx.db[ID_REGISTRATIONS].find(
+        {"_id": {"$in": id_hashes}}, session=tx.session).to_list()}
+
+
+async def by_ids(tx: Tx, resident_ids: list[str]) -> list[Resident]:
+    docs = await tx.db[RESIDENTS].find({"_id": {"$in": resident_ids}}, session=tx.session).to_list()
+    return [Resident.model_validate(d) for d in docs]
+
+
+async def left_community(tx: Tx, community: str, id_hashes: list[str]) -> list[Resident]:
+    """Residents of `community` with these hashes who moved out or died, the latest record last."""
+    docs = await tx.db[RESIDENTS].find({"id_number_hash": {"$in": id_hashes}, "community_code": community,
+                                        "status": {"$ne": "active"}}, session=tx.session).sort("updated_at", 1)\
+        .to_list()
+    return [Resident.model_validate(d) for d in docs]
+
+
+async def claim_identities(tx: Tx, residents: list[Resident]) -> None:
+    """`claim_identity` for many: a hash already claimed raises DuplicateKeyError (the caller decides)."""
+    if residents:
+        await tx.db[ID_REGISTRATIONS].insert_many([{"_id": r.id_number_hash, "resident_id": r.id} for r in residents],
+                                                  session=tx.session)
+
+
+async def insert_many(tx: Tx, residents: list[Resident]) -> None:
+    if residents:
+        await tx.db[RESIDENTS].insert_many([r.stored() for r in residents], session=tx.session)
