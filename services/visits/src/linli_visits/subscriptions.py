@@ -27,7 +27,7 @@ def subscriptions(ctx: Visits) -> list[Subscription]:
             f"{REGISTRY}.staff.upserted.v1": on(registry.staff_changed),
         }),
         Subscription(durable="visits-employment-v1", stream="EMPLOYMENT", handlers={
-            f"{EMPLOYMENT}.placement.started.v1": on(employment.placement_started),
-            f"{EMPLOYMENT}.placement.followup_due.v1": on(employment.placement_started),
+            f"{EMPLOYMENT}.placement.started.v1": on(employment.plan_follow_up),
+            f"{EMPLOYMENT}.placement.followup_due.v1": on(employment.plan_follow_up),
         }),
     ]

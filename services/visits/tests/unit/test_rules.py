@@ -13,7 +13,6 @@ from linli_visits.domain.rules import (
     festival_task,
     follow_up_task,
     is_future_visit,
-    is_overdue,
     mandatory_task,
     routine_task,
 )
@@ -155,14 +154,6 @@ def test_follow_up_a_month_after_the_placement() -> None:
 def test_task_window_must_not_close_before_it_opens() -> None:
     with pytest.raises(ValidationError, match="due_by 2025-05-01 is before due_from 2025-05-02"):
         _plan("k", "routine", date(2025, 5, 2), date(2025, 5, 1))
-
-
-@pytest.mark.parametrize(
-    ("today", "expected"),
-    [(date(2025, 5, 7), False), (date(2025, 5, 8), False), (date(2025, 5, 9), True)],
-)
-def test_is_overdue(today: date, expected: bool) -> None:
-    assert is_overdue(date(2025, 5, 8), today) is expected
 
 
 NOW = datetime(2025, 5, 8, 9, 0, tzinfo=BEIJING)

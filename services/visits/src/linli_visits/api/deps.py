@@ -12,8 +12,3 @@ def visits(request: Request) -> Visits:
 
 
 VisitsDep = Annotated[Visits, Depends(visits)]
-
-
-def out(doc: dict) -> dict:
-    """Storage `_id` → API `id`."""
-    return {"id": doc["_id"], **{k: v for k, v in doc.items() if k != "_id"}}

@@ -147,10 +147,6 @@ def follow_up_task(resident_id: str, placement_id: str, start_date: date, policy
     )
 
 
-def is_overdue(due_by: date, today: date) -> bool:
-    return today > due_by
-
-
 def is_future_visit(visited_at: datetime, now: datetime) -> bool:
     """Whether a reported visit time is later than now allows, beyond clock skew."""
     for name, moment in (("visited_at", visited_at), ("now", now)):

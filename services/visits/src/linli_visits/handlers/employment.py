@@ -7,22 +7,21 @@ from linli_shared.outbox import Tx
 from linli_visits.domain.rules import follow_up_task
 from linli_visits.handlers.inbound import Placement
 from linli_visits.service_layer.context import Visits
-from linli_visits.storage import tasks
-from linli_visits.storage.indexes import RESIDENTS
+from linli_visits.storage import projection, tasks
 
 
 class ResidentNotYetKnown(Exception):
     """The registry's event is still on its way: retry later (the consumer backs off, then dead-letters)."""
 
 
-async def placement_started(ctx: Visits, event: CloudEvent, tx: Tx) -> None:
+async def plan_follow_up(ctx: Visits, event: CloudEvent, tx: Tx) -> None:
     """placement.started and placement.followup_due plan the same task key, so either (or both) is fine."""
     placement = Placement.model_validate(event.data)
-    resident = await tx.db[RESIDENTS].find_one({"_id": placement.resident_id}, session=tx.session)
+    resident = await projection.resident(tx, placement.resident_id)
     if resident is None:
         raise ResidentNotYetKnown(placement.resident_id)
     if resident.get("status") != "active":
         return
-    policy = await ctx.policy(resident["community_code"], tx.session)
+    policy = await ctx.policy(resident["community_code"], tx)
     plan = follow_up_task(placement.resident_id, placement.placement_id, placement.start_date, policy)
     await tasks.create_tasks(tx, [(plan, resident, None)], ctx.clock.now())

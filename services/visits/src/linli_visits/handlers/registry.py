@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from linli_shared.events import CloudEvent
-from linli_shared.mongo import upsert_if_newer, upsert_many_if_newer
 from linli_shared.outbox import Tx
 
 from linli_visits.handlers.inbound import HouseholdState, LifeEvent, ResidentState, Staff
 from linli_visits.service_layer import planning
 from linli_visits.service_layer.context import Visits
-from linli_visits.storage.indexes import HOUSEHOLDS, LIFE_EVENTS, RESIDENTS, STAFF
+from linli_visits.storage import life_events, projection
+from linli_visits.storage import staff as staff_directory
+from linli_visits.storage.life_events import ParkedLifeEvent
 
 
 async def residents_changed(ctx: Visits, events: list[CloudEvent], tx: Tx) -> None:
@@ -18,10 +19,9 @@ async def residents_changed(ctx: Visits, events: list[CloudEvent], tx: Tx) -> No
     members registered together are all known when the first of them is planned.
     """
     states = [ResidentState.model_validate(event.data) for event in events]
-    changed = await upsert_many_if_newer(tx.db[RESIDENTS], [
+    changed = await projection.apply_residents(tx, [
         (state.resident_id, event.aggregateversion, state.model_dump(mode="json", exclude={"resident_id"}))
-        for state, event in zip(states, events, strict=True)], tx.session,
-        on_insert={"known_since": ctx.clock.today().isoformat()})
+        for state, event in zip(states, events, strict=True)], known_since=ctx.clock.today().isoformat())
     for resident in changed:  # a stale or repeated state changed nothing and plans nothing
         if resident["status"] != "active":
             await planning.cancel_pending(ctx, tx, resident["_id"], why=resident["status"])
@@ -33,9 +33,9 @@ async def residents_changed(ctx: Visits, events: list[CloudEvent], tx: Tx) -> No
 
 async def households_changed(ctx: Visits, events: list[CloudEvent], tx: Tx) -> None:
     states = [HouseholdState.model_validate(event.data) for event in events]
-    await upsert_many_if_newer(tx.db[HOUSEHOLDS], [
+    await projection.apply_households(tx, [
         (state.household_id, event.aggregateversion, _household_fields(state))
-        for state, event in zip(states, events, strict=True)], tx.session)
+        for state, event in zip(states, events, strict=True)])
 
 
 def _household_fields(state: HouseholdState) -> dict:
@@ -48,17 +48,16 @@ def _household_fields(state: HouseholdState) -> dict:
 async def life_event_recorded(ctx: Visits, event: CloudEvent, tx: Tx) -> None:
     """Park the life event; it becomes a mandatory task as soon as we know the resident (maybe already)."""
     life = LifeEvent.model_validate(event.data)
-    if await tx.db[LIFE_EVENTS].find_one({"_id": life.life_event_id}, {"_id": 1}, session=tx.session):
+    parked = ParkedLifeEvent(id=life.life_event_id, resident_id=life.resident_id, community_code=life.community_code,
+                             kind=life.kind, date=life.date, processed=False)
+    if not await life_events.park(tx, parked):
         return
-    await tx.db[LIFE_EVENTS].insert_one({"_id": life.life_event_id, "resident_id": life.resident_id,
-                                         "community_code": life.community_code, "kind": life.kind,
-                                         "date": life.date.isoformat(), "processed": False}, session=tx.session)
-    resident = await tx.db[RESIDENTS].find_one({"_id": life.resident_id}, session=tx.session)
+    resident = await projection.resident(tx, life.resident_id)
     if resident and resident.get("status") == "active":
         await planning.apply_life_events(ctx, tx, [resident])
 
 
 async def staff_changed(ctx: Visits, event: CloudEvent, tx: Tx) -> None:
     staff = Staff.model_validate(event.data)
-    await upsert_if_newer(tx.db[STAFF], staff.staff_id, event.aggregateversion,
-                          staff.model_dump(mode="json", exclude={"staff_id"}), tx.session)
+    await staff_directory.apply(tx, staff.staff_id, event.aggregateversion,
+                                staff.model_dump(mode="json", exclude={"staff_id"}))

@@ -1,14 +1,12 @@
 """Each community's visit policy, seeded with the defaults and editable by its admin."""
 from __future__ import annotations
 
-from typing import Any
-
 from linli_shared.auth import Access, Principal
 from linli_shared.outbox import Tx
 
 from linli_visits.domain.policy import VisitPolicy
 from linli_visits.service_layer.context import Visits
-from linli_visits.storage.indexes import POLICIES
+from linli_visits.storage import policies
 
 
 async def read(ctx: Visits, principal: Principal, community: str) -> VisitPolicy:
@@ -20,11 +18,8 @@ async def replace(ctx: Visits, principal: Principal, community: str, policy: Vis
     """New cadences apply from the next sweep; tasks already planned keep their windows."""
     principal.authorize(community, Access.ADMIN)
 
-    async def work(tx: Tx) -> Any:
-        await tx.db[POLICIES].update_one(
-            {"_id": community}, {"$set": {"policy": policy.model_dump(mode="json"), "updated_by": principal.sub,
-                                          "updated_at": ctx.clock.now()}, "$inc": {"version": 1}},
-            upsert=True, session=tx.session)
+    async def work(tx: Tx) -> None:
+        await policies.replace(tx, community, policy, principal.sub, ctx.clock.now())
 
     await ctx.uow.run(work)
     return policy

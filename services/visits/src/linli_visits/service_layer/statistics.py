@@ -12,8 +12,7 @@ from linli_shared.errors import invalid
 from linli_visits.domain.policy import LIVING_ALONE_80
 from linli_visits.domain.small_cells import as_seen_by_officer, people_behind
 from linli_visits.service_layer.context import Visits
-from linli_visits.storage.indexes import HOUSEHOLDS, RESIDENTS, TASKS, VISITS
-from linli_visits.storage.projection import community_groups
+from linli_visits.storage import projection, tasks, visits
 
 
 def _in_group(group: str, groups: list[str]) -> bool:
@@ -26,16 +25,13 @@ async def visit_statistics(ctx: Visits, principal: Principal, org: str, since: d
     principal.authorize(org, Access.AGGREGATE)
     if since > until:
         raise invalid("statistics.range.inverted", f"from {since} is after to {until}", ["query", "from"])
-    communities = [c for c in await ctx.db[RESIDENTS].distinct("community_code") if c.startswith(org)]
+    communities = [c for c in await projection.communities(ctx.db) if c.startswith(org)]
     coverage: dict[str, Counter] = defaultdict(Counter)
     for community in communities:
         for group, counts in (await _coverage(ctx, community, until)).items():
             coverage[group].update(counts)
-    visits = await ctx.db[VISITS].find(
-        {"community_code": {"$in": communities}, "visited_on": {"$gte": since.isoformat(), "$lte": until.isoformat()}},
-        {"reason": 1, "visitor": 1, "aid_total_cny": 1, "met": 1, "resident_id": 1}).to_list()
-    overdue_tasks = await ctx.db[TASKS].find({"community_code": {"$in": communities}, "status": "overdue"},
-                                             {"resident_id": 1}).to_list()
+    made = await visits.figures_between(ctx.db, communities, since, until)
+    overdue_tasks = await tasks.overdue_in(ctx.db, communities)
     overdue = len(overdue_tasks)
     stats = {
         "org_code": org, "from": since, "to": until,
@@ -43,30 +39,26 @@ async def visit_statistics(ctx: Visits, principal: Principal, org: str, since: d
                          "share": round(c["visited"] / c["members"], 4) if c["members"] else None}
                      for g, c in sorted(coverage.items())},
         "overdue_tasks": overdue,
-        "visits_by_reason": dict(Counter(v["reason"] for v in visits)),
-        "visits": len(visits), "met": sum(1 for v in visits if v["met"]),
-        "aid_total_cny": round(sum(v["aid_total_cny"] for v in visits), 2),
-        "per_worker": dict(Counter(v["visitor"] for v in visits)),
+        "visits_by_reason": dict(Counter(v["reason"] for v in made)),
+        "visits": len(made), "met": sum(1 for v in made if v["met"]),
+        "aid_total_cny": round(sum(v["aid_total_cny"] for v in made), 2),
+        "per_worker": dict(Counter(v["visitor"] for v in made)),
     }
     if sees_exact_figures(principal):
         return {**stats, "suppressed": [], "suppressed_below": None}
-    return as_seen_by_officer(stats, people_behind(visits, overdue_tasks), ctx.suppress_below)
+    return as_seen_by_officer(stats, people_behind(made, overdue_tasks), ctx.suppress_below)
 
 
 async def _coverage(ctx: Visits, community: str, until: date) -> dict[str, Counter]:
     """Share of each cadence group seen (a met visit) within its cadence before `until`."""
     policy = await ctx.policy(community)
-    residents = await ctx.db[RESIDENTS].find({"community_code": community, "status": "active"}).to_list()
-    households = await ctx.db[HOUSEHOLDS].find({"community_code": community}).to_list()
-    groups = community_groups(residents, households, until, ctx.rules)
+    residents = await projection.residents_in(ctx.db, community, active_only=True)
+    households = await projection.households_in(ctx.db, community)
+    groups = projection.community_groups(residents, households, until, ctx.rules)
     longest = max((c.every_days for c in policy.cadences), default=0)
-    recent = await ctx.db[VISITS].find(
-        {"community_code": community, "met": True, "visited_on": {
-            "$gt": (until - timedelta(days=longest)).isoformat(), "$lte": until.isoformat()}},
-        {"resident_id": 1, "visited_on": 1}).to_list()
     last_seen: dict[str, str] = {}
-    for visit in recent:
-        last_seen[visit["resident_id"]] = max(last_seen.get(visit["resident_id"], ""), visit["visited_on"])
+    for resident_id, visited_on in await visits.met_between(ctx.db, community, until - timedelta(days=longest), until):
+        last_seen[resident_id] = max(last_seen.get(resident_id, ""), visited_on)
     result: dict[str, Counter] = defaultdict(Counter)
     for cadence in policy.cadences:
         window_start = (until - timedelta(days=cadence.every_days)).isoformat()

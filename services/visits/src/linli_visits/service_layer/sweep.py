@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from prometheus_client import Gauge
 
@@ -12,9 +11,8 @@ from linli_shared.outbox import Tx
 from linli_visits.events import TaskOverdue
 from linli_visits.service_layer.context import Visits
 from linli_visits.service_layer.planning import retire_stale_routine, standing_plans
-from linli_visits.storage import tasks
-from linli_visits.storage.indexes import HOUSEHOLDS, PAIRINGS, RESIDENTS, TASKS
-from linli_visits.storage.projection import community_groups
+from linli_visits.storage import pairings, projection, tasks
+from linli_visits.storage.tasks import Task
 
 log = get_logger()
 OVERDUE_TASKS = Gauge("linli_visits_overdue_tasks", "Visit tasks past their window and not yet visited")
@@ -31,28 +29,25 @@ class SweepReport:
 
 async def sweep(ctx: Visits) -> SweepReport:
     report = SweepReport()
-    for community in sorted(await ctx.db[RESIDENTS].distinct("community_code")):
+    for community in sorted(await projection.communities(ctx.db)):
         residents, created = await sweep_community(ctx, community)
         report.communities += 1
         report.residents += residents
         report.created += created
     report.overdue = await mark_overdue(ctx)
-    OVERDUE_TASKS.set(await ctx.db[TASKS].count_documents({"status": "overdue"}))
+    OVERDUE_TASKS.set(await tasks.count_overdue(ctx.db))
     log.info("visits.swept", **report.__dict__)
     return report
 
 
 async def sweep_community(ctx: Visits, community: str) -> tuple[int, int]:
     today = ctx.clock.today()
-    residents = await ctx.db[RESIDENTS].find({"community_code": community}).to_list()
-    households = await ctx.db[HOUSEHOLDS].find({"community_code": community}).to_list()
+    residents = await projection.residents_in(ctx.db, community)
+    households = await projection.households_in(ctx.db, community)
     policy = await ctx.policy(community)
-    groups = community_groups(residents, households, today, ctx.rules)
-    volunteers = {p["elder_id"]: f"volunteer:{p['volunteer_id']}"
-                  for p in await ctx.db[PAIRINGS].find({"community_code": community, "active": True}).to_list()}
-    open_routine = {t["resident_id"]: t["_id"] for t in await ctx.db[TASKS].find(
-        {"community_code": community, "status": {"$in": list(tasks.PENDING)}, "reason": "routine"},
-        {"resident_id": 1}).to_list()}
+    groups = projection.community_groups(residents, households, today, ctx.rules)
+    volunteers = await pairings.volunteers_in(ctx.db, community)
+    open_routine = await tasks.routine_pending_in(ctx.db, community)
     planned, stale = [], []
     for resident in residents:
         if resident.get("status") != "active":
@@ -74,14 +69,14 @@ async def sweep_community(ctx: Visits, community: str) -> tuple[int, int]:
 async def mark_overdue(ctx: Visits) -> int:
     """A task whose window has passed becomes overdue once, with one event (the status guard makes it once)."""
     today = ctx.clock.today().isoformat()
-    due = await ctx.db[TASKS].find({"status": "open", "due_by": {"$lt": today}}).to_list()
+    due = await tasks.open_due_before(ctx.db, today)
     moved = 0
     for start in range(0, len(due), CHUNK):
         moved += await ctx.uow.run(lambda tx, chunk=due[start:start + CHUNK]: _overdue(ctx, tx, chunk))
     return moved
 
 
-async def _overdue(ctx: Visits, tx: Tx, chunk: list[dict[str, Any]]) -> int:
+async def _overdue(ctx: Visits, tx: Tx, chunk: list[Task]) -> int:
     now, moved = ctx.clock.now(), 0
     for task in chunk:
         moved += await tasks.move(tx, task, "overdue", TaskOverdue, now) is not None

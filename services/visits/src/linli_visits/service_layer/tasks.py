@@ -1,39 +1,48 @@
 """Task lists and assignment."""
 from __future__ import annotations
 
-from typing import Any
-
 from linli_shared.auth import Access, Principal
 from linli_shared.errors import conflict, invalid
-from linli_shared.mongo import find_authorized
 from linli_shared.outbox import Tx
 
 from linli_visits.service_layer.context import Visits
+from linli_visits.storage import staff as staff_directory
 from linli_visits.storage import tasks
-from linli_visits.storage.indexes import STAFF, TASKS
+from linli_visits.storage.tasks import Task
+
+Page = tuple[list[Task], str | None]
 
 
-async def load_task(ctx: Visits, principal: Principal, task_id: str, access: Access) -> dict[str, Any]:
-    return await find_authorized(ctx.db[TASKS], task_id, principal, access, "visit task", "task.not_found")
+async def community_tasks(ctx: Visits, principal: Principal, community: str, limit: int, cursor: str | None, *,
+                          status: str | None = None, reason: str | None = None, resident_id: str | None = None,
+                          assignee: str | None = None) -> Page:
+    principal.authorize(community, Access.READ)
+    return await tasks.page_of_community(ctx.db, community, limit, cursor, status=status, reason=reason,
+                                         resident_id=resident_id, assignee=assignee)
 
 
-async def assign(ctx: Visits, principal: Principal, task_id: str, staff_id: str) -> dict[str, Any]:
-    task = await load_task(ctx, principal, task_id, Access.ADMIN)
-    if task["status"] not in tasks.PENDING:
-        raise conflict("task.not_pending", f"the task is {task['status']}; only open or overdue tasks are assigned")
-    staff = await ctx.db[STAFF].find_one({"_id": staff_id})
+async def my_tasks(ctx: Visits, principal: Principal, limit: int, cursor: str | None, status: str | None) -> Page:
+    """The caller's own list: what is assigned to them, in their scope."""
+    return await tasks.page_assigned(ctx.db, principal.sub, principal.scope_filter(), limit, cursor, status)
+
+
+async def assign(ctx: Visits, principal: Principal, task_id: str, staff_id: str) -> Task:
+    task = await tasks.authorized(ctx.db, task_id, principal, Access.ADMIN)
+    if task.status not in tasks.PENDING:
+        raise conflict("task.not_pending", f"the task is {task.status}; only open or overdue tasks are assigned")
+    staff = await staff_directory.staff_member(ctx.db, staff_id)
     if staff is None or not staff.get("active", True):
         raise invalid("task.assignee.unknown", f"staff member {staff_id} is not in the staff directory",
                       ["body", "staff_id"])
-    if staff["org_code"][:12] != task["community_code"]:
+    if staff["org_code"][:12] != task.community_code:
         raise invalid("task.assignee.other_community",
-                      f"staff member {staff_id} works for {staff['org_code']}, not community {task['community_code']}",
+                      f"staff member {staff_id} works for {staff['org_code']}, not community {task.community_code}",
                       ["body", "staff_id"])
-    if task.get("assignee") == staff_id:
+    if task.assignee == staff_id:
         return task
 
-    async def work(tx: Tx) -> dict[str, Any]:
-        current = await tx.db[TASKS].find_one({"_id": task_id}, session=tx.session)
+    async def work(tx: Tx) -> Task:
+        current = await tasks.get(tx, task_id)
         moved = await tasks.reassign(tx, current, staff_id, ctx.clock.now())
         if moved is None:
             raise conflict("task.changed", "the task changed while assigning; re-read and retry")

@@ -12,10 +12,55 @@ from linli_shared.domain.groups import (
     person_facts_from,
     resident_groups,
 )
+from linli_shared.mongo import upsert_many_if_newer
+from linli_shared.outbox import Tx
 
 from linli_visits.storage.indexes import HOUSEHOLDS, RESIDENTS
+from linli_visits.storage.stored import at
 
 HOUSEHOLD_CADENCE_GROUPS = ("empty_nest_households", "low_income_households")
+Resident = dict[str, Any]  # the registry's resident as it publishes it, plus known_since and the last routine visit
+Versioned = list[tuple[str, int, dict[str, Any]]]  # (id, aggregate version, fields) from a run of events
+
+
+async def resident(where: Tx | Any, resident_id: str) -> Resident | None:
+    db, session = at(where)
+    return await db[RESIDENTS].find_one({"_id": resident_id}, session=session)
+
+
+async def community_of(db: Any, resident_id: str) -> str | None:
+    found = await db[RESIDENTS].find_one({"_id": resident_id}, {"community_code": 1})
+    return None if found is None else found["community_code"]
+
+
+async def communities(db: Any) -> list[str]:
+    return await db[RESIDENTS].distinct("community_code")
+
+
+async def residents_in(db: Any, community: str, active_only: bool = False) -> list[Resident]:
+    return await db[RESIDENTS].find({"community_code": community, **({"status": "active"} if active_only else {})}
+                                    ).to_list()
+
+
+async def households_in(db: Any, community: str) -> list[dict[str, Any]]:
+    return await db[HOUSEHOLDS].find({"community_code": community}).to_list()
+
+
+async def apply_residents(tx: Tx, states: Versioned, known_since: str) -> list[Resident]:
+    """The registry's newest states (see upsert_many_if_newer); the residents that changed, as they now stand."""
+    return await upsert_many_if_newer(tx.db[RESIDENTS], states, tx.session, on_insert={"known_since": known_since})
+
+
+async def apply_households(tx: Tx, states: Versioned) -> None:
+    await upsert_many_if_newer(tx.db[HOUSEHOLDS], states, tx.session)
+
+
+async def visited_routinely(tx: Tx, resident_id: str, visited_on: str, visit_id: str) -> Resident:
+    """The resident's last routine visit, from which the next one is planned; the resident as it now stands."""
+    await tx.db[RESIDENTS].update_one({"_id": resident_id}, {"$set": {"last_routine_visit": visited_on,
+                                                                      "last_routine_visit_id": visit_id}},
+                                      session=tx.session)
+    return await tx.db[RESIDENTS].find_one({"_id": resident_id}, session=tx.session)
 
 
 def representative(members: list[dict[str, Any]]) -> str | None:
@@ -29,8 +74,9 @@ def representative(members: list[dict[str, Any]]) -> str | None:
 Household = tuple[list[dict[str, Any]], dict[str, Any] | None]  # its members as we know them, and its record
 
 
-async def households_of(db: Any, residents: list[dict[str, Any]], session: Any = None) -> dict[str, Household]:
+async def households_of(tx: Tx, residents: list[dict[str, Any]]) -> dict[str, Household]:
     """Each resident's household (members read per community, records in one read); with none, a household of one."""
+    db, session = tx.db, tx.session
     households: dict[str, set[str]] = {}  # by community
     for r in residents:
         if r.get("household_id"):
