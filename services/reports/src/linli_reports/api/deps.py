@@ -12,8 +12,3 @@ def reports(request: Request) -> Reports:
 
 
 ReportsDep = Annotated[Reports, Depends(reports)]
-
-
-def out(doc: dict) -> dict:
-    """Storage `_id` → API `id`."""
-    return {"id": doc["_id"], **{k: v for k, v in doc.items() if k != "_id"}}

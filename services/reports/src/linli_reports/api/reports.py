@@ -5,13 +5,13 @@ from typing import Literal
 
 from fastapi import APIRouter, Response
 
-from linli_shared.auth import Access, CurrentPrincipal, Principal
+from linli_shared.auth import CurrentPrincipal, Principal
 from linli_shared.etag import RequiredVersion, etag
 from linli_shared.openapi import download_responses
-from linli_shared.orgs import OrgCode, prefix_regex
-from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, page_by_id
+from linli_shared.orgs import OrgCode
+from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 
-from linli_reports.api.deps import ReportsDep, out
+from linli_reports.api.deps import ReportsDep
 from linli_reports.api.schemas import (
     LineagePage,
     ManualCellsIn,
@@ -26,16 +26,16 @@ from linli_reports.service_layer.context import Reports
 from linli_reports.service_layer.figures import SUPPRESSED
 from linli_reports.service_layer.templates import template_version
 from linli_reports.service_layer.xlsx import XLSX, report_xlsx, rollup_xlsx
-from linli_reports.storage.indexes import REPORTS
+from linli_reports.storage.reports import Report
 
 router = APIRouter(prefix="/v1", tags=["reports"])
 
 
-async def _report(ctx: Reports, principal: Principal, doc: dict, response: Response) -> ReportOut:
+async def _report(ctx: Reports, principal: Principal, report: Report, response: Response) -> ReportOut:
     """Every report answer goes through `report_as_seen`: an officer never gets a small cell."""
-    doc, seen = await figures.report_as_seen(ctx, principal, doc)
-    response.headers["ETag"] = etag(doc["version"])
-    return ReportOut(**out(doc), suppressed_below=seen.below)
+    report, seen = await figures.report_as_seen(ctx, principal, report)
+    response.headers["ETag"] = etag(report.version)
+    return ReportOut.model_validate(report, from_attributes=True).model_copy(update={"suppressed_below": seen.below})
 
 
 def _xlsx(content: bytes, name: str) -> Response:
@@ -44,12 +44,12 @@ def _xlsx(content: bytes, name: str) -> Response:
 
 @router.post("/report-templates/{key}/runs", response_model=RunOut, status_code=201)
 async def start_run(key: str, body: RunIn, ctx: ReportsDep, principal: CurrentPrincipal) -> RunOut:
-    return RunOut(**out(await runs.start_run(ctx, principal, key, body.period)))
+    return RunOut.model_validate(await runs.start_run(ctx, principal, key, body.period), from_attributes=True)
 
 
 @router.get("/report-runs/{run_id}", response_model=RunOut)
 async def get_run(run_id: str, ctx: ReportsDep, principal: CurrentPrincipal) -> RunOut:
-    return RunOut(**out(await runs.get_run(ctx, principal, run_id)))
+    return RunOut.model_validate(await runs.get_run(ctx, principal, run_id), from_attributes=True)
 
 
 @router.get("/report-runs/{run_id}/rollup.xlsx", response_class=Response,
@@ -57,9 +57,10 @@ async def get_run(run_id: str, ctx: ReportsDep, principal: CurrentPrincipal) -> 
 async def rollup(run_id: str, ctx: ReportsDep, principal: CurrentPrincipal) -> Response:
     """Communities side by side and 合计; for officers small cells (and those they would follow from) read "*"."""
     run = await runs.get_run(ctx, principal, run_id)
-    template = await template_version(ctx.db, run["template_key"], run["template_version"])
+    template = await template_version(ctx.db, run.template_key, run.template_version)
     seen = await figures.run_as_seen(ctx, principal, run_id, SUPPRESSED)
-    return _xlsx(rollup_xlsx(template, run, seen.reports, seen.totals, seen.note()), f"rollup-{run_id}")
+    content = rollup_xlsx(template, run.model_dump(), [r.model_dump() for r in seen.reports], seen.totals, seen.note())
+    return _xlsx(content, f"rollup-{run_id}")
 
 
 @router.get("/orgs/{code}/reports", response_model=Page[ReportSummary])
@@ -68,12 +69,8 @@ async def list_reports(code: OrgCode, ctx: ReportsDep, principal: CurrentPrincip
                        run_id: str | None = None, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
                        ) -> Page[ReportSummary]:
     """What a street sees: its communities' reports, e.g. ?status=submitted for what waits for review."""
-    principal.authorize(code, Access.AGGREGATE)
-    query = {"community_code": prefix_regex(code), **({"status": status} if status else {}),
-             **({"run_id": run_id} if run_id else {})}
-    docs, next_cursor = await page_by_id(ctx.db[REPORTS], query, limit, cursor,
-                                         {k: 1 for k in ReportSummary.model_fields if k != "id"})
-    return Page(items=[ReportSummary(**out(d)) for d in docs], next_cursor=next_cursor)
+    listed, next_cursor = await reports.list_reports(ctx, principal, code, status, run_id, limit, cursor)
+    return Page(items=[ReportSummary.model_validate(r, from_attributes=True) for r in listed], next_cursor=next_cursor)
 
 
 @router.get("/reports/{report_id}.xlsx", response_class=Response,
@@ -81,8 +78,8 @@ async def list_reports(code: OrgCode, ctx: ReportsDep, principal: CurrentPrincip
 async def report_file(report_id: str, ctx: ReportsDep, principal: CurrentPrincipal) -> Response:
     report = await reports.get_report(ctx, principal, report_id)
     report, seen = await figures.report_as_seen(ctx, principal, report, SUPPRESSED)
-    template = await template_version(ctx.db, report["template_key"], report["template_version"])
-    return _xlsx(report_xlsx(template, report, seen.note()), f"report-{report_id}")
+    template = await template_version(ctx.db, report.template_key, report.template_version)
+    return _xlsx(report_xlsx(template, report.model_dump(), seen.note()), f"report-{report_id}")
 
 
 @router.get("/reports/{report_id}", response_model=ReportOut)

@@ -11,19 +11,20 @@ from linli_reports.api.deps import ReportsDep
 from linli_reports.api.schemas import TemplateOut
 from linli_reports.domain.indicators import TemplateIn
 from linli_reports.service_layer import templates
+from linli_reports.storage.templates import SavedTemplate
 
 router = APIRouter(prefix="/v1", tags=["report templates"])
 
 
-def _out(doc: dict) -> TemplateOut:
-    return TemplateOut(key=doc["_id"], **{k: v for k, v in doc.items() if k in TemplateOut.model_fields})
+def _out(template: SavedTemplate) -> TemplateOut:
+    return TemplateOut.model_validate(template, from_attributes=True)
 
 
 @router.put("/orgs/{code}/report-templates/{key}", response_model=TemplateOut)
 async def save_template(code: OrgCode, key: str, body: TemplateIn, ctx: ReportsDep, principal: CurrentPrincipal,
                         response: Response, expected: ExpectedVersion) -> TemplateOut:
     saved = await templates.save_template(ctx, principal, code, key, body, expected)
-    response.headers["ETag"] = etag(saved["version"])
+    response.headers["ETag"] = etag(saved.version)
     return _out(saved)
 
 

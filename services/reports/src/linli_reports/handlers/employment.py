@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from linli_shared.events import CloudEvent
-from linli_shared.mongo import upsert_if_newer
 from linli_shared.outbox import Tx
 
 from linli_reports.handlers.inbound import PlacementStarted, ReferralMade, ReferralOutcome, Seeker
 from linli_reports.service_layer.context import Reports
-from linli_reports.storage.indexes import PLACEMENTS, REFERRALS, SEEKERS
+from linli_reports.storage import projection
 from linli_reports.storage.projection import advance_watermark
 
 
@@ -17,42 +16,41 @@ class SeekerNotYetKnown(Exception):
 
 async def seeker_changed(ctx: Reports, event: CloudEvent, tx: Tx) -> None:
     seeker = Seeker.model_validate(event.data)
-    await upsert_if_newer(tx.db[SEEKERS], seeker.seeker_id, event.aggregateversion,
-                          seeker.model_dump(mode="json", exclude={"seeker_id"}), tx.session)
+    await projection.keep_seeker(tx, seeker.seeker_id, event.aggregateversion,
+                                 seeker.model_dump(mode="json", exclude={"seeker_id"}))
     await advance_watermark(tx, "employment", event.time)
 
 
 async def referral_made(ctx: Reports, event: CloudEvent, tx: Tx) -> None:
     """The seeker's priority groups are fixed at referral time: a 4050 referral stays one when they turn 60."""
     referral = ReferralMade.model_validate(event.data)
-    seeker = await tx.db[SEEKERS].find_one({"_id": referral.seeker_id}, session=tx.session)
+    seeker = await projection.seeker(tx, referral.seeker_id)
     if seeker is None:
         raise SeekerNotYetKnown(referral.seeker_id)
-    await tx.db[REFERRALS].update_one({"_id": referral.referral_id}, {"$set": {
+    await projection.keep_referral(tx, referral.referral_id, {
         "community_code": referral.community_code, "seeker_id": referral.seeker_id,
         "resident_id": referral.resident_id, "job_title": referral.job_title,
         "employer_name": referral.employer_name, "referred_on": ctx.clock.day_of(event.time).isoformat(),
-        "priority_groups": seeker.get("priority_groups", [])}}, upsert=True, session=tx.session)
+        "priority_groups": seeker.get("priority_groups", [])})
     await advance_watermark(tx, "employment", event.time)
 
 
 async def referral_outcome(ctx: Reports, event: CloudEvent, tx: Tx) -> None:
     outcome = ReferralOutcome.model_validate(event.data)
-    await tx.db[REFERRALS].update_one({"_id": outcome.referral_id}, {"$set": {"outcome": outcome.outcome}},
-                                      session=tx.session)
+    await projection.referral_outcome(tx, outcome.referral_id, outcome.outcome)
     await advance_watermark(tx, "employment", event.time)
 
 
 async def placement_started(ctx: Reports, event: CloudEvent, tx: Tx) -> None:
     placement = PlacementStarted.model_validate(event.data)
-    referral = await tx.db[REFERRALS].find_one({"_id": placement.referral_id}, session=tx.session)
-    seeker = await tx.db[SEEKERS].find_one({"_id": placement.seeker_id}, session=tx.session)
+    referral = await projection.referral(tx, placement.referral_id)
+    seeker = await projection.seeker(tx, placement.seeker_id)
     source = referral or seeker
     if source is None:
         raise SeekerNotYetKnown(placement.seeker_id)
-    await tx.db[PLACEMENTS].update_one({"_id": placement.placement_id}, {"$set": {
+    await projection.keep_placement(tx, placement.placement_id, {
         "community_code": placement.community_code, "seeker_id": placement.seeker_id,
         "resident_id": placement.resident_id, "referral_id": placement.referral_id, "job_id": placement.job_id,
         "start_date": placement.start_date.isoformat(),
-        "priority_groups": source.get("priority_groups", [])}}, upsert=True, session=tx.session)
+        "priority_groups": source.get("priority_groups", [])})
     await advance_watermark(tx, "employment", event.time)

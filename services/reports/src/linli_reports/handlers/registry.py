@@ -2,29 +2,28 @@
 from __future__ import annotations
 
 from linli_shared.events import CloudEvent
-from linli_shared.mongo import upsert_if_newer, upsert_many_if_newer
 from linli_shared.outbox import Tx
 
 from linli_reports.handlers.inbound import HouseholdState, Org, ResidentState
 from linli_reports.service_layer.context import Reports
-from linli_reports.storage.indexes import HOUSEHOLDS, ORGS, RESIDENTS
+from linli_reports.storage import projection
 from linli_reports.storage.projection import advance_watermark
 
 
 async def residents_changed(ctx: Reports, events: list[CloudEvent], tx: Tx) -> None:
     """registered / updated / moved_out / deceased all carry the whole state; the newest version wins."""
     states = [ResidentState.model_validate(event.data) for event in events]
-    await upsert_many_if_newer(tx.db[RESIDENTS], [
+    await projection.keep_residents(tx, [
         (state.resident_id, event.aggregateversion, state.model_dump(mode="json", exclude={"resident_id"}))
-        for state, event in zip(states, events, strict=True)], tx.session)
+        for state, event in zip(states, events, strict=True)])
     await advance_watermark(tx, "registry", max(event.time for event in events))
 
 
 async def households_changed(ctx: Reports, events: list[CloudEvent], tx: Tx) -> None:
     states = [HouseholdState.model_validate(event.data) for event in events]
-    await upsert_many_if_newer(tx.db[HOUSEHOLDS], [
+    await projection.keep_households(tx, [
         (state.household_id, event.aggregateversion, _household_fields(state))
-        for state, event in zip(states, events, strict=True)], tx.session)
+        for state, event in zip(states, events, strict=True)])
     await advance_watermark(tx, "registry", max(event.time for event in events))
 
 
@@ -37,5 +36,5 @@ def _household_fields(state: HouseholdState) -> dict:
 
 async def org_upserted(ctx: Reports, event: CloudEvent, tx: Tx) -> None:
     org = Org.model_validate(event.data)
-    await upsert_if_newer(tx.db[ORGS], org.code, event.aggregateversion,
-                          {"name": org.name, "level": org.level, "parent": org.parent}, tx.session)
+    await projection.keep_org(tx, org.code, event.aggregateversion,
+                              {"name": org.name, "level": org.level, "parent": org.parent})

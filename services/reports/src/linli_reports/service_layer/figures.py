@@ -7,14 +7,14 @@ output cannot be subtracted from another.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from linli_shared.auth import Principal
 from linli_shared.domain.suppression import Figure, Table, protect_table, sees_exact_figures
 
 from linli_reports.domain.compute import Value
 from linli_reports.service_layer.context import Reports
-from linli_reports.storage.indexes import REPORTS
+from linli_reports.storage import reports as stored
+from linli_reports.storage.reports import Report
 
 SUPPRESSED = "*"  # how a hidden cell reads in XLSX (JSON: null, its key listed in `suppressed`)
 
@@ -23,7 +23,7 @@ SUPPRESSED = "*"  # how a hidden cell reads in XLSX (JSON: null, its key listed 
 class Seen:
     """A run's reports as one caller sees them; `below` is None when nothing is hidden from them."""
 
-    reports: list[dict[str, Any]]
+    reports: list[Report]
     totals: dict[str, Value] | None
     below: int | None
 
@@ -34,7 +34,7 @@ class Seen:
 
 async def run_as_seen(ctx: Reports, principal: Principal, run_id: str, mark: Value = None) -> Seen:
     """Every report of a run, in community order; for officers with hidden cells set to `mark`."""
-    reports = await ctx.db[REPORTS].find({"run_id": run_id}).sort("community_code", 1).to_list()
+    reports = await stored.of_run(ctx.db, run_id)
     if sees_exact_figures(principal):
         return Seen(reports, None, None)
     table = _protect(reports, ctx.suppress_below)
@@ -43,24 +43,24 @@ async def run_as_seen(ctx: Reports, principal: Principal, run_id: str, mark: Val
     return Seen(shown, totals, ctx.suppress_below)
 
 
-async def report_as_seen(ctx: Reports, principal: Principal, report: dict[str, Any],
-                         mark: Value = None) -> tuple[dict[str, Any], Seen]:
+async def report_as_seen(ctx: Reports, principal: Principal, report: Report,
+                         mark: Value = None) -> tuple[Report, Seen]:
     """One report as the caller sees it: for an officer, its column of the run's table as stored now."""
     if sees_exact_figures(principal):
         return report, Seen([report], None, None)
-    seen = await run_as_seen(ctx, principal, report["run_id"], mark)
-    return next(r for r in seen.reports if r["_id"] == report["_id"]), seen
+    seen = await run_as_seen(ctx, principal, report.run_id, mark)
+    return next(r for r in seen.reports if r.id == report.id), seen
 
 
-def _protect(reports: list[dict[str, Any]], below: int) -> Table:
-    keys = sorted({k for r in reports for k in r.get("kinds", {})})
+def _protect(reports: list[Report], below: int) -> Table:
+    keys = sorted({k for r in reports for k in r.kinds})
     return protect_table([_figures(r) for r in reports], keys, below)
 
 
-def _figures(report: dict[str, Any]) -> dict[str, Figure]:
-    values, people = report.get("values", {}), report.get("people")
+def _figures(report: Report) -> dict[str, Figure]:
+    values, people = report.values, report.people
     return {k: Figure(values.get(k), people[k] if people and k in people else _people_before(values.get(k)))
-            for k in report.get("kinds", {})}
+            for k in report.kinds}
 
 
 def _people_before(value: Value) -> int:
@@ -68,6 +68,6 @@ def _people_before(value: Value) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 1 if value else 0
 
 
-def _hide(report: dict[str, Any], hidden: frozenset[str], mark: Value) -> dict[str, Any]:
-    values = {k: mark if k in hidden else v for k, v in report.get("values", {}).items()}
-    return {**report, "values": values, "suppressed": sorted(hidden)}
+def _hide(report: Report, hidden: frozenset[str], mark: Value) -> Report:
+    values = {k: mark if k in hidden else v for k, v in report.values.items()}
+    return report.model_copy(update={"values": values, "suppressed": sorted(hidden)})

@@ -19,7 +19,8 @@ from linli_shared.trail import record_reveal
 
 from linli_reports.service_layer.context import Reports
 from linli_reports.service_layer.reports import get_report
-from linli_reports.storage.indexes import HOUSEHOLDS, LINEAGE, PLACEMENTS, REFERRALS, RESIDENTS, VISITS
+from linli_reports.storage import lineage as stored
+from linli_reports.storage.projection import by_id, members_of
 
 # What pii:read unmasks in each kind of lineage, and so what the reveal trail names.
 UNMASKED = {"residents": ("phone",), "households": ("phone",), "visits": ("reason",),
@@ -29,18 +30,17 @@ UNMASKED = {"residents": ("phone",), "households": ("phone",), "visits": ("reaso
 async def lineage(ctx: Reports, principal: Principal, report_id: str, indicator: str, limit: int,
                   cursor: str | None) -> dict[str, Any]:
     report = await get_report(ctx, principal, report_id, Access.READ)  # people, not aggregates: no officers
-    cell = await ctx.db[LINEAGE].find_one({"report_id": report_id, "revision": report["revision"],
-                                           "indicator": indicator})
+    cell = await stored.cell(ctx.db, report_id, report.revision, indicator)
     if cell is None:
         raise not_found("report.cell.no_lineage", f"{indicator} is not a computed cell of report {report_id}")
     after = decode_cursor(cursor)
-    ids = [i for i in cell["ids"] if after is None or i > after]
+    ids = [i for i in cell.ids if after is None or i > after]
     page, more = ids[:limit], len(ids) > limit
-    rows, people = await _rows(ctx, cell["kind"], page, date.fromisoformat(report["as_of"]), principal.can_read_pii)
+    rows, people = await _rows(ctx, cell.kind, page, date.fromisoformat(report.as_of), principal.can_read_pii)
     if principal.can_read_pii:
-        await record_reveal(ctx.db, principal, via="report_lineage", community=report["community_code"],
-                            subject_ids=people, fields=list(UNMASKED[cell["kind"]]))
-    return {"indicator": indicator, "kind": cell["kind"], "revision": report["revision"], "total": len(cell["ids"]),
+        await record_reveal(ctx.db, principal, via="report_lineage", community=report.community_code,
+                            subject_ids=people, fields=list(UNMASKED[cell.kind]))
+    return {"indicator": indicator, "kind": cell.kind, "revision": report.revision, "total": len(cell.ids),
             "items": rows, "next_cursor": encode_cursor(page[-1]) if more else None}
 
 
@@ -48,18 +48,17 @@ async def _rows(ctx: Reports, kind: str, ids: list[str], as_of: date,
                 pii: bool) -> tuple[list[dict[str, Any]], list[str]]:
     """The page's rows, and the residents they show."""
     if kind == "residents":
-        found = await _by_id(ctx.db[RESIDENTS], ids)
+        found = await by_id(ctx.db, "residents", ids)
         return [_person(found.get(i, {"_id": i}), as_of, pii) for i in ids], ids
     if kind == "households":
-        found = await _by_id(ctx.db[HOUSEHOLDS], ids)
-        members = await ctx.db[RESIDENTS].find({"household_id": {"$in": ids}}).sort("_id", 1).to_list()
+        found = await by_id(ctx.db, "households", ids)
+        members = await members_of(ctx.db, ids)
         return [{"id": i, "address": found.get(i, {}).get("address"), "grid": found.get(i, {}).get("grid"),
                  "members": [_person(m, as_of, pii) for m in members if m["household_id"] == i]}
                 for i in ids], [m["_id"] for m in members]
-    collection = {"visits": VISITS, "referrals": REFERRALS, "placements": PLACEMENTS}[kind]
-    found = await _by_id(ctx.db[collection], ids)
+    found = await by_id(ctx.db, kind, ids)
     behind = sorted({d["resident_id"] for d in found.values()})
-    people = await _by_id(ctx.db[RESIDENTS], behind)
+    people = await by_id(ctx.db, "residents", behind)
     fields = {"visits": ("visited_on", "reason", "met", "aid_total_cny"),
               "referrals": ("referred_on", "job_title", "employer_name", "priority_groups", "outcome"),
               "placements": ("start_date", "job_id", "priority_groups")}[kind]
@@ -78,6 +77,3 @@ def _person(resident: dict[str, Any], as_of: date, pii: bool) -> dict[str, Any]:
             "grid": resident.get("grid"), "household_id": resident.get("household_id"),
             "status": resident.get("status"), "phone": phone if pii else mask_phone(phone)}
 
-
-async def _by_id(collection: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
-    return {d["_id"]: d for d in await collection.find({"_id": {"$in": ids}}).to_list()}

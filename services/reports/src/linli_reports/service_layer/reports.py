@@ -6,103 +6,98 @@ from typing import Any
 
 from linli_shared.auth import Access, Principal
 from linli_shared.errors import conflict, invalid, not_found
-from linli_shared.mongo import update_versioned
 from linli_shared.outbox import Tx
 
 from linli_reports.events import ReportAccepted, ReportReturned, ReportSubmitted
 from linli_reports.service_layer.context import Reports
 from linli_reports.service_layer.snapshots import compute_cells, facts_of, write_revision
 from linli_reports.service_layer.templates import template_version
-from linli_reports.storage.indexes import REPORTS
+from linli_reports.storage import reports as stored
+from linli_reports.storage.reports import HistoryEntry, Listed, Report
 
 EDITABLE = ("draft", "returned")
 ManualValue = str | int | float | None
 
 
-async def get_report(ctx: Reports, principal: Principal, report_id: str, access: Access = Access.AGGREGATE) -> dict:
-    report = await ctx.db[REPORTS].find_one({"_id": report_id})
+async def get_report(ctx: Reports, principal: Principal, report_id: str, access: Access = Access.AGGREGATE) -> Report:
+    report = await stored.get(ctx.db, report_id)
     if report is None:
         raise not_found("report.not_found", f"report {report_id} does not exist")
-    principal.authorize(report["community_code"], access)
+    principal.authorize(report.community_code, access)
     return report
 
 
-def street_of(report: dict[str, Any]) -> str:
-    return report["community_code"][:9]
+async def list_reports(ctx: Reports, principal: Principal, org: str, status: str | None, run_id: str | None,
+                       limit: int, cursor: str | None) -> tuple[list[Listed], str | None]:
+    """The reports of the communities under `org`."""
+    principal.authorize(org, Access.AGGREGATE)
+    return await stored.page_under(ctx.db, org, status, run_id, limit, cursor)
 
 
 async def fill_manual(ctx: Reports, principal: Principal, report_id: str, expected: int,
-                      cells: dict[str, ManualValue]) -> dict[str, Any]:
+                      cells: dict[str, ManualValue]) -> Report:
     report = await get_report(ctx, principal, report_id, Access.ADMIN)
     _require(report, EDITABLE, "report.not_editable")
-    template = await template_version(ctx.db, report["template_key"], report["template_version"])
+    template = await template_version(ctx.db, report.template_key, report.template_version)
     manual = {i.key for i in template.indicators if i.source == "manual"}
     for key in cells:
         if key not in manual:
             raise invalid("report.cell.not_manual", f"{key} is not a manual cell of this template", ["body", key])
-    update = {"$set": {f"manual.{k}": v for k, v in cells.items()}}
-    return await ctx.uow.run(lambda tx: update_versioned(tx.db[REPORTS], report_id, expected, update, tx.session,
-                                                         "report.not_found"))
+    return await ctx.uow.run(lambda tx: stored.fill_manual(tx, report_id, expected, cells))
 
 
-async def submit(ctx: Reports, principal: Principal, report_id: str) -> dict[str, Any]:
+async def submit(ctx: Reports, principal: Principal, report_id: str) -> Report:
     report = await get_report(ctx, principal, report_id, Access.ADMIN)
     _require(report, EDITABLE, "report.not_submittable")
     return await _move(ctx, report, "submitted", principal,
                        ReportSubmitted(submitted_by=principal.sub, **facts_of(report)))
 
 
-async def return_report(ctx: Reports, principal: Principal, report_id: str, comment: str) -> dict[str, Any]:
+async def return_report(ctx: Reports, principal: Principal, report_id: str, comment: str) -> Report:
     report = await get_report(ctx, principal, report_id)
-    principal.authorize(street_of(report), Access.ADMIN)
+    principal.authorize(report.street, Access.ADMIN)
     _require(report, ("submitted",), "report.not_submitted")
     return await _move(ctx, report, "returned", principal,
                        ReportReturned(returned_by=principal.sub, comment=comment, **facts_of(report)), comment=comment)
 
 
-async def accept(ctx: Reports, principal: Principal, report_id: str) -> dict[str, Any]:
+async def accept(ctx: Reports, principal: Principal, report_id: str) -> Report:
     report = await get_report(ctx, principal, report_id)
-    principal.authorize(street_of(report), Access.ADMIN)
+    principal.authorize(report.street, Access.ADMIN)
     _require(report, ("submitted",), "report.not_submitted")
     return await _move(ctx, report, "accepted", principal, ReportAccepted(accepted_by=principal.sub,
                                                                            **facts_of(report)))
 
 
-async def recompute(ctx: Reports, principal: Principal, report_id: str) -> dict[str, Any]:
+async def recompute(ctx: Reports, principal: Principal, report_id: str) -> Report:
     """A new revision from today's projection; only while the community holds the report (draft or returned)."""
     report = await get_report(ctx, principal, report_id, Access.ADMIN)
     _require(report, EDITABLE, "report.not_recomputable")
-    template = await template_version(ctx.db, report["template_key"], report["template_version"])
-    bounds = (date.fromisoformat(report["start"]), date.fromisoformat(report["end"]),
-              date.fromisoformat(report["as_of"]))
-    computed = await compute_cells(ctx, template, report["community_code"], bounds)
+    template = await template_version(ctx.db, report.template_key, report.template_version)
+    bounds = (date.fromisoformat(report.start), date.fromisoformat(report.end), date.fromisoformat(report.as_of))
+    computed = await compute_cells(ctx, template, report.community_code, bounds)
 
-    async def work(tx: Tx) -> dict[str, Any]:
-        fresh = dict(report, revision=report["revision"] + 1, version=report["version"] + 1)
-        await write_revision(tx, fresh, computed)
-        entry = {"action": "computed", "by": principal.sub, "at": fresh["computed_at"], "revision": fresh["revision"]}
-        await update_versioned(tx.db[REPORTS], report_id, report["version"], {
-            "$set": {k: fresh[k] for k in ("values", "kinds", "people", "computed_at", "watermark", "revision")},
-            "$push": {"history": entry}}, tx.session, "report.not_found")
-        return await tx.db[REPORTS].find_one({"_id": report_id}, session=tx.session)
+    async def work(tx: Tx) -> Report:
+        fresh = await write_revision(tx, report.model_copy(update={"revision": report.revision + 1,
+                                                                   "version": report.version + 1}), computed)
+        entry = HistoryEntry(action="computed", by=principal.sub, at=computed.computed_at, revision=fresh.revision)
+        return await stored.new_revision(tx, report, fresh, entry)
 
     return await ctx.uow.run(work)
 
 
-def _require(report: dict[str, Any], states: tuple[str, ...], code: str) -> None:
-    if report["status"] not in states:
-        raise conflict(code, f"report {report['_id']} is {report['status']}; this needs {' or '.join(states)}")
+def _require(report: Report, states: tuple[str, ...], code: str) -> None:
+    if report.status not in states:
+        raise conflict(code, f"report {report.id} is {report.status}; this needs {' or '.join(states)}")
 
 
-async def _move(ctx: Reports, report: dict[str, Any], status: str, principal: Principal, event: Any,
-                comment: str | None = None) -> dict[str, Any]:
-    async def work(tx: Tx) -> dict[str, Any]:
-        entry = {"action": status, "by": principal.sub, "at": ctx.clock.now(), "revision": report["revision"],
-                 **({"comment": comment} if comment else {})}
-        moved = await update_versioned(tx.db[REPORTS], report["_id"], report["version"], {
-            "$set": {"status": status, **({"comment": comment} if status == "returned" else {})},
-            "$push": {"history": entry}}, tx.session, "report.not_found")
-        tx.emit(event, subject=report["_id"], community=report["community_code"], aggregate_version=moved["version"])
+async def _move(ctx: Reports, report: Report, status: str, principal: Principal, event: Any,
+                comment: str | None = None) -> Report:
+    async def work(tx: Tx) -> Report:
+        entry = HistoryEntry(action=status, by=principal.sub, at=ctx.clock.now(), revision=report.revision,
+                             comment=comment or None)
+        moved = await stored.move(tx, report, status, entry, comment)
+        tx.emit(event, subject=report.id, community=report.community_code, aggregate_version=moved.version)
         return moved
 
     return await ctx.uow.run(work)

@@ -4,12 +4,25 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from linli_shared.mongo import upsert_if_newer, upsert_many_if_newer
 from linli_shared.orgs import prefix_regex
+from linli_shared.outbox import Tx
 
 from linli_reports.domain.compute import CommunityFacts
-from linli_reports.storage.indexes import HOUSEHOLDS, ORGS, PLACEMENTS, REFERRALS, RESIDENTS, VISITS, WATERMARKS
+from linli_reports.storage.indexes import (
+    HOUSEHOLDS,
+    ORGS,
+    PLACEMENTS,
+    REFERRALS,
+    RESIDENTS,
+    SEEKERS,
+    VISITS,
+    WATERMARKS,
+)
 
 VISIT_FIELDS = {"resident_id": 1, "reason": 1, "visited_on": 1, "met": 1, "aid_total_cny": 1}
+KINDS = {"residents": RESIDENTS, "households": HOUSEHOLDS, "visits": VISITS, "referrals": REFERRALS,
+         "placements": PLACEMENTS}  # what a lineage cell lists, and where each is kept
 
 
 async def community_facts(db: Any, community: str, start: date, end: date) -> CommunityFacts:
@@ -35,10 +48,63 @@ async def org_names(db: Any, codes: list[str]) -> dict[str, str]:
     return {o["_id"]: o["name"] for o in await db[ORGS].find({"_id": {"$in": codes}}).to_list()}
 
 
-async def advance_watermark(tx: Any, source: str, at: datetime) -> None:
+async def advance_watermark(tx: Tx, source: str, at: datetime) -> None:
     """The newest event time applied from each producer: what a snapshot was computed from."""
     await tx.db[WATERMARKS].update_one({"_id": source}, {"$max": {"event_time": at}}, upsert=True, session=tx.session)
 
 
 async def watermark(db: Any) -> dict[str, datetime]:
     return {w["_id"]: w["event_time"] for w in await db[WATERMARKS].find().to_list()}
+
+
+async def by_id(db: Any, kind: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The kept residents (households, visits, referrals, placements) of these ids, by id."""
+    return {d["_id"]: d for d in await db[KINDS[kind]].find({"_id": {"$in": ids}}).to_list()}
+
+
+async def members_of(db: Any, household_ids: list[str]) -> list[dict[str, Any]]:
+    return await db[RESIDENTS].find({"household_id": {"$in": household_ids}}).sort("_id", 1).to_list()
+
+
+# Keeping the projection: whole states by aggregate version (the newest wins), facts by their id.
+Versioned = tuple[str, int, dict[str, Any]]  # id, aggregate version, fields
+
+
+async def keep_residents(tx: Tx, states: list[Versioned]) -> None:
+    await upsert_many_if_newer(tx.db[RESIDENTS], states, tx.session)
+
+
+async def keep_households(tx: Tx, states: list[Versioned]) -> None:
+    await upsert_many_if_newer(tx.db[HOUSEHOLDS], states, tx.session)
+
+
+async def keep_org(tx: Tx, code: str, version: int, fields: dict[str, Any]) -> None:
+    await upsert_if_newer(tx.db[ORGS], code, version, fields, tx.session)
+
+
+async def keep_seeker(tx: Tx, seeker_id: str, version: int, fields: dict[str, Any]) -> None:
+    await upsert_if_newer(tx.db[SEEKERS], seeker_id, version, fields, tx.session)
+
+
+async def seeker(tx: Tx, seeker_id: str) -> dict[str, Any] | None:
+    return await tx.db[SEEKERS].find_one({"_id": seeker_id}, session=tx.session)
+
+
+async def referral(tx: Tx, referral_id: str) -> dict[str, Any] | None:
+    return await tx.db[REFERRALS].find_one({"_id": referral_id}, session=tx.session)
+
+
+async def keep_referral(tx: Tx, referral_id: str, fields: dict[str, Any]) -> None:
+    await tx.db[REFERRALS].update_one({"_id": referral_id}, {"$set": fields}, upsert=True, session=tx.session)
+
+
+async def referral_outcome(tx: Tx, referral_id: str, outcome: str) -> None:
+    await tx.db[REFERRALS].update_one({"_id": referral_id}, {"$set": {"outcome": outcome}}, session=tx.session)
+
+
+async def keep_placement(tx: Tx, placement_id: str, fields: dict[str, Any]) -> None:
+    await tx.db[PLACEMENTS].update_one({"_id": placement_id}, {"$set": fields}, upsert=True, session=tx.session)
+
+
+async def keep_visit(tx: Tx, visit_id: str, fields: dict[str, Any]) -> None:
+    await tx.db[VISITS].update_one({"_id": visit_id}, {"$set": fields}, upsert=True, session=tx.session)
