@@ -1,6 +1,10 @@
-import pytest
+import io
 
-from linli_reports.domain.indicators import TemplateError, TemplateIn, validate_template
+import pytest
+from openpyxl import load_workbook
+
+from linli_reports.domain.indicators import Template, TemplateError, TemplateIn, validate_template
+from linli_reports.service_layer.xlsx import report_xlsx
 
 
 def _template(*indicators: dict) -> TemplateIn:
@@ -37,11 +41,20 @@ def test_duplicate_keys_are_refused():
 
 
 def test_a_full_template_is_valid():
-    validate_template(_template(
+    full = _template(
         GOOD, {"key": "grid_women", "label": "一网格妇女", "source": "registry_group", "group": "residents",
                "filters": {"grid": "G1", "gender": "female", "min_age": 18, "max_age": 60}},
         {"key": "nest", "label": "空巢户", "source": "registry_group", "group": "empty_nest_households",
          "filters": {"grid": "G1"}},
         {"key": "aid", "label": "慰问金", "source": "visits", "metric": "visits.aid_total_cny", "reason": "festival"},
         {"key": "placed", "label": "4050就业", "source": "employment", "metric": "employment.placed_4050"},
-        {"key": "notes", "label": "说明", "source": "manual"}))
+        {"key": "notes", "label": "说明", "source": "manual"})
+    validate_template(full)
+    template = Template(key="full", org_code="130303", version=1, **full.model_dump())  # validated again as saved
+    report = {"community_name": "工农里社区", "period_label": "2026年6月", "as_of": "2026-06-30", "status": "draft",
+              "values": {"elderly_80": 36, "grid_women": 12, "nest": 4, "aid": 1500.0, "placed": 2},
+              "manual": {"notes": "无"}}
+    sheet = load_workbook(io.BytesIO(report_xlsx(template, report))).active
+    rows = [row[:2] for row in sheet.iter_rows(min_row=6, values_only=True)]
+    assert rows == [("80岁以上", 36), ("一网格妇女", 12), ("空巢户", 4), ("慰问金", 1500), ("4050就业", 2),
+                    ("说明", "无")]
