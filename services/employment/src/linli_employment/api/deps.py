@@ -13,7 +13,3 @@ def employment(request: Request) -> Employment:
 
 EmploymentDep = Annotated[Employment, Depends(employment)]
 
-
-def out(doc: dict) -> dict:
-    """Storage `_id` → API `id`."""
-    return {"id": doc["_id"], **{k: v for k, v in doc.items() if k != "_id"}}

@@ -9,36 +9,43 @@ from fastapi import APIRouter, Query
 from linli_shared.auth import CurrentPrincipal
 from linli_shared.orgs import OrgCode
 
-from linli_employment.api.deps import EmploymentDep, out
+from linli_employment.api.deps import EmploymentDep
 from linli_employment.api.schemas import CompletionIn, EnrollmentIn, OutcomeIn, ReferralIn, ReferralOut, TrainingIn
 from linli_employment.service_layer import referrals, statistics, trainings
+from linli_employment.storage.trainings import Enrollment
 
 router = APIRouter(prefix="/v1", tags=["referrals"])
 
 
+def enrollment_out(enrollment: Enrollment) -> dict:
+    """As answered before enrollments carried a version: the completion's fields once completed."""
+    unset = {"version"} if enrollment.status == "completed" else {"version", "certificate", "completed_on"}
+    return enrollment.model_dump(exclude=unset)
+
+
 @router.post("/referrals", response_model=ReferralOut, status_code=201)
 async def refer(body: ReferralIn, ctx: EmploymentDep, principal: CurrentPrincipal) -> ReferralOut:
-    return ReferralOut(**out(await referrals.refer(ctx, principal, body)))
+    return ReferralOut(**(await referrals.refer(ctx, principal, body.command())).model_dump())
 
 
 @router.post("/referrals/{referral_id}/outcome", response_model=ReferralOut)
 async def outcome(referral_id: str, body: OutcomeIn, ctx: EmploymentDep, principal: CurrentPrincipal) -> ReferralOut:
-    return ReferralOut(**out(await referrals.record_outcome(ctx, principal, referral_id, body)))
+    return ReferralOut(**(await referrals.record_outcome(ctx, principal, referral_id, body.command())).model_dump())
 
 
 @router.post("/trainings", status_code=201)
 async def create_training(body: TrainingIn, ctx: EmploymentDep, principal: CurrentPrincipal) -> dict:
-    return out(await trainings.create(ctx, principal, body))
+    return (await trainings.create(ctx, principal, body.command())).model_dump()
 
 
 @router.post("/trainings/{training_id}/enrollments", status_code=201)
 async def enroll(training_id: str, body: EnrollmentIn, ctx: EmploymentDep, principal: CurrentPrincipal) -> dict:
-    return out(await trainings.enroll(ctx, principal, training_id, body))
+    return enrollment_out(await trainings.enroll(ctx, principal, training_id, body.command()))
 
 
 @router.post("/enrollments/{enrollment_id}/complete")
 async def complete(enrollment_id: str, body: CompletionIn, ctx: EmploymentDep, principal: CurrentPrincipal) -> dict:
-    return out(await trainings.complete(ctx, principal, enrollment_id, body.certificate))
+    return enrollment_out(await trainings.complete(ctx, principal, enrollment_id, body.certificate))
 
 
 @router.get("/orgs/{code}/employment-statistics")

@@ -1,4 +1,4 @@
-"""Request and response bodies of the employment API."""
+"""Request and response bodies of the employment API; each request maps onto its command (domain/commands.py)."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -6,46 +6,31 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from linli_shared.bounds import Id, Items, Name, ShortText, Tag, Tags
+from linli_shared.bounds import Id, Name, ShortText, Tag, Tags
 from linli_shared.orgs import CommunityCode, OrgCode
 
+from linli_employment.domain.commands import (
+    AddEmployer,
+    Certificate,
+    ChangeJob,
+    ChangeSeeker,
+    CreateTraining,
+    Enroll,
+    Intentions,
+    PostJob,
+    RecordOutcome,
+    Refer,
+    RegisterIntentions,
+    Yuan,
+)
 from linli_employment.domain.matching import Requirement
-from linli_employment.domain.vocabulary import CertificateStatus, Cohort, Hours, JobCategory, ReferralOutcome
+from linli_employment.domain.vocabulary import Cohort, Hours, JobCategory, ReferralOutcome
 
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9\- ]{4,19}$")]
-Yuan = Annotated[float, Field(ge=0, le=1_000_000)]
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class Certificate(Strict):
-    """再就业优惠证 / 就业失业登记证 paperwork."""
-
-    status: CertificateStatus = "none"
-    applied_on: date | None = None
-    issued_on: date | None = None
-    number: Tag | None = None
-
-    @model_validator(mode="after")
-    def _dates_follow_status(self) -> Certificate:
-        if self.status == "issued" and self.issued_on is None:
-            raise ValueError("an issued certificate needs issued_on")
-        if self.applied_on and self.issued_on and self.issued_on < self.applied_on:
-            raise ValueError("issued_on is before applied_on")
-        return self
-
-
-class Intentions(Strict):
-    """登记求职意向."""
-
-    categories: Items[JobCategory] = Field(min_length=1)
-    hours: Items[Hours] = []
-    min_monthly_wage_cny: Yuan | None = None
-    skills: Tags = []
-    certificates: Tags = []
-    available_from: date | None = None
 
 
 class IntentionsOut(BaseModel):
@@ -62,10 +47,16 @@ class SeekerIn(Strict):
     intentions: Intentions
     certificate: Certificate = Certificate()
 
+    def command(self) -> RegisterIntentions:
+        return RegisterIntentions(self.resident_id, self.intentions, self.certificate)
+
 
 class SeekerPatch(Strict):
     intentions: Intentions | None = None
     certificate: Certificate | None = None
+
+    def command(self, expected_version: int) -> ChangeSeeker:
+        return ChangeSeeker(self.intentions, self.certificate, expected_version)
 
 
 class SeekerOut(BaseModel):
@@ -87,6 +78,9 @@ class EmployerIn(Strict):
     contact_name: Name | None = None
     phone: Phone | None = None
     address: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+    def command(self) -> AddEmployer:
+        return AddEmployer(**self.model_dump())
 
 
 class EmployerOut(BaseModel):
@@ -121,12 +115,18 @@ class JobIn(Strict):
             raise ValueError(f"wage range upside down: {self.wage_min_cny} > {self.wage_max_cny}")
         return self
 
+    def command(self) -> PostJob:
+        return PostJob(**dict(self))
+
 
 class JobPatch(Strict):
     status: Literal["open", "closed"] | None = None
     headcount: int | None = Field(None, ge=1, le=10_000)
     title: ShortText | None = None
     description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+    def command(self, expected_version: int) -> ChangeJob:
+        return ChangeJob(self.model_dump(exclude_unset=True), expected_version)
 
 
 class JobOut(BaseModel):
@@ -159,12 +159,18 @@ class ReferralIn(Strict):
     interview_at: AwareDatetime | None = None
     note: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
+    def command(self) -> Refer:
+        return Refer(**self.model_dump())
+
 
 class OutcomeIn(Strict):
     outcome: ReferralOutcome
     note: Annotated[str, StringConstraints(max_length=2000)] | None = None
     start_date: date | None = Field(None, description="required with hired")
     wage_cny: Yuan | None = Field(None, description="monthly wage agreed; required with hired")
+
+    def command(self) -> RecordOutcome:
+        return RecordOutcome(**self.model_dump())
 
 
 class ReferralOut(BaseModel):
@@ -193,13 +199,17 @@ class TrainingIn(Strict):
             raise ValueError("ends_on is before starts_on")
         return self
 
+    def command(self) -> CreateTraining:
+        return CreateTraining(**self.model_dump())
+
 
 class EnrollmentIn(Strict):
     resident_id: Id
     cohort: Cohort
 
+    def command(self) -> Enroll:
+        return Enroll(**self.model_dump())
+
 
 class CompletionIn(Strict):
     certificate: Tag | None = None
-
-

@@ -6,22 +6,22 @@ from fastapi import APIRouter, Response
 from linli_shared.auth import Access, CurrentPrincipal
 from linli_shared.etag import RequiredVersion, etag
 from linli_shared.orgs import OrgCode
-from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, page_by_id
+from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 
-from linli_employment.api.deps import EmploymentDep, out
+from linli_employment.api.deps import EmploymentDep
 from linli_employment.api.schemas import SeekerIn, SeekerOut, SeekerPatch
 from linli_employment.domain.matching import Match
 from linli_employment.domain.vocabulary import PriorityGroup, SeekerStatus
 from linli_employment.service_layer import matching, seekers
-from linli_employment.storage.indexes import SEEKERS
+from linli_employment.storage.seekers import Seeker
 
 router = APIRouter(prefix="/v1", tags=["seekers"])
 
 
-def seeker_out(doc: dict, response: Response | None = None) -> SeekerOut:
+def seeker_out(seeker: Seeker, response: Response | None = None) -> SeekerOut:
     if response is not None:
-        response.headers["ETag"] = etag(doc["version"])
-    return SeekerOut(**{**out(doc), "intentions": doc.get("intentions") or None})
+        response.headers["ETag"] = etag(seeker.version)
+    return SeekerOut(**{**seeker.model_dump(), "intentions": seeker.intentions or None})
 
 
 @router.get("/communities/{code}/job-seekers", response_model=Page[SeekerOut])
@@ -29,16 +29,14 @@ async def list_seekers(code: OrgCode, ctx: EmploymentDep, principal: CurrentPrin
                        status: SeekerStatus | None = None, priority_group: PriorityGroup | None = None,
                        limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[SeekerOut]:
     principal.authorize(code, Access.READ)
-    query = {"community_code": code, **({"status": status} if status else {}),
-             **({"priority_groups": priority_group} if priority_group else {})}
-    docs, next_cursor = await page_by_id(ctx.db[SEEKERS], query, limit, cursor)
-    return Page(items=[seeker_out(d) for d in docs], next_cursor=next_cursor)
+    found, next_cursor = await seekers.page(ctx, code, status, priority_group, limit, cursor)
+    return Page(items=[seeker_out(s) for s in found], next_cursor=next_cursor)
 
 
 @router.post("/communities/{code}/job-seekers", response_model=SeekerOut)
 async def register_intentions(code: OrgCode, body: SeekerIn, ctx: EmploymentDep, principal: CurrentPrincipal,
                               response: Response) -> SeekerOut:
-    return seeker_out(await seekers.register_intentions(ctx, principal, code, body), response)
+    return seeker_out(await seekers.register_intentions(ctx, principal, code, body.command()), response)
 
 
 @router.get("/job-seekers/{seeker_id}", response_model=SeekerOut)
@@ -49,7 +47,7 @@ async def get_seeker(seeker_id: str, ctx: EmploymentDep, principal: CurrentPrinc
 @router.patch("/job-seekers/{seeker_id}", response_model=SeekerOut)
 async def patch_seeker(seeker_id: str, body: SeekerPatch, ctx: EmploymentDep, principal: CurrentPrincipal,
                        response: Response, version: RequiredVersion) -> SeekerOut:
-    return seeker_out(await seekers.update(ctx, principal, seeker_id, body, version), response)
+    return seeker_out(await seekers.update(ctx, principal, seeker_id, body.command(version)), response)
 
 
 @router.get("/job-seekers/{seeker_id}/matches", response_model=list[Match])

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
 
 from linli_shared.clock import Clock
 from linli_shared.domain.groups import GroupRules
@@ -15,7 +16,7 @@ from linli_employment.storage.kept_seekers import KeptSeekers
 @dataclass
 class Employment:
     uow: UnitOfWork
-    db: Any
+    db: AsyncDatabase  # read outside a transaction through storage/ only
     clock: Clock
     rules: GroupRules
     suppress_below: int = DEFAULT_BELOW  # officers' small cells (LINLI_SUPPRESS_BELOW)

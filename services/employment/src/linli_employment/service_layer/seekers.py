@@ -5,54 +5,52 @@ from typing import Any
 
 from linli_shared.auth import Access, Principal
 from linli_shared.errors import Problem, invalid
-from linli_shared.mongo import find_authorized
-from linli_shared.outbox import Tx
 
-from linli_employment.api.schemas import SeekerIn, SeekerPatch
-from linli_employment.events import SeekerUpdated
+from linli_employment.domain.commands import ChangeSeeker, RegisterIntentions
 from linli_employment.service_layer.context import Employment
 from linli_employment.storage import seekers
-from linli_employment.storage.indexes import SEEKERS
+from linli_employment.storage.seekers import Seeker
 
 
-async def load(ctx: Employment, principal: Principal, seeker_id: str, access: Access) -> dict[str, Any]:
-    return await find_authorized(ctx.db[SEEKERS], seeker_id, principal, access, "job seeker", "seeker.not_found")
+async def load(ctx: Employment, principal: Principal, seeker_id: str, access: Access) -> Seeker:
+    return await seekers.load(ctx.db, principal, seeker_id, access)
 
 
-async def register_intentions(ctx: Employment, principal: Principal, community: str, body: SeekerIn) -> dict:
+async def register_intentions(ctx: Employment, principal: Principal, community: str,
+                              cmd: RegisterIntentions) -> Seeker:
     """Every out-of-work resident already has a seeker record (intent_pending); this makes it active."""
     principal.authorize(community, Access.WRITE)
-    seeker = await ctx.db[SEEKERS].find_one({"_id": body.resident_id})
+    seeker = await seekers.find(ctx.db, cmd.resident_id)
     if seeker is None:
-        raise invalid("seeker.not_out_of_work", f"resident {body.resident_id} is not registered as unemployed or "
+        raise invalid("seeker.not_out_of_work", f"resident {cmd.resident_id} is not registered as unemployed or "
                       "laid off (or the registry's event is still on its way)", ["body", "resident_id"])
-    if seeker["community_code"] != community:
-        raise invalid("seeker.other_community", f"resident {body.resident_id} lives in {seeker['community_code']}",
+    if seeker.community_code != community:
+        raise invalid("seeker.other_community", f"resident {cmd.resident_id} lives in {seeker.community_code}",
                       ["body", "resident_id"])
-    if seeker["status"] == "inactive":
+    if seeker.status == "inactive":
         raise Problem(409, "seeker.inactive", "this resident is no longer out of work")
-    return await _save(ctx, seeker, {"intentions": body.intentions.model_dump(mode="json"),
-                                     "certificate": body.certificate.model_dump(mode="json"), "status": "active"})
+    return await _save(ctx, seeker, {"intentions": cmd.intentions.model_dump(mode="json"),
+                                     "certificate": cmd.certificate.model_dump(mode="json"), "status": "active"},
+                       seeker.version)
 
 
-async def update(ctx: Employment, principal: Principal, seeker_id: str, patch: SeekerPatch, if_match: int) -> dict:
+async def update(ctx: Employment, principal: Principal, seeker_id: str, cmd: ChangeSeeker) -> Seeker:
     seeker = await load(ctx, principal, seeker_id, Access.WRITE)
-    if seeker["version"] != if_match:
-        raise Problem(412, "version.mismatch", f"seeker is at version {seeker['version']}, not {if_match}")
-    changes = {k: v for k, v in patch.model_dump(mode="json", exclude_unset=True).items() if v is not None}
-    if "intentions" in changes and seeker["status"] == "intent_pending":
-        changes["status"] = "active"
-    return await _save(ctx, seeker, changes)
+    changes: dict[str, Any] = {}
+    if cmd.intentions is not None:
+        changes["intentions"] = cmd.intentions.model_dump(mode="json")
+        if seeker.status == "intent_pending":
+            changes["status"] = "active"
+    if cmd.certificate is not None:
+        changes["certificate"] = cmd.certificate.model_dump(mode="json")
+    return await _save(ctx, seeker, changes, cmd.expected_version)
 
 
-async def _save(ctx: Employment, seeker: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    async def work(tx: Tx) -> dict[str, Any]:
-        updated = {**seeker, **changes, "version": seeker["version"] + 1}
-        result = await tx.db[SEEKERS].replace_one({"_id": seeker["_id"], "version": seeker["version"]}, updated,
-                                                  session=tx.session)
-        if not result.modified_count:
-            raise Problem(412, "version.mismatch", "the seeker changed meanwhile; re-read and retry")
-        seekers.emit(tx, updated, SeekerUpdated)
-        return updated
+async def _save(ctx: Employment, seeker: Seeker, changes: dict[str, Any], expected_version: int) -> Seeker:
+    return await ctx.uow.run(lambda tx: seekers.save(tx, seeker, changes, expected_version))
 
-    return await ctx.uow.run(work)
+
+async def page(ctx: Employment, community: str, status: str | None, priority_group: str | None, limit: int,
+               cursor: str | None) -> tuple[list[Seeker], str | None]:
+    """A community's seekers, optionally of one status or priority group, a page at a time."""
+    return await seekers.page(ctx.db, community, status, priority_group, limit, cursor)

@@ -8,7 +8,6 @@ from typing import Any
 from linli_shared.auth import Access, Principal
 from linli_shared.domain.suppression import sees_exact_figures
 from linli_shared.errors import invalid
-from linli_shared.orgs import prefix_regex
 
 from linli_employment.domain.small_cells import (
     DISTRICT_DIGITS,
@@ -19,8 +18,10 @@ from linli_employment.domain.small_cells import (
     is_4050,
 )
 from linli_employment.service_layer.context import Employment
-from linli_employment.storage.indexes import ENROLLMENTS, PLACEMENTS, REFERRALS, SEEKERS
-from linli_employment.storage.seekers import ON_LIST
+from linli_employment.storage import placements as placement_store
+from linli_employment.storage import referrals as referral_store
+from linli_employment.storage import seekers as seeker_store
+from linli_employment.storage import trainings as training_store
 
 
 async def employment_statistics(ctx: Employment, principal: Principal, org: str, since: date, until: date) -> dict:
@@ -49,16 +50,12 @@ async def employment_statistics(ctx: Employment, principal: Principal, org: str,
 
 async def _records(ctx: Employment, org: str, since: date, until: date) -> Records:
     """Seekers on the list, and the referrals, placements and enrollments of the window, under `org`."""
-    scope = {"community_code": prefix_regex(org)}
     window = {"$gte": since.isoformat(), "$lte": until.isoformat()}
     person = {"priority_groups": 1, "resident_id": 1, "community_code": 1}  # the residents behind a figure
-    seekers = await ctx.db[SEEKERS].find({**scope, "status": {"$in": list(ON_LIST)}}, person).to_list()
-    referrals = await ctx.db[REFERRALS].find({**scope, "referred_on": window}, person).to_list()
-    placements = await ctx.db[PLACEMENTS].find({**scope, "start_date": window}, person).to_list()
-    enrollments = await ctx.db[ENROLLMENTS].find({**scope, "enrolled_on": window},
-                                                 {"cohort": 1, "status": 1, "resident_id": 1,
-                                                  "community_code": 1}).to_list()
-    return seekers, referrals, placements, enrollments
+    return (await seeker_store.people_on_list(ctx.db, org, person),
+            await referral_store.referred_in(ctx.db, org, window, person),
+            await placement_store.started_in(ctx.db, org, window, person),
+            await training_store.enrolled_in(ctx.db, org, window))
 
 
 def _count_4050(docs: list[dict[str, Any]]) -> int:
