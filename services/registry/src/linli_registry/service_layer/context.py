@@ -14,8 +14,8 @@ from linli_shared.outbox import UnitOfWork
 from linli_shared.privacy import PiiVault
 
 from linli_registry.domain.orgs import OrgCode, OrgCodeError, parse_org_code
+from linli_registry.storage import orgs
 from linli_registry.storage.facts import KeptFacts
-from linli_registry.storage.indexes import ORGS
 from linli_registry.storage.statistics_cache import StatisticsCache
 
 
@@ -46,11 +46,11 @@ def org_code_or_422(code: str) -> OrgCode:
         raise invalid(OrgCodeError.code, str(exc), ["path", "code"]) from exc
 
 
-async def existing_community(db: Any, code: str, session: Any = None) -> dict[str, Any]:
+async def existing_community(db: Any, code: str, session: Any = None) -> orgs.Org:
     org = org_code_or_422(code)
     if org.level != "community":
         raise invalid("org.not_a_community", f"{code} is a {org.level}, not a community (12 digits)", ["path", "code"])
-    doc = await db[ORGS].find_one({"_id": code}, session=session)
+    doc = await orgs.get(db, code, session)
     if doc is None:
         raise not_found("org.not_found", f"community {code} is not registered; PUT /v1/orgs/{code} first")
     return doc

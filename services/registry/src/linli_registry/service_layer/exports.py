@@ -23,7 +23,8 @@ from linli_registry.service_layer.households import current_low_income
 from linli_registry.service_layer.queries import community_counts
 from linli_registry.service_layer.resident_filters import ResidentFilter, membership, query_for
 from linli_registry.storage import audit as trail
-from linli_registry.storage.indexes import HOUSEHOLDS, RESIDENTS
+from linli_registry.storage import households as household_store
+from linli_registry.storage import residents as resident_store
 
 BATCH = 500  # rows handed to the writer thread at a time; at most four batches wait
 _HEAD_FIRST = {"head": 0, "spouse": 1, "child": 2, "parent": 3, "grandchild": 4, "sibling": 5}
@@ -37,8 +38,8 @@ async def export_ledger(ctx: RegistryContext, principal: Principal, community: s
     as_of = f.as_of or ctx.today()
     known = await membership(ctx, community, as_of)
     query = await query_for(ctx, community, f, known)
-    households = {h["_id"]: h for h in await ctx.db[HOUSEHOLDS].find({"community_code": community}).to_list()}
-    summary = LedgerSummary(title=f"{org['name']}居民台账", org_code=community, org_name=org["name"], as_of=as_of,
+    households = await household_store.all_of_community(ctx.db, community)
+    summary = LedgerSummary(title=f"{org.name}居民台账", org_code=community, org_name=org.name, as_of=as_of,
                             filters=f.describe(), rows=-1, masked=not principal.can_read_pii,
                             generated_at=datetime.now(UTC), generated_by=principal.sub,
                             statistics=await community_counts(ctx, community, as_of))
@@ -47,7 +48,7 @@ async def export_ledger(ctx: RegistryContext, principal: Principal, community: s
     exported: list[dict[str, Any]] = []  # id and community of each row, for the trail
     try:
         batch: list[dict[str, Any]] = []
-        async for doc in ctx.db[RESIDENTS].find(query).sort([("community_code", 1), ("household_id", 1)]):
+        async for doc in resident_store.in_ledger_order(ctx.db, query):
             batch.append(_row(ctx, principal, doc, households.get(doc.get("household_id")),
                               known.by_resident.get(doc["_id"], []), as_of))
             exported.append({"_id": doc["_id"], "community_code": community})

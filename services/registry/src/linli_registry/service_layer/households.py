@@ -16,8 +16,8 @@ from linli_registry.events import HouseholdRegistered, HouseholdState, Household
 from linli_registry.service_layer import audit
 from linli_registry.service_layer.context import RegistryContext, existing_community
 from linli_registry.storage import households as store
+from linli_registry.storage import orgs
 from linli_registry.storage.households import Household, LowIncomePeriod
-from linli_registry.storage.indexes import ORGS
 
 
 def current_low_income(doc: dict[str, Any]) -> dict[str, Any] | None:
@@ -67,7 +67,7 @@ async def _check_grid(tx: Tx, community: str, grid: str) -> None:
     if not is_grid_of(grid, community):
         raise invalid("household.grid.other_community", f"grid {grid} is not a grid of community {community}",
                       ["body", "grid"])
-    if not await tx.db[ORGS].find_one({"_id": grid}, session=tx.session):
+    if not await orgs.get(tx.db, grid, tx.session):
         raise invalid("household.grid.unknown", f"grid {grid} is not registered", ["body", "grid"])
 
 

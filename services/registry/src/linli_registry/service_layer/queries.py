@@ -9,15 +9,14 @@ from linli_shared.domain.groups import GROUPS, group_counts
 from linli_shared.domain.suppression import sees_exact_figures
 from linli_shared.errors import invalid, not_found
 from linli_shared.logging import get_logger
-from linli_shared.orgs import prefix_regex
 from linli_shared.pagination import page_by_id, page_of_known_ids
 
 from linli_registry.domain.small_cells import DISTRICT_DIGITS, as_seen, hidden_in_district
 from linli_registry.service_layer import search
 from linli_registry.service_layer.context import RegistryContext, existing_community, org_code_or_422
 from linli_registry.service_layer.resident_filters import ResidentFilter, base_query, group_ids, query_for
+from linli_registry.storage import orgs
 from linli_registry.storage import residents as resident_store
-from linli_registry.storage.indexes import ORGS
 from linli_registry.storage.residents import Resident
 
 log = get_logger()
@@ -46,14 +45,14 @@ async def statistics(ctx: RegistryContext, principal: Principal, code: str, as_o
                       ["path", "code"])
     principal.authorize(code, Access.AGGREGATE)
     as_of = as_of or ctx.today()
-    root = await ctx.db[ORGS].find_one({"_id": code})
+    root = await orgs.get(ctx.db, code)
     if root is None:
         raise not_found("org.not_found", f"org {code} is not registered")
     exact = sees_exact_figures(principal)
     # An officer's page is its part of the district's one protected table: the district's communities
     # come through the same queries (a wider prefix) and the same cache, and only the view is protected.
     per_community = await _community_counts(ctx, code if exact else code[:DISTRICT_DIGITS], as_of)
-    children = await ctx.db[ORGS].find({"parent": code, "level": {"$ne": "grid"}}).sort("_id", 1).to_list()
+    children = await orgs.breakdown_of(ctx.db, code)
     node = _node(root, as_of, per_community, [_node(c, as_of, per_community, []) for c in children])
     return node if exact else _as_seen_by_officer(node, hidden_in_district(per_community, ctx.suppress_below),
                                                   ctx.suppress_below)
@@ -67,8 +66,7 @@ def _as_seen_by_officer(node: dict[str, Any], hidden: dict[str, frozenset[str]],
 
 async def _community_counts(ctx: RegistryContext, prefix: str, as_of: date) -> dict[str, dict[str, int]]:
     """Each community computed on its own (index-served equality) and cached."""
-    codes = [o["_id"] for o in await ctx.db[ORGS].find(
-        {"_id": prefix_regex(prefix), "level": "community"}, {"_id": 1}).to_list()]
+    codes = await orgs.community_codes(ctx.db, prefix)
     return await ctx.statistics.counts(ctx.db, codes, as_of, lambda code: _compute_counts(ctx, code, as_of))
 
 
@@ -85,7 +83,7 @@ async def warm_statistics(ctx: RegistryContext) -> int:
     residents on SecantusDB: about 30 s). Returns how many communities were counted.
     """
     today, counted = ctx.today(), []
-    codes = [o["_id"] for o in await ctx.db[ORGS].find({"level": "community"}, {"_id": 1}).to_list()]
+    codes = await orgs.community_codes(ctx.db)
 
     async def count(code: str) -> dict[str, int]:
         counted.append(code)
@@ -101,12 +99,12 @@ async def _compute_counts(ctx: RegistryContext, community: str, as_of: date) -> 
     return group_counts(facts.persons.values(), facts.households.values(), as_of, ctx.rules)
 
 
-def _node(org: dict[str, Any], as_of: date, per_community: dict[str, dict[str, int]], breakdown: list) -> dict:
+def _node(org: orgs.Org, as_of: date, per_community: dict[str, dict[str, int]], breakdown: list) -> dict:
     """A node's figure is exactly the sum of its communities' figures."""
     totals = dict.fromkeys(GROUPS, 0)
     for community, counts in per_community.items():
-        if community.startswith(org["_id"]):
+        if community.startswith(org.code):
             for key, value in counts.items():
                 totals[key] += value
-    return {"org_code": org["_id"], "level": org["level"], "name": org["name"], "as_of": as_of,
+    return {"org_code": org.code, "level": org.level, "name": org.name, "as_of": as_of,
             "statistics": totals, "breakdown": breakdown}

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from linli_shared.orgs import prefix_regex
 from linli_shared.outbox import Tx
 
 from linli_registry.domain.orgs import OrgLevel
@@ -30,6 +31,20 @@ async def get(db: Any, code: str, session: Any = None) -> Org | None:
 
 async def children(db: Any, code: str) -> list[Org]:
     return [Org.model_validate(d) for d in await db[ORGS].find({"parent": code}).sort("_id", 1).to_list()]
+
+
+async def breakdown_of(db: Any, code: str) -> list[Org]:
+    """An org's streets or communities (its grids are not counted apart), by code."""
+    return [Org.model_validate(d) for d in await db[ORGS].find({"parent": code, "level": {"$ne": "grid"}})
+            .sort("_id", 1).to_list()]
+
+
+async def community_codes(db: Any, prefix: str | None = None) -> list[str]:
+    """The codes of every community, or of those under `prefix` (only the codes are read)."""
+    query: dict[str, Any] = {"level": "community"}
+    if prefix is not None:
+        query["_id"] = prefix_regex(prefix)
+    return [o["_id"] for o in await db[ORGS].find(query, {"_id": 1}).to_list()]
 
 
 async def grids_of(db: Any, community: str) -> frozenset[str]:
