@@ -111,7 +111,9 @@ def test_every_registered_event_type_has_a_committed_schema():
     for module in EVENT_MODULES.values():
         __import__(module)
     committed = {p.name.removesuffix(".schema.json") for p in STANDALONE}
-    assert committed == set(event_types()), "run `make schemas` and commit"
+    # Only our services' types: tests elsewhere in the same run declare event types of their own (linli.source.…).
+    ours = {t for t in event_types() if t.split(".")[1] in EVENT_MODULES}
+    assert committed == ours, "run `make schemas` and commit"
 
 
 @pytest.mark.parametrize("path", STANDALONE, ids=lambda p: p.name.removesuffix(".schema.json"))
