@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from pymongo import ReturnDocument
+
 from linli_shared.domain.groups import (
     GroupRules,
     counts_on,
@@ -57,10 +59,9 @@ async def apply_households(tx: Tx, states: Versioned) -> None:
 
 async def visited_routinely(tx: Tx, resident_id: str, visited_on: str, visit_id: str) -> Resident:
     """The resident's last routine visit, from which the next one is planned; the resident as it now stands."""
-    await tx.db[RESIDENTS].update_one({"_id": resident_id}, {"$set": {"last_routine_visit": visited_on,
-                                                                      "last_routine_visit_id": visit_id}},
-                                      session=tx.session)
-    return await tx.db[RESIDENTS].find_one({"_id": resident_id}, session=tx.session)
+    return await tx.db[RESIDENTS].find_one_and_update(
+        {"_id": resident_id}, {"$set": {"last_routine_visit": visited_on, "last_routine_visit_id": visit_id}},
+        session=tx.session, return_document=ReturnDocument.AFTER)
 
 
 def representative(members: list[dict[str, Any]]) -> str | None:
