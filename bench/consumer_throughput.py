@@ -1,10 +1,12 @@
 """Our consumer's throughput next to a bare nats-py pull loop on the same stream (the ratio is the figure).
 
-N registry `resident.registered` events sit in REGISTRY; visits (its own process) projects them and plans
-each elder's tasks, with the inbox, up to 20 first deliveries a transaction; the bare loop fetches and acks them.
-Also the store commands visits sent per event, counted in its process by `store_commands` from its start until it
-has caught up (start-up's index checks and its relay's publishing of the tasks it planned included, by collection).
-Run: .venv/bin/python bench/consumer_throughput.py [events]
+N registry `resident.registered` events sit in REGISTRY; each consumer of them (its own process, one after
+the other, each from the stream's start) handles them with the inbox, up to 20 first deliveries a transaction:
+visits projects them and plans each elder's tasks, employment, reports and notify do their part; the bare loop
+fetches and acks them. Also the store commands each service sent per event, counted in its process by
+`store_commands` from its start until it has caught up (start-up's index checks and its relay's publishing
+included, by collection).
+Run: .venv/bin/python bench/consumer_throughput.py [events] [services, comma-separated; default all four]
 """
 from __future__ import annotations
 
@@ -56,27 +58,40 @@ async def bare_loop(nats_url: str, events: int) -> float:
     return elapsed
 
 
-async def ours(nats_url: str, started: float) -> float:
-    while not await caught_up(nats_url, "REGISTRY", "visits-registry-v1"):
+CONSUMERS = {"visits": "projection + tasks + inbox", "employment": "projection + seekers + inbox",
+             "reports": "projection + figures + inbox", "notify": "rules + inbox"}
+
+
+async def ours(nats_url: str, service: str, started: float) -> float:
+    while not await caught_up(nats_url, "REGISTRY", f"{service}-registry-v1"):
         await asyncio.sleep(0.05)
     return time.perf_counter() - started
 
 
-def main(events: int = 1000) -> None:
+def main(events: int = 1000, services: str = ",".join(CONSUMERS)) -> None:
+    rows, breakdowns = [], []
     with ServiceCommands() as store, servers() as (nats_server, mongo):
         asyncio.run(fill(nats_server.url, events))
         bare = asyncio.run(bare_loop(nats_server.url, events))
-        started = time.perf_counter()
-        with service_process("visits", nats_server, mongo, extra_env=store.env):
-            elapsed = asyncio.run(ours(nats_server.url, started))
-            commands = store.snapshot()
-    rows = [["bare nats-py pull loop (fetch 50, ack)", events, round(bare, 2), round(events / bare), 0],
-            ["visits consumer (projection + tasks + inbox, 20 events a transaction)", events, round(elapsed, 2),
-             round(events / elapsed), per_operation(commands, events)]]
-    print_table(f"Consumer throughput (events/s); ratio bare/ours = {bare and round(elapsed / bare, 1)}",
-                ["consumer", "events", "seconds", "per second", "store cmds/event"], rows)
-    print(f"\nvisits' store commands per event, by command and collection: {breakdown(commands, events)}")
+        rows.append(["bare nats-py pull loop (fetch 50, ack)", events, round(bare, 2), round(events / bare), "", "",
+                     0])
+        for service in services.split(","):  # one at a time, each on its own durable and database
+            before = store.snapshot()
+            started = time.perf_counter()
+            with service_process(service, nats_server, mongo, extra_env=store.env):
+                elapsed = asyncio.run(ours(nats_server.url, service, started))
+                commands, cpu = store.snapshot() - before, store.cpu_seconds()
+            rows.append([f"{service} consumer ({CONSUMERS[service]}, 20 events a transaction)", events,
+                         round(elapsed, 2), round(events / elapsed), round(elapsed / bare, 1),
+                         round(cpu * 1000 / events, 2), per_operation(commands, events)])
+            breakdowns.append(f"  {service}: {breakdown(commands, events)}")
+    print_table("Consumer throughput (events/s) from the service's start until its durable has caught up",
+                ["consumer", "events", "seconds", "per second", "× bare", "CPU ms/event", "store cmds/event"], rows)
+    print("\nCPU ms/event: the service process's CPU time from its start (imports included) until caught up, per "
+          "event; steadier than seconds on a busy machine.")
+    print("\nStore commands per event, by command and collection (start-up's and the relay's included):")
+    print("\n".join(breakdowns))
 
 
 if __name__ == "__main__":
-    main(*[int(a) for a in sys.argv[1:]])
+    main(*[int(a) if i == 0 else a for i, a in enumerate(sys.argv[1:])])

@@ -5,7 +5,7 @@ then `counter.snapshot()` before and after the work. In a service run as its own
 them), `ServiceCommands` starts it with `store_commands_site/` on PYTHONPATH: its `sitecustomize` registers a
 `CommandLog` with PyMongo before the service builds its client, and each command the service sends becomes one
 line of a file the bench reads; no service code changes. A line is written when the command starts (a command
-that fails still counts: it was a round trip).
+that fails still counts: it was a round trip). `ServiceCommands.cpu_seconds()` is that process's CPU time so far.
 
 Counts include whatever else the process sent in the same window (the outbox relay's polls and marks, a lease
 renewal, a gauge's count): the breakdown by collection shows which is which.
@@ -57,6 +57,7 @@ class CommandLog(monitoring.CommandListener):
 
     def __init__(self, path: str) -> None:
         self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        Path(f"{path}.pid").write_text(str(os.getpid()))  # the bench reads this process's CPU time by it
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
         name, collection = command_key(event)
@@ -89,6 +90,13 @@ class ServiceCommands:
             name, _, collection = line.partition("\t")
             counts[(name, collection)] += 1
         return counts
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the service process logging here has used so far: less disturbed by other
+        work on the machine than wall time."""
+        pid = int(Path(f"{self.path}.pid").read_text())
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def close(self) -> None:
         self._dir.cleanup()
