@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from pymongo.asynchronous.database import AsyncDatabase
+
 from linli_shared.events import CloudEvent
 from linli_shared.kept import KeptPartitions
 from linli_shared.orgs import prefix_regex
@@ -60,12 +62,12 @@ class KeptSeekers(KeptPartitions[DistrictSeekers]):
     def __init__(self, kept: int = 4) -> None:
         super().__init__(SEEKER_LOG, kept)
 
-    async def read_all(self, db: Any, district: str, version: int) -> DistrictSeekers:
+    async def read_all(self, db: AsyncDatabase, district: str, version: int) -> DistrictSeekers:
         docs = await db[SEEKERS].find({"community_code": prefix_regex(district), "status": {"$in": list(ON_LIST)}},
                                       PROFILE_FIELDS).to_list()
         return DistrictSeekers(version, {doc["_id"]: profile(doc) for doc in docs})
 
-    async def with_changes(self, db: Any, district: str, kept: DistrictSeekers, version: int,
+    async def with_changes(self, db: AsyncDatabase, district: str, kept: DistrictSeekers, version: int,
                            ids: set[str]) -> DistrictSeekers:
         docs = await db[SEEKERS].find({"_id": {"$in": sorted(ids)}}, PROFILE_FIELDS).to_list()
         on_list = {seeker_id: p for seeker_id, p in kept.on_list.items() if seeker_id not in ids}
