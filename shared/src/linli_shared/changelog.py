@@ -86,7 +86,3 @@ def unbroken_through(kept: int, versions: list[int]) -> int | None:
         return None
     return versions[-1] if versions else kept
 
-
-# The registry's service_layer/context.py is being reworked as this moves: it imports from `caching` in
-# the working tree; drop this line once that file is committed.
-from linli_shared.caching import VersionedCache  # noqa: E402, F401
