@@ -25,21 +25,40 @@ from linli_registry.domain.residents import Identity
 from linli_registry.events import HouseholdRegistered, HouseholdUpdated, ResidentRegistered, ResidentUpdated
 from linli_registry.service_layer import residents
 from linli_registry.service_layer.context import RegistryContext
-from linli_registry.service_layer.households import current_low_income, household_state
+from linli_registry.service_layer.households import household_state
 from linli_registry.storage import audit as trail
-from linli_registry.storage.imports import HOUSEHOLD_REFS
-from linli_registry.storage.indexes import HOUSEHOLDS, ID_REGISTRATIONS, RESIDENTS
+from linli_registry.storage import households as household_store
+from linli_registry.storage import imports as import_store
+from linli_registry.storage import residents as resident_store
+from linli_registry.storage.households import Household, LowIncomePeriod
+from linli_registry.storage.imports import HouseholdRef
+from linli_registry.storage.residents import Resident
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 HOUSEHOLD_COLUMNS = frozenset({"household_ref", *ADDRESS})
-# New documents are inserted together at the end of the batch (one round trip per collection), in this order.
-_NEW_IN_ORDER = (HOUSEHOLDS, HOUSEHOLD_REFS, ID_REGISTRATIONS, RESIDENTS)
+Identification = dict[str, Any]  # the stored identity fields of one row (residents.identity_doc)
 
 
 @dataclass
 class Outcome:
     counts: Counter = field(default_factory=Counter)
     errors: list[RowError] = field(default_factory=list)  # each keeps its row out of the registry
+
+
+@dataclass
+class NewRecords:
+    """Created in the batch, inserted together at its end: one round trip per collection."""
+
+    households: list[Household] = field(default_factory=list)
+    refs: list[HouseholdRef] = field(default_factory=list)
+    residents: list[Resident] = field(default_factory=list)
+
+    async def insert(self, tx: Tx) -> None:
+        """In this order; a duplicate key (a concurrent registration) aborts the batch: see apply_plans."""
+        await household_store.insert_many(tx, self.households)
+        await import_store.add_household_refs(tx, self.refs)
+        await resident_store.claim_identities(tx, self.residents)
+        await resident_store.insert_many(tx, self.residents)
 
 
 @dataclass
@@ -51,14 +70,14 @@ class _Batch:
     community: str
     actor: str
     import_id: str
-    identities: dict[int, dict[str, Any]]  # row number → stored identity fields
-    active: dict[str, dict[str, Any]] = field(default_factory=dict)  # id hash → active resident anywhere
-    inactive: dict[str, dict[str, Any]] = field(default_factory=dict)  # id hash → left this community
-    to_emit: list[tuple[dict, type, dict]] = field(default_factory=list)
+    identities: dict[int, Identification]  # row number → stored identity fields
+    active: dict[str, Resident] = field(default_factory=dict)  # id hash → active resident anywhere
+    inactive: dict[str, Resident] = field(default_factory=dict)  # id hash → left this community
+    to_emit: list[tuple[Resident, type, dict]] = field(default_factory=list)
     trail: list[AuditEntry] = field(default_factory=list)  # appended in one write at the end
     # Registrations from a ledger: one trail entry per batch names them all (the import's entry names the file).
     registered: dict[str, list[str]] = field(default_factory=lambda: {"residents": [], "households": []})
-    new_docs: dict[str, list[dict]] = field(default_factory=lambda: {name: [] for name in _NEW_IN_ORDER})
+    new: NewRecords = field(default_factory=NewRecords)
     outcome: Outcome = field(default_factory=Outcome)
 
     @property
@@ -99,11 +118,9 @@ async def _apply(ctx: RegistryContext, tx: Tx, community: str, actor: str, impor
         household = await _write_household(batch, plan, households.get(plan.key))
         for row in plan.rows:
             await _write_resident(batch, row, household)
-    for collection, docs in batch.new_docs.items():
-        if docs:  # a duplicate key (a concurrent registration) aborts the batch: see apply_plans
-            await tx.db[collection].insert_many(docs, session=tx.session)
+    await batch.new.insert(tx)
     if batch.to_emit:
-        await residents.emit_states(ctx, tx, batch.to_emit)
+        await residents.emit_states(ctx, tx, [(r.stored(), event, extra) for r, event, extra in batch.to_emit])
     await trail.append(tx.db, [*_registrations(batch), *batch.trail], tx.session)
     return batch.outcome
 
@@ -125,28 +142,21 @@ def _identity(row: LedgerRow) -> Identity:
 
 async def _read_residents(batch: _Batch) -> None:
     hashes = [ident["id_number_hash"] for ident in batch.identities.values()]
-    session, db = batch.tx.session, batch.tx.db
-    claimed = {r["resident_id"]: r["_id"] for r in
-               await db[ID_REGISTRATIONS].find({"_id": {"$in": hashes}}, session=session).to_list()}
-    for doc in await db[RESIDENTS].find({"_id": {"$in": list(claimed)}}, session=session).to_list():
-        batch.active[doc["id_number_hash"]] = doc
-    left = db[RESIDENTS].find({"id_number_hash": {"$in": hashes}, "community_code": batch.community,
-                               "status": {"$ne": "active"}}, session=session).sort("updated_at", 1)
-    for doc in await left.to_list():
-        batch.inactive[doc["id_number_hash"]] = doc  # the latest record wins
+    claimed = await resident_store.claimants(batch.tx, hashes)
+    for resident in await resident_store.by_ids(batch.tx, list(claimed)):
+        batch.active[resident.id_number_hash] = resident
+    for resident in await resident_store.left_community(batch.tx, batch.community, hashes):
+        batch.inactive[resident.id_number_hash] = resident  # the latest record wins
 
 
-async def _read_households(batch: _Batch, plans: list[HouseholdPlan]) -> dict[str, dict[str, Any]]:
+async def _read_households(batch: _Batch, plans: list[HouseholdPlan]) -> dict[str, Household]:
     """Existing households by 户编号 or address key, or by id (a ledger exported from Linli carries the id)."""
-    keys = [p.key for p in plans if p.key]
-    session, db = batch.tx.session, batch.tx.db
-    refs = {r["_id"].split(":", 1)[1]: r["household_id"] for r in await db[HOUSEHOLD_REFS].find(
-        {"_id": {"$in": [f"{batch.community}:{k}" for k in keys]}}, session=session).to_list()}
+    refs = await import_store.household_refs(batch.tx, batch.community, [p.key for p in plans if p.key])
     for plan in plans:
         if plan.key and plan.key not in refs and plan.ref and _UUID.fullmatch(plan.ref):
             refs[plan.key] = plan.ref
-    found = {h["_id"]: h for h in await db[HOUSEHOLDS].find(
-        {"_id": {"$in": sorted(set(refs.values()))}, "community_code": batch.community}, session=session).to_list()}
+    found = {h.id: h for h in await household_store.in_community(batch.tx, batch.community,
+                                                                  sorted(set(refs.values())))}
     return {key: found[hid] for key, hid in refs.items() if hid in found}
 
 
@@ -158,7 +168,7 @@ def _blocking_errors(batch: _Batch, plan: HouseholdPlan) -> list[RowError]:
     errors = []
     for row in plan.rows:
         other = batch.active.get(batch.identities[row.row]["id_number_hash"])
-        if other and other["community_code"] != batch.community:
+        if other and other.community_code != batch.community:
             errors.append(RowError(row.row, "id_number", "import.resident.other_community",
                                    "该居民已在本区其他社区登记，请联系街道或区级管理员核实 (registered in another "
                                    "community of the district; a street or district administrator can check where)"))
@@ -168,129 +178,129 @@ def _blocking_errors(batch: _Batch, plan: HouseholdPlan) -> list[RowError]:
     return errors
 
 
-async def _write_household(batch: _Batch, plan: HouseholdPlan, existing: dict | None) -> dict | None:
+async def _write_household(batch: _Batch, plan: HouseholdPlan, existing: Household | None) -> Household | None:
     if plan.key is None:
         return None
     if existing is None:
-        return await _create_household(batch, plan)
+        return _create_household(batch, plan)
     return await _update_household(batch, plan, existing)
 
 
-async def _create_household(batch: _Batch, plan: HouseholdPlan) -> dict[str, Any]:
-    tx, now = batch.tx, datetime.now(UTC)
-    address = plan.address or dict.fromkeys(ADDRESS)
+def _create_household(batch: _Batch, plan: HouseholdPlan) -> Household:
     amount = plan.values.get("low_income_monthly_cny")
-    doc = {"_id": str(uuid.uuid4()), "community_code": batch.community, "ref": plan.ref, "address": address,
-           "housing": plan.values.get("housing"), "grid": plan.values.get("grid"),
-           "low_income_periods": [_period(batch.today, amount)] if amount else [], "version": 1,
-           "created_at": now, "import_id": batch.import_id}
-    batch.new_docs[HOUSEHOLD_REFS].append({"_id": f"{batch.community}:{plan.key}", "household_id": doc["_id"]})
-    batch.new_docs[HOUSEHOLDS].append(doc)
-    _emit_household(tx, doc, HouseholdRegistered)
-    batch.registered["households"].append(doc["_id"])
+    household = Household(id=str(uuid.uuid4()), community_code=batch.community, ref=plan.ref,
+                          address=plan.address or dict.fromkeys(ADDRESS), housing=plan.values.get("housing"),
+                          grid=plan.values.get("grid"),
+                          low_income_periods=[_period(batch.today, amount)] if amount else [], version=1,
+                          created_at=datetime.now(UTC), import_id=batch.import_id)
+    batch.new.refs.append(HouseholdRef(key=import_store.ref_key(batch.community, plan.key),
+                                       household_id=household.id))
+    batch.new.households.append(household)
+    _emit_household(batch.tx, household, HouseholdRegistered)
+    batch.registered["households"].append(household.id)
     batch.outcome.counts["households_created"] += 1
-    return doc
+    return household
 
 
-def _period(since: date, amount: float) -> dict[str, Any]:
-    return {"start": since.isoformat(), "end": None, "monthly_amount_cny": amount}
+def _period(since: date, amount: float) -> LowIncomePeriod:
+    return LowIncomePeriod(start=since.isoformat(), end=None, monthly_amount_cny=amount)
 
 
-async def _update_household(batch: _Batch, plan: HouseholdPlan, doc: dict[str, Any]) -> dict[str, Any]:
+async def _update_household(batch: _Batch, plan: HouseholdPlan, household: Household) -> Household:
     changes: dict[str, Any] = {}
-    if plan.address is not None and plan.address != doc["address"]:
+    if plan.address is not None and plan.address != household.address:
         changes["address"] = plan.address
     for name in ("grid", "housing"):
-        if name in plan.present and plan.values.get(name) != doc.get(name):
+        if name in plan.present and plan.values.get(name) != getattr(household, name):
             changes[name] = plan.values.get(name)
     if "low_income_monthly_cny" in plan.present:
-        periods = _low_income(doc, plan.values.get("low_income_monthly_cny"), batch.today)
-        if periods != doc.get("low_income_periods", []):
+        periods = _low_income(household, plan.values.get("low_income_monthly_cny"), batch.today)
+        if periods != household.low_income_periods:
             changes["low_income_periods"] = periods
     if not changes:
-        return doc
-    tx = batch.tx
-    new = {**doc, **changes, "version": doc["version"] + 1}
-    await tx.db[HOUSEHOLDS].replace_one({"_id": doc["_id"]}, new, session=tx.session)
-    _emit_household(tx, new, HouseholdUpdated)
-    batch.trail.append(new_entry(batch.actor, "household.changed", batch.community, household_id=doc["_id"],
-                                     changes=changes_between(doc, new, sorted(changes)),
-                                     detail={"import_id": batch.import_id}))
+        return household
+    before = household.stored()
+    new = Household.model_validate({**before, **changes, "version": household.version + 1})
+    await household_store.replace(batch.tx, new)
+    _emit_household(batch.tx, new, HouseholdUpdated)
+    batch.trail.append(new_entry(batch.actor, "household.changed", batch.community, household_id=household.id,
+                                 changes=changes_between(before, new.stored(), sorted(changes)),
+                                 detail={"import_id": batch.import_id}))
     batch.outcome.counts["households_updated"] += 1
     return new
 
 
-def _low_income(doc: dict[str, Any], amount: float | None, today: date) -> list[dict[str, Any]]:
+def _low_income(household: Household, amount: float | None, today: date) -> list[LowIncomePeriod]:
     """The ledger states today's allowance: start, re-rate or end it from today (history kept)."""
-    periods = list(doc.get("low_income_periods", []))
-    current = current_low_income(doc)
-    if current and current["monthly_amount_cny"] == amount:
+    periods = list(household.low_income_periods)
+    current = household.current_low_income()
+    if current and current.monthly_amount_cny == amount:
         return periods
-    if current and current["start"] == today.isoformat():
+    if current and current.start == today.isoformat():
         return [*periods[:-1], _period(today, amount)] if amount else periods[:-1]
     if current:
-        periods[-1] = {**current, "end": today.isoformat()}
+        periods[-1] = current.model_copy(update={"end": today.isoformat()})
     return [*periods, _period(today, amount)] if amount else periods
 
 
-def _emit_household(tx: Tx, doc: dict[str, Any], event: type) -> None:
-    tx.emit(event(**household_state(doc)), subject=doc["_id"], community=doc["community_code"],
-            aggregate_version=doc["version"])
+def _emit_household(tx: Tx, household: Household, event: type) -> None:
+    tx.emit(event(**household_state(household)), subject=household.id, community=household.community_code,
+            aggregate_version=household.version)
 
 
-async def _write_resident(batch: _Batch, row: LedgerRow, household: dict | None) -> None:
+async def _write_resident(batch: _Batch, row: LedgerRow, household: Household | None) -> None:
     identity = batch.identities[row.row]
     existing = batch.active.get(identity["id_number_hash"])
     if existing is None and identity["id_number_hash"] in batch.inactive:
         left = batch.inactive[identity["id_number_hash"]]
         batch.outcome.errors.append(RowError(
             row.row, "id_number", "import.resident.left",
-            f"此人已于{left.get('left_on')}{'死亡' if left['status'] == 'deceased' else '迁出'}，未重新登记；"
+            f"此人已于{left.left_on}{'死亡' if left.status == 'deceased' else '迁出'}，未重新登记；"
             f"如确已迁回，请逐个登记 (resident has left; not re-registered by an import)"))
         return
-    household_id = household["_id"] if household else None
+    household_id = household.id if household else None
     touches_household = bool(row.present & HOUSEHOLD_COLUMNS)
     if existing is None:
-        await _register(batch, row, identity, household_id)
+        _register(batch, row, identity, household_id)
     else:
-        await _update(batch, row, identity, existing, household_id if touches_household else existing["household_id"])
+        await _update(batch, row, identity, existing, household_id if touches_household else existing.household_id)
 
 
-async def _register(batch: _Batch, row: LedgerRow, identity: dict[str, Any], household_id: str | None) -> None:
+def _register(batch: _Batch, row: LedgerRow, identity: Identification, household_id: str | None) -> None:
     now = datetime.now(UTC)
     values = new_resident_values(row)
-    doc = {"_id": str(uuid.uuid4()), "community_code": batch.community, "household_id": household_id,
-           **values, **residents.name_doc(row.name), **identity, "status": "active",
-           "left_on": None, "version": 1, "created_at": now, "updated_at": now, "created_by": batch.actor,
-           "import_id": batch.import_id,
-           "memberships": reconcile([], values["disability"], values["special_care"], None)}  # since unknown
-    batch.new_docs[ID_REGISTRATIONS].append({"_id": doc["id_number_hash"], "resident_id": doc["_id"]})
-    batch.new_docs[RESIDENTS].append(doc)
-    batch.active[doc["id_number_hash"]] = doc  # a later row of the same file now finds them
-    batch.to_emit.append((doc, ResidentRegistered, {}))
-    batch.registered["residents"].append(doc["_id"])
+    resident = Resident(id=str(uuid.uuid4()), community_code=batch.community, household_id=household_id,
+                        **values, **residents.name_doc(row.name), **identity, status="active", left_on=None,
+                        version=1, created_at=now, updated_at=now, created_by=batch.actor,
+                        import_id=batch.import_id,
+                        memberships=reconcile([], values["disability"], values["special_care"], None))  # since unknown
+    batch.new.residents.append(resident)
+    batch.active[resident.id_number_hash] = resident  # a later row of the same file now finds them
+    batch.to_emit.append((resident, ResidentRegistered, {}))
+    batch.registered["residents"].append(resident.id)
     batch.outcome.counts["residents_created"] += 1
 
 
-async def _update(batch: _Batch, row: LedgerRow, identity: dict[str, Any], doc: dict[str, Any],
+async def _update(batch: _Batch, row: LedgerRow, identity: Identification, resident: Resident,
                   household_id: str | None) -> None:
-    wanted = {**resident_values(row, doc), **residents.name_doc(row.name), "household_id": household_id,
+    before = resident.stored()
+    wanted = {**resident_values(row, before), **residents.name_doc(row.name), "household_id": household_id,
               **{k: v for k, v in identity.items() if k not in residents.KEPT_FOR_SAME_NUMBER}}
-    changes = {k: v for k, v in wanted.items() if doc.get(k) != v}
+    changes = {k: v for k, v in wanted.items() if before.get(k) != v}
     if changes.keys() & {"disability", "special_care"}:  # the dated history follows, from today
-        changes["memberships"] = memberships_after(doc, changes, batch.today)
+        changes["memberships"] = memberships_after(before, changes, batch.today)
     if not changes:
         batch.outcome.counts["residents_unchanged"] += 1
         return
-    tx = batch.tx
-    new = {**doc, **changes, "version": doc["version"] + 1, "updated_at": datetime.now(UTC)}
-    await tx.db[RESIDENTS].replace_one({"_id": doc["_id"]}, new, session=tx.session)
-    batch.active[doc["id_number_hash"]] = new
+    new = Resident.model_validate({**before, **changes, "version": resident.version + 1,
+                                   "updated_at": datetime.now(UTC)})
+    await resident_store.replace(batch.tx, new)
+    batch.active[resident.id_number_hash] = new
     public = residents.public_fields(changes)
     batch.to_emit.append((new, ResidentUpdated, {"changed": public}))
-    batch.trail.append(new_entry(batch.actor, "resident.changed", batch.community, resident_ids=[doc["_id"]],
-                                     household_id=household_id,
-                                     changes=changes_between(residents.trail_view(doc), residents.trail_view(new),
-                                                             public),
-                                     detail={"import_id": batch.import_id}))
+    batch.trail.append(new_entry(batch.actor, "resident.changed", batch.community, resident_ids=[resident.id],
+                                 household_id=household_id,
+                                 changes=changes_between(residents.trail_view(before),
+                                                         residents.trail_view(new.stored()), public),
+                                 detail={"import_id": batch.import_id}))
     batch.outcome.counts["residents_updated"] += 1

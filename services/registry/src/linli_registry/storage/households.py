@@ -95,3 +95,8 @@ async def insert_many(tx: Tx, households: list[Household]) -> None:
 async def replace(tx: Tx, household: Household) -> None:
     """The whole household as the caller decided it (the ledger import, inside its batch's transaction)."""
     await tx.db[HOUSEHOLDS].replace_one({"_id": household.id}, household.stored(), session=tx.session)
+
+
+async def all_of_community(db: Any, community: str) -> dict[str, dict[str, Any]]:
+    """Every household of a community by id, as stored (the ledger export writes them as they are)."""
+    return {h["_id"]: h for h in await db[HOUSEHOLDS].find({"community_code": community}).to_list()}

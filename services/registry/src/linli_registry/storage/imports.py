@@ -14,6 +14,7 @@ from pymongo import ReturnDocument
 
 from linli_shared.auth import Access, Principal
 from linli_shared.mongo import find_authorized
+from linli_shared.outbox import Tx
 from linli_shared.privacy import PiiVault
 
 from linli_registry.domain.ledger import RowError
@@ -74,6 +75,32 @@ class StoredRowError(BaseModel):
     column: str | None
     code: str
     message: str
+
+
+class HouseholdRef(BaseModel):
+    """A ledger's own household number (户编号, or the address when it has none) → our household id."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    key: str = Field(alias="_id")  # "<community>:<ledger key>"
+    household_id: str
+
+
+def ref_key(community: str, ledger_key: str) -> str:
+    return f"{community}:{ledger_key}"
+
+
+async def household_refs(tx: Tx, community: str, ledger_keys: list[str]) -> dict[str, str]:
+    """The households a community's ledger keys already name: ledger key → household id."""
+    docs = await tx.db[HOUSEHOLD_REFS].find({"_id": {"$in": [ref_key(community, k) for k in ledger_keys]}},
+                                            session=tx.session).to_list()
+    refs = [HouseholdRef.model_validate(d) for d in docs]
+    return {ref.key.split(":", 1)[1]: ref.household_id for ref in refs}
+
+
+async def add_household_refs(tx: Tx, refs: list[HouseholdRef]) -> None:
+    if refs:
+        await tx.db[HOUSEHOLD_REFS].insert_many([r.model_dump(by_alias=True) for r in refs], session=tx.session)
 
 
 async def add(db: Any, job: Import) -> None:

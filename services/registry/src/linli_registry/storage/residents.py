@@ -180,3 +180,8 @@ async def claim_identities(tx: Tx, residents: list[Resident]) -> None:
 async def insert_many(tx: Tx, residents: list[Resident]) -> None:
     if residents:
         await tx.db[RESIDENTS].insert_many([r.stored() for r in residents], session=tx.session)
+
+
+def in_ledger_order(db: Any, query: dict[str, Any]) -> Any:
+    """The residents matching `query` as stored, household by household: a cursor the ledger export streams."""
+    return db[RESIDENTS].find(query).sort([("community_code", 1), ("household_id", 1)])
