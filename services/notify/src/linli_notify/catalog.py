@@ -10,5 +10,4 @@ VISITS_TYPES = tuple(f"linli.visits.{name}.v1" for name in (
 EMPLOYMENT_TYPES = tuple(f"linli.employment.{name}.v1" for name in (
     "seeker.registered", "job.posted", "referral.made", "referral.outcome_recorded", "placement.started",
     "placement.followup_due", "training.completed"))
-NOTIFY_TYPES = ("linli.notify.notification.delivered.v1", "linli.notify.notification.failed.v1")
 SUBSCRIBABLE = frozenset(REGISTRY_TYPES + VISITS_TYPES + EMPLOYMENT_TYPES)

@@ -12,8 +12,3 @@ def notify(request: Request) -> Notify:
 
 
 NotifyDep = Annotated[Notify, Depends(notify)]
-
-
-def out(doc: dict) -> dict:
-    """Storage `_id` → API `id`."""
-    return {"id": doc["_id"], **{k: v for k, v in doc.items() if k != "_id"}}

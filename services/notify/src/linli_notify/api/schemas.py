@@ -11,6 +11,7 @@ from linli_shared.bounds import MAX_ITEMS, Items, Tag
 from linli_shared.orgs import OrgCode
 
 from linli_notify.catalog import SUBSCRIBABLE
+from linli_notify.domain import commands
 from linli_notify.domain.data_classes import DATA_CLASSES
 from linli_notify.domain.quiet import parse_hhmm
 from linli_notify.domain.rules import CHANNELS, RULES, RuleOverride
@@ -63,6 +64,12 @@ class PreferencesIn(Strict):
             raise PydanticCustomError("preferences.rule.unknown", "unknown rules {unknown}", {"unknown": unknown})
         return value
 
+    def command(self, recipient_id: str) -> commands.SetPreferences:
+        quiet = self.quiet_hours
+        return commands.SetPreferences(
+            recipient_id=recipient_id, channels=None if self.channels is None else tuple(self.channels),
+            quiet_hours=commands.QuietHours(quiet.start, quiet.end) if quiet else None, opt_outs=tuple(self.opt_outs))
+
 
 class PreferencesOut(PreferencesIn):
     model_config = ConfigDict(extra="ignore")
@@ -73,6 +80,9 @@ class PreferencesOut(PreferencesIn):
 class TemplateIn(Strict):
     body: Annotated[str, StringConstraints(min_length=1, max_length=4000)]
     subject: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+    def command(self, org_code: str, key: str) -> commands.SaveTemplate:
+        return commands.SaveTemplate(org_code=org_code, key=key, body=self.body, subject=self.subject)
 
 
 class TemplateOut(BaseModel):
@@ -136,6 +146,10 @@ class WebhookIn(Strict):
                                       {"unknown": unknown})
         return sorted(set(value))
 
+    def command(self) -> commands.CreateWebhook:
+        return commands.CreateWebhook(org_code=self.org_code, url=self.url, event_types=tuple(self.event_types),
+                                      data_classes=tuple(self.data_classes), secret=self.secret)
+
 
 class WebhookOut(BaseModel):
     id: str
@@ -169,6 +183,10 @@ class CommunitySettingsIn(Strict):
         if value is not None and not value.startswith(("http://", "https://")):
             raise PydanticCustomError("rules.wecom_robot_url.invalid", "the robot URL must be http(s)")
         return value
+
+    def command(self, community_code: str) -> commands.SetCommunitySettings:
+        return commands.SetCommunitySettings(community_code=community_code, rules=dict(self.rules),
+                                             wecom_robot_url=self.wecom_robot_url)
 
 
 class NotificationOut(BaseModel):

@@ -15,21 +15,23 @@ router = APIRouter(prefix="/v1", tags=["settings"])
 
 @router.get("/recipients/{recipient_id}/preferences", response_model=PreferencesOut)
 async def get_preferences(recipient_id: str, ctx: NotifyDep, principal: CurrentPrincipal) -> PreferencesOut:
-    return PreferencesOut(**await manage.get_preferences(ctx, principal, recipient_id))
+    return PreferencesOut.model_validate(await manage.get_preferences(ctx, principal, recipient_id),
+                                         from_attributes=True)
 
 
 @router.put("/recipients/{recipient_id}/preferences", response_model=PreferencesOut)
 async def put_preferences(recipient_id: str, body: PreferencesIn, ctx: NotifyDep,
                           principal: CurrentPrincipal) -> PreferencesOut:
-    return PreferencesOut(**await manage.put_preferences(ctx, principal, recipient_id, body))
+    return PreferencesOut.model_validate(await manage.put_preferences(ctx, principal, body.command(recipient_id)),
+                                         from_attributes=True)
 
 
 @router.get("/communities/{code}/notify-settings")
 async def get_community_settings(code: OrgCode, ctx: NotifyDep, principal: CurrentPrincipal) -> dict:
-    return await manage.get_community_settings(ctx, principal, code)
+    return (await manage.get_community_settings(ctx, principal, code)).model_dump(mode="json")
 
 
 @router.put("/communities/{code}/notify-settings")
 async def put_community_settings(code: OrgCode, body: CommunitySettingsIn, ctx: NotifyDep,
                                  principal: CurrentPrincipal) -> dict:
-    return await manage.put_community_settings(ctx, principal, code, body)
+    return (await manage.put_community_settings(ctx, principal, body.command(code))).model_dump(mode="json")

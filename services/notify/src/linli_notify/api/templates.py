@@ -7,7 +7,7 @@ from linli_shared.auth import CurrentPrincipal
 from linli_shared.orgs import OrgCode
 from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 
-from linli_notify.api.deps import NotifyDep, out
+from linli_notify.api.deps import NotifyDep
 from linli_notify.api.schemas import TemplateChangeOut, TemplateIn, TemplateOut
 from linli_notify.service_layer import templates
 
@@ -23,7 +23,7 @@ async def list_templates(code: OrgCode, ctx: NotifyDep, principal: CurrentPrinci
 @router.put("/templates/{key}", response_model=TemplateOut)
 async def put_template(code: OrgCode, key: str, body: TemplateIn, ctx: NotifyDep,
                        principal: CurrentPrincipal) -> TemplateOut:
-    return TemplateOut(**await templates.put_template(ctx, principal, code, key, body))
+    return TemplateOut(**await templates.put_template(ctx, principal, body.command(code, key)))
 
 
 @router.delete("/templates/{key}", status_code=204)
@@ -37,4 +37,5 @@ async def template_changes(code: OrgCode, ctx: NotifyDep, principal: CurrentPrin
                            limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[TemplateChangeOut]:
     """Every change to templates at and beneath this org: who, when, the body before and after."""
     items, next_cursor = await templates.template_changes(ctx, principal, code, key, limit, cursor)
-    return Page(items=[TemplateChangeOut(**out(i)) for i in items], next_cursor=next_cursor)
+    return Page(items=[TemplateChangeOut.model_validate(i, from_attributes=True) for i in items],
+                next_cursor=next_cursor)

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Response
 
 from linli_shared.auth import CurrentPrincipal
 
-from linli_notify.api.deps import NotifyDep, out
+from linli_notify.api.deps import NotifyDep
 from linli_notify.api.schemas import WebhookIn, WebhookOut
 from linli_notify.service_layer import manage
 
@@ -14,12 +14,12 @@ router = APIRouter(prefix="/v1", tags=["webhooks"])
 
 @router.post("/webhooks", response_model=WebhookOut, status_code=201)
 async def create(body: WebhookIn, ctx: NotifyDep, principal: CurrentPrincipal) -> WebhookOut:
-    return WebhookOut(**out(await manage.create_webhook(ctx, principal, body)))
+    return WebhookOut.model_validate(await manage.create_webhook(ctx, principal, body.command()), from_attributes=True)
 
 
 @router.get("/webhooks", response_model=list[WebhookOut])
 async def list_webhooks(ctx: NotifyDep, principal: CurrentPrincipal) -> list[WebhookOut]:
-    return [WebhookOut(**out(d)) for d in await manage.list_webhooks(ctx, principal)]
+    return [WebhookOut.model_validate(h, from_attributes=True) for h in await manage.list_webhooks(ctx, principal)]
 
 
 @router.delete("/webhooks/{webhook_id}", status_code=204)

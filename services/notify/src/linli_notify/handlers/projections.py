@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from linli_shared.events import CloudEvent
-from linli_shared.mongo import upsert_if_newer, upsert_many_if_newer
 from linli_shared.outbox import Tx
 
 from linli_notify.handlers.inbound import ResidentContact, Staff, TaskFacts
-from linli_notify.storage.indexes import RESIDENTS, STAFF, TASKS
+from linli_notify.storage import recipients, tasks
 
 TASK_STATUS = {"created": "open", "overdue": "overdue", "completed": "completed", "cancelled": "cancelled"}
 
@@ -14,16 +13,16 @@ TASK_STATUS = {"created": "open", "overdue": "overdue", "completed": "completed"
 async def staff_changed(event: CloudEvent, tx: Tx) -> None:
     staff = Staff.model_validate(event.data)
     fields = staff.model_dump(exclude={"staff_id"})
-    await upsert_if_newer(tx.db[STAFF], staff.staff_id, event.aggregateversion,
-                          {**fields, "community_code": staff.org_code[:12]}, tx.session)
+    await recipients.keep_staff(tx, staff.staff_id, event.aggregateversion,
+                                {**fields, "community_code": staff.org_code[:12]})
 
 
 async def residents_changed(events: list[CloudEvent], tx: Tx) -> None:
     """registered / updated / moved_out / deceased all carry the whole state; the newest version wins."""
     contacts = [ResidentContact.model_validate(event.data) for event in events]
-    await upsert_many_if_newer(tx.db[RESIDENTS], [
+    await recipients.keep_residents(tx, [
         (contact.resident_id, event.aggregateversion, contact.model_dump(exclude={"resident_id"}))
-        for contact, event in zip(contacts, events, strict=True)], tx.session)
+        for contact, event in zip(contacts, events, strict=True)])
 
 
 async def tasks_changed(events: list[CloudEvent], tx: Tx) -> None:
@@ -34,4 +33,4 @@ async def tasks_changed(events: list[CloudEvent], tx: Tx) -> None:
         status = TASK_STATUS.get(event.type.split(".")[3])
         states.append((task.task_id, event.aggregateversion,
                        task.model_dump(mode="json", exclude={"task_id"}) | ({"status": status} if status else {})))
-    await upsert_many_if_newer(tx.db[TASKS], states, tx.session, on_insert={"status": "open"})
+    await tasks.keep(tx, states)

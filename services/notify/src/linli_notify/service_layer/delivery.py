@@ -27,8 +27,7 @@ from linli_notify.channels.base import Message
 from linli_notify.domain.quiet import parse_hhmm, quiet_until
 from linli_notify.domain.retry import Outcome, decide, temporary
 from linli_notify.service_layer.context import Notify
-from linli_notify.storage import notifications
-from linli_notify.storage.indexes import NOTIFICATIONS, WEBHOOKS
+from linli_notify.storage import notifications, webhooks
 
 log = get_logger()
 NOT_SENT = ("webhook.gone", "webhook.unresolvable", "webhook.target_refused", "webhook.target_insecure",
@@ -45,8 +44,7 @@ async def claim_due(ctx: Notify, limit: int) -> list[tuple[dict[str, Any], str]]
     unleased = ({"lease_until": None}, {"lease_until": {"$lt": now}})
     candidates: list[dict[str, Any]] = []
     for free in unleased:
-        candidates += await ctx.db[NOTIFICATIONS].find({**due, **free}, {"channel": 1, "not_before": 1}).sort(
-            "not_before", 1).limit(limit * 2).to_list()
+        candidates += await notifications.due(ctx.db, {**due, **free}, limit * 2)
     candidates = sorted(candidates, key=lambda c: c["not_before"])[:limit * 2]
     claimed, owner = [], str(uuid.uuid4())
     lease = {"$set": {"claim_id": owner, "lease_until": now + timedelta(seconds=ctx.settings.delivery_lease_seconds)}}
@@ -70,8 +68,8 @@ async def _claim(ctx: Notify, notification_id: str, claimable: list[dict[str, An
     filter here: a point lookup, the other clauses checked on that one document.
     """
     for query in claimable:
-        if (await ctx.db[NOTIFICATIONS].update_one({"_id": notification_id, **query}, lease)).modified_count:
-            return await ctx.db[NOTIFICATIONS].find_one({"_id": notification_id, "claim_id": owner})
+        if await notifications.lease(ctx.db, notification_id, query, lease):
+            return await notifications.claimed(ctx.db, notification_id, owner)
     return None
 
 
@@ -102,10 +100,7 @@ def _quiet_release(ctx: Notify, doc: dict[str, Any]):
 
 
 async def _message(ctx: Notify, doc: dict[str, Any]) -> Message:
-    secret = None
-    if doc["channel"] == "webhook":
-        hook = await ctx.db[WEBHOOKS].find_one({"_id": doc["recipient_id"], "active": True}, {"secret": 1})
-        secret = hook["secret"] if hook else None
+    secret = await webhooks.secret_of(ctx.db, doc["recipient_id"]) if doc["channel"] == "webhook" else None
     return Message(notification_id=doc["_id"], event_id=doc["event_id"], address=doc.get("address") or "",
                    body=doc.get("body") or "", subject=doc.get("subject"), mention=doc.get("mention"), secret=secret)
 
@@ -126,12 +121,7 @@ async def _record(ctx: Notify, doc: dict[str, Any], claim_id: str, outcome: Outc
     changes.update(updated_at=now, claim_id=None, lease_until=None, version=doc["version"] + 1)
 
     async def work(tx: Tx) -> str | None:
-        update: dict[str, Any] = {"$set": changes}
-        if push:
-            update["$push"] = {"attempts": push}
-        result = await tx.db[NOTIFICATIONS].update_one({"_id": doc["_id"], "claim_id": claim_id}, update,
-                                                       session=tx.session)
-        if not result.modified_count:
+        if not await notifications.record_outcome(tx, doc["_id"], claim_id, changes, push):
             return None  # our lease ran out and someone else owns it now
         if outcome is not None and doc.get("revealed") and outcome.code not in NOT_SENT:
             await _trail_webhook(tx, doc)

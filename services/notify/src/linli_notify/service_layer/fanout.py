@@ -19,15 +19,16 @@ from linli_notify.domain.rules import REASON_LABELS, Rule, effective, rules_for
 from linli_notify.domain.templates import Template, TemplateProblem, defaults, render, template_key
 from linli_notify.service_layer import recipients
 from linli_notify.service_layer.context import Notify
-from linli_notify.storage import notifications
+from linli_notify.storage import notifications, webhooks
+from linli_notify.storage import recipients as kept
 from linli_notify.storage import templates as stored_templates
-from linli_notify.storage.indexes import RESIDENTS, WEBHOOKS
+from linli_notify.storage.webhooks import Webhook
 
 log = get_logger()
 
 
 async def notify_event(ctx: Notify, event: CloudEvent, tx: Tx,
-                       hooks: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+                       hooks: list[Webhook] | None = None) -> list[dict[str, Any]]:
     """Every notification one event causes, stored once; the worker sends the ones not sent here.
 
     `hooks`: the active webhooks for at least this event's type, when the caller read them for a run of events.
@@ -118,11 +119,9 @@ async def variables_for(rule: Rule, data: Mapping[str, Any], tx: Tx, zone: ZoneI
     if rule.key == "referral_made":
         variables["interview_at"] = _local_time(data.get("interview_at"), zone)
     if rule.key == "referral_made":
-        seeker = await tx.db[RESIDENTS].find_one({"_id": data.get("resident_id")}, {"name": 1}, session=tx.session)
-        variables["seeker_name"] = (seeker or {}).get("name", "")
+        variables["seeker_name"] = await kept.resident_name(tx, data.get("resident_id"))
     if rule.key == "followup_due":
-        resident = await tx.db[RESIDENTS].find_one({"_id": data.get("resident_id")}, {"name": 1}, session=tx.session)
-        variables["resident_name"] = (resident or {}).get("name", "")
+        variables["resident_name"] = await kept.resident_name(tx, data.get("resident_id"))
     return {name: variables.get(name) for name in rule.variables if name != "recipient_name"}
 
 
@@ -155,29 +154,28 @@ async def rendered(ctx: Notify, tx: Tx, rule_key: str, channel: str, community: 
         return render(defaults()[template.key], variables)
 
 
-async def active_webhooks(tx: Tx, event_types: set[str]) -> list[dict[str, Any]]:
-    return await tx.db[WEBHOOKS].find({"event_types": {"$in": sorted(event_types)}, "active": True},
-                                      session=tx.session).to_list()
+async def active_webhooks(tx: Tx, event_types: set[str]) -> list[Webhook]:
+    return await webhooks.subscribed(tx, event_types)
 
 
 async def webhook_docs(ctx: Notify, tx: Tx, event: CloudEvent,
-                       hooks: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+                       hooks: list[Webhook] | None = None) -> list[dict[str, Any]]:
     """Outside subscribers get the event's identifiers and the data classes they were granted (phones masked),
     signed when it is sent; what personal data each carries is kept for the trail at send time."""
-    hooks = [hook for hook in hooks if event.type in hook["event_types"]] if hooks is not None \
+    hooks = [hook for hook in hooks if event.type in hook.event_types] if hooks is not None \
         else await active_webhooks(tx, {event.type})
     docs = []
     for hook in hooks:
-        if not event.community.startswith(hook["org_code"]):
+        if not event.community.startswith(hook.org_code):
             continue
-        data, personal = granted_view(event.data, frozenset(hook.get("data_classes", ())), event.service)
+        data, personal = granted_view(event.data, frozenset(hook.data_classes), event.service)
         body = event.model_copy(update={"data": outside_view(data)}).model_dump_json(exclude={"traceparent"})
-        revealed = {"actor": hook.get("created_by") or hook["_id"], "fields": personal,
+        revealed = {"actor": hook.created_by or hook.id, "fields": personal,
                     "subject_ids": [event.data.get("resident_id") or event.subject]} if personal else None
         docs.append(notifications.new_doc(
             event_id=event.id, event_type=event.type, rule="webhook", community=event.community,
-            recipient_kind="webhook", recipient_id=hook["_id"], channel="webhook", status="pending",
+            recipient_kind="webhook", recipient_id=hook.id, channel="webhook", status="pending",
             now=ctx.clock.now(), traceparent=event.traceparent, max_attempts=ctx.settings.max_attempts,
-            address=hook["url"], body=body, subject=None, critical=False, quiet=None, reason=None,
+            address=hook.url, body=body, subject=None, critical=False, quiet=None, reason=None,
             revealed=revealed))
     return docs

@@ -7,13 +7,12 @@ from typing import Any
 from linli_shared.auth import Access, Principal
 from linli_shared.errors import conflict, not_found
 from linli_shared.outbox import Tx
-from linli_shared.pagination import page_by_id
 from linli_shared.trail import record_reveal
 
 from linli_notify.domain.addresses import mask_address
 from linli_notify.service_layer.context import Notify
 from linli_notify.service_layer.manage import require_admin
-from linli_notify.storage.indexes import NOTIFICATIONS
+from linli_notify.storage import notifications
 
 RETRYABLE = ("failed", "dead")
 PERSONAL_ADDRESSES = ("sms", "email")  # a phone or a mailbox; WeCom and webhook addresses are URLs
@@ -44,13 +43,12 @@ async def reveal(ctx: Notify, principal: Principal, docs: list[dict[str, Any]]) 
 async def list_notifications(ctx: Notify, principal: Principal, filters: dict[str, Any], limit: int,
                              cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
     require_admin(principal)
-    query = {**principal.scope_filter(), **{k: v for k, v in filters.items() if v is not None}}
-    docs, next_cursor = await page_by_id(ctx.db[NOTIFICATIONS], query, limit, cursor)
+    docs, next_cursor = await notifications.page_log(ctx.db, principal.scope_filter(), filters, limit, cursor)
     return await reveal(ctx, principal, docs), next_cursor
 
 
 async def get_notification(ctx: Notify, principal: Principal, notification_id: str) -> dict[str, Any]:
-    doc = await ctx.db[NOTIFICATIONS].find_one({"_id": notification_id})
+    doc = await notifications.get(ctx.db, notification_id)
     if doc is None:
         raise not_found("notification.not_found", f"notification {notification_id} does not exist")
     principal.authorize(doc["community_code"], Access.ADMIN)
@@ -69,9 +67,7 @@ async def retry(ctx: Notify, principal: Principal, notification_id: str) -> dict
         changes = {"status": "pending", "not_before": now, "updated_at": now, "reason": "manual_retry",
                    "max_attempts": doc["attempt_count"] + ctx.settings.max_attempts, "retried_by": principal.sub,
                    "version": doc["version"] + 1}
-        result = await tx.db[NOTIFICATIONS].update_one({"_id": doc["_id"], "version": doc["version"]},
-                                                       {"$set": changes}, session=tx.session)
-        return {**doc, **changes} if result.modified_count else None
+        return {**doc, **changes} if await notifications.requeue(tx, doc, changes) else None
 
     updated = await ctx.uow.run(work)
     if updated is None:
@@ -82,22 +78,18 @@ async def retry(ctx: Notify, principal: Principal, notification_id: str) -> dict
 
 async def inbox(ctx: Notify, principal: Principal, unread: bool | None, limit: int,
                 cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
-    query: dict[str, Any] = {"recipient_id": principal.sub, "channel": "inbox", **principal.scope_filter()}
-    if unread is not None:
-        query["read_at"] = None if unread else {"$ne": None}
-    docs, next_cursor = await page_by_id(ctx.db[NOTIFICATIONS], query, limit, cursor)
+    docs, next_cursor = await notifications.page_inbox(ctx.db, principal.sub, principal.scope_filter(), unread,
+                                                       limit, cursor)
     return [{**d, "id": d["_id"]} for d in docs], next_cursor
 
 
 async def mark_read(ctx: Notify, principal: Principal, notification_id: str) -> dict[str, Any]:
-    doc = await ctx.db[NOTIFICATIONS].find_one({"_id": notification_id, "recipient_id": principal.sub,
-                                                "channel": "inbox"})
+    doc = await notifications.inbox_item(ctx.db, notification_id, principal.sub)
     if doc is None:  # someone else's item is as absent as a missing one
         raise not_found("inbox.not_found", f"no inbox item {notification_id} for you")
     if doc.get("read_at") is None:
         doc["read_at"] = ctx.clock.now()
-        await ctx.db[NOTIFICATIONS].update_one({"_id": notification_id, "read_at": None},
-                                               {"$set": {"read_at": doc["read_at"]}})
+        await notifications.mark_read(ctx.db, notification_id, doc["read_at"])
     return {**doc, "id": doc["_id"]}
 
 

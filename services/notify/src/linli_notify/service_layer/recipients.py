@@ -1,7 +1,6 @@
 """Who a rule reaches, from the local projections of the registry's staff and residents."""
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from linli_shared.outbox import Tx
@@ -9,53 +8,53 @@ from linli_shared.outbox import Tx
 from linli_notify.domain.planning import Preferences, Recipient
 from linli_notify.domain.quiet import parse_hhmm
 from linli_notify.domain.rules import RuleOverride
-from linli_notify.storage.indexes import COMMUNITY_SETTINGS, PREFERENCES, RESIDENTS, STAFF
+from linli_notify.storage import community_settings as stored_settings
+from linli_notify.storage import preferences as stored_preferences
+from linli_notify.storage import recipients as kept
+from linli_notify.storage.recipients import StaffContact
 
 
 class RecipientNotYetKnown(Exception):
     """The registry's event is still on its way: the consumer retries with back-off, then dead-letters."""
 
 
-def staff_recipient(doc: Mapping[str, Any] | None, staff_id: str, robot: str | None) -> Recipient:
-    if doc is None or not doc.get("active", True):
+def staff_recipient(contact: StaffContact | None, staff_id: str, robot: str | None) -> Recipient:
+    if contact is None or not contact.active:
         return Recipient("staff", staff_id, known=False)
-    return Recipient("staff", staff_id, name=doc.get("name"), phone=doc.get("phone"), email=doc.get("email"),
-                     wecom_userid=doc.get("wecom_userid"), wecom_robot=robot)
+    return Recipient("staff", staff_id, name=contact.name, phone=contact.phone, email=contact.email,
+                     wecom_userid=contact.wecom_userid, wecom_robot=robot)
 
 
 async def staff(tx: Tx, staff_id: str, robot: str | None) -> Recipient:
-    return staff_recipient(await tx.db[STAFF].find_one({"_id": staff_id}, session=tx.session), staff_id, robot)
+    return staff_recipient(await kept.staff(tx, staff_id), staff_id, robot)
 
 
 async def admins(tx: Tx, community: str, robot: str | None) -> list[Recipient]:
-    docs = await tx.db[STAFF].find({"community_code": community, "role": "admin", "active": True},
-                                   session=tx.session).sort("_id", 1).to_list()
-    return [staff_recipient(doc, doc["_id"], robot) for doc in docs]
+    return [staff_recipient(contact, contact.id, robot) for contact in await kept.active_admins(tx, community)]
 
 
 async def resident(tx: Tx, resident_id: str) -> Recipient:
-    doc = await tx.db[RESIDENTS].find_one({"_id": resident_id}, session=tx.session)
-    if doc is None:
+    contact = await kept.resident(tx, resident_id)
+    if contact is None:
         raise RecipientNotYetKnown(resident_id)
-    return Recipient("resident", resident_id, name=doc.get("name"),
-                     phone=doc.get("phone") if doc.get("status") == "active" else None,
-                     sms_consent=bool(doc.get("sms_consent")) and doc.get("status") == "active")
+    active = contact.status == "active"
+    return Recipient("resident", resident_id, name=contact.name, phone=contact.phone if active else None,
+                     sms_consent=bool(contact.sms_consent) and active)
 
 
 async def preferences(db: Any, recipient_id: str, session: Any = None) -> Preferences:
-    doc = await db[PREFERENCES].find_one({"_id": recipient_id}, session=session)
-    if doc is None:
+    stored = await stored_preferences.get(db, recipient_id, session)
+    if stored is None:
         return Preferences()
-    quiet = doc.get("quiet_hours") or {}
-    return Preferences(channels=tuple(doc["channels"]) if doc.get("channels") is not None else None,
-                       quiet_start=parse_hhmm(quiet["start"]) if quiet else None,
-                       quiet_end=parse_hhmm(quiet["end"]) if quiet else None,
-                       opt_outs=frozenset(doc.get("opt_outs", ())))
+    quiet = stored.quiet_hours
+    return Preferences(channels=tuple(stored.channels) if stored.channels is not None else None,
+                       quiet_start=parse_hhmm(quiet.start) if quiet else None,
+                       quiet_end=parse_hhmm(quiet.end) if quiet else None,
+                       opt_outs=frozenset(stored.opt_outs))
 
 
 async def community_settings(db: Any, community: str,
                              session: Any = None) -> tuple[dict[str, RuleOverride], str | None]:
     """A community's rule overrides and its WeCom group robot URL."""
-    doc = await db[COMMUNITY_SETTINGS].find_one({"_id": community}, session=session) or {}
-    overrides = {key: RuleOverride.model_validate(value) for key, value in (doc.get("rules") or {}).items()}
-    return overrides, doc.get("wecom_robot_url")
+    settings = await stored_settings.get(db, community, session)
+    return settings.rules, settings.wecom_robot_url

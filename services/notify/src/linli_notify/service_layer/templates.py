@@ -11,7 +11,7 @@ from linli_shared.auth import Access, Principal
 from linli_shared.errors import Problem, conflict, invalid, not_found
 from linli_shared.outbox import Tx
 
-from linli_notify.api.schemas import TemplateIn
+from linli_notify.domain.commands import SaveTemplate
 from linli_notify.domain.rules import RULES
 from linli_notify.domain.templates import TEMPLATE_ORG_LENGTHS, TemplateProblem, defaults
 from linli_notify.service_layer.context import Notify
@@ -37,22 +37,23 @@ async def list_templates(ctx: Notify, principal: Principal, code: str) -> list[d
     items = []
     for key, template in defaults().items():
         rule, _, channel = key.rpartition(".")
-        doc = saved.get(key)
+        own = saved.get(key)
         items.append({"key": key, "rule": rule, "channel": channel, "variables": sorted(RULES[rule].variables),
-                      "body": doc["body"] if doc else template.body,
-                      "subject": doc.get("subject") if doc else template.subject,
-                      "customized": doc is not None, "org_code": doc["org_code"] if doc else None,
-                      "version": doc["version"] if doc else 0})
+                      "body": own.body if own else template.body,
+                      "subject": own.subject if own else template.subject,
+                      "customized": own is not None, "org_code": own.org_code if own else None,
+                      "version": own.version if own else 0})
     return items
 
 
-async def put_template(ctx: Notify, principal: Principal, code: str, key: str, body: TemplateIn) -> dict[str, Any]:
+async def put_template(ctx: Notify, principal: Principal, command: SaveTemplate) -> dict[str, Any]:
     """Saved only if it renders: an unknown variable, a syntax error or a runaway template is a 422."""
+    code, key = command.org_code, command.key
     _template_org(code)
     principal.authorize(code, Access.ADMIN)
     _known(key)
     try:
-        template = await ctx.renderer.validate(key, body.body, body.subject)
+        template = await ctx.renderer.validate(key, command.body, command.subject)
     except TemplateProblem as exc:
         raise _problem(exc) from exc
 
@@ -76,7 +77,7 @@ async def delete_template(ctx: Notify, principal: Principal, code: str, key: str
 
 
 async def template_changes(ctx: Notify, principal: Principal, code: str, key: str | None, limit: int,
-                           cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+                           cursor: str | None) -> tuple[list[stored.TemplateChange], str | None]:
     _template_org(code)
     principal.authorize(code, Access.ADMIN)
     return await stored.changes(ctx.db, code, key, limit, cursor)

@@ -8,6 +8,7 @@ from bson import ObjectId
 
 from linli_shared.logging import get_logger
 from linli_shared.outbox import Tx
+from linli_shared.pagination import page_by_id
 from linli_shared.tracing import trace_id_of
 
 from linli_notify.domain.addresses import mask_address
@@ -84,3 +85,75 @@ def log_fields(doc: dict[str, Any]) -> dict[str, Any]:
             "reason": doc.get("reason"), "attempts": doc["attempt_count"], "source_event_id": doc["event_id"],
             "community": doc["community_code"], "trace_id": trace_id_of(doc.get("traceparent")),
             "not_before": doc["not_before"].isoformat() if doc["status"] == "deferred" else None}
+
+
+# The delivery worker's reads and writes; which filters claim what is in service_layer/delivery.py.
+async def due(db: Any, query: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+    """Channel and time of up to `limit` notifications matching `query`, soonest first."""
+    return await db[NOTIFICATIONS].find(query, {"channel": 1, "not_before": 1}).sort("not_before", 1).limit(
+        limit).to_list()
+
+
+async def lease(db: Any, notification_id: str, query: dict[str, Any], update: dict[str, Any]) -> bool:
+    """Apply `update` (a claim) if the notification still matches `query`; True if it did."""
+    return bool((await db[NOTIFICATIONS].update_one({"_id": notification_id, **query}, update)).modified_count)
+
+
+async def claimed(db: Any, notification_id: str, claim_id: str) -> dict[str, Any] | None:
+    return await db[NOTIFICATIONS].find_one({"_id": notification_id, "claim_id": claim_id})
+
+
+async def record_outcome(tx: Tx, notification_id: str, claim_id: str, changes: dict[str, Any],
+                         attempt: dict[str, Any] | None) -> bool:
+    """The outcome of a send, only while we still hold the claim; False if our lease ran out meanwhile."""
+    update: dict[str, Any] = {"$set": changes}
+    if attempt:
+        update["$push"] = {"attempts": attempt}
+    result = await tx.db[NOTIFICATIONS].update_one({"_id": notification_id, "claim_id": claim_id}, update,
+                                                   session=tx.session)
+    return bool(result.modified_count)
+
+
+async def fold_deferred(tx: Tx, recipient_id: str, rules: tuple[str, ...], now: datetime) -> None:
+    """Messages of these rules held back for the recipient (outside the inbox) are skipped: the digest has them."""
+    await tx.db[NOTIFICATIONS].update_many(
+        {"recipient_id": recipient_id, "status": "deferred", "rule": {"$in": list(rules)},
+         "channel": {"$ne": "inbox"}, "not_before": {"$lte": now}},
+        {"$set": {"status": "skipped", "reason": "digest.folded", "updated_at": now},
+         "$inc": {"version": 1}}, session=tx.session)
+
+
+# The delivery log and the inbox.
+async def get(db: Any, notification_id: str) -> dict[str, Any] | None:
+    return await db[NOTIFICATIONS].find_one({"_id": notification_id})
+
+
+async def page_log(db: Any, scope: dict[str, Any], filters: dict[str, Any], limit: int,
+                   cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+    """The delivery log within `scope`, by id; `filters` with a None value do not filter."""
+    query = {**scope, **{k: v for k, v in filters.items() if v is not None}}
+    return await page_by_id(db[NOTIFICATIONS], query, limit, cursor)
+
+
+async def requeue(tx: Tx, doc: dict[str, Any], changes: dict[str, Any]) -> bool:
+    """Apply `changes` if the notification is still at the version read; False if it moved meanwhile."""
+    result = await tx.db[NOTIFICATIONS].update_one({"_id": doc["_id"], "version": doc["version"]},
+                                                   {"$set": changes}, session=tx.session)
+    return bool(result.modified_count)
+
+
+async def page_inbox(db: Any, recipient_id: str, scope: dict[str, Any], unread: bool | None, limit: int,
+                     cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+    query: dict[str, Any] = {"recipient_id": recipient_id, "channel": "inbox", **scope}
+    if unread is not None:
+        query["read_at"] = None if unread else {"$ne": None}
+    return await page_by_id(db[NOTIFICATIONS], query, limit, cursor)
+
+
+async def inbox_item(db: Any, notification_id: str, recipient_id: str) -> dict[str, Any] | None:
+    return await db[NOTIFICATIONS].find_one({"_id": notification_id, "recipient_id": recipient_id,
+                                             "channel": "inbox"})
+
+
+async def mark_read(db: Any, notification_id: str, at: datetime) -> None:
+    await db[NOTIFICATIONS].update_one({"_id": notification_id, "read_at": None}, {"$set": {"read_at": at}})
