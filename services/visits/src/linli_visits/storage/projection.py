@@ -16,6 +16,7 @@ from linli_shared.domain.groups import (
 )
 from linli_shared.mongo import upsert_many_if_newer
 from linli_shared.outbox import Tx
+from linli_shared.store_shapes import find_per_value
 
 from linli_visits.storage.indexes import HOUSEHOLDS, RESIDENTS
 from linli_visits.storage.stored import at
@@ -83,13 +84,11 @@ async def households_of(tx: Tx, residents: list[dict[str, Any]]) -> dict[str, Ho
         if r.get("household_id"):
             households.setdefault(r["community_code"], set()).add(r["household_id"])
     members: dict[str, list[dict[str, Any]]] = {}
-    # One read per community (a run is almost always one): an equal community_code lets the store walk
-    # by_household for just these households, where `$in` on both made SecantusDB read the whole community.
-    for community, ids in sorted(households.items()):
-        for member in await db[RESIDENTS].find({"community_code": community, "household_id": {"$in": sorted(ids)}},
-                                               session=session).to_list():
-            members.setdefault(member["household_id"], []).append(member)
     ids = sorted(set().union(*households.values()))
+    # A run is almost always one community, so this is one read.
+    for member in await find_per_value(db[RESIDENTS], "community_code", sorted(households),
+                                       {"household_id": {"$in": ids}}, session=session):
+        members.setdefault(member["household_id"], []).append(member)
     found = await db[HOUSEHOLDS].find({"_id": {"$in": ids}}, session=session).to_list() if ids else []
     records = {h["_id"]: h for h in found}
     return {r["_id"]: (members.get(r["household_id"], [r]), records.get(r["household_id"]))
