@@ -13,4 +13,3 @@ def context(request: Request) -> RegistryContext:
 
 
 ContextDep = Annotated[RegistryContext, Depends(context)]
-RegistryDep = ContextDep  # the old name, until the import, export, org and audit routes follow the rename

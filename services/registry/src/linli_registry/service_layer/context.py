@@ -36,7 +36,6 @@ class RegistryContext:
         return self.clock.today()
 
 
-Registry = RegistryContext  # the old name, until the import and export modules follow the rename
 
 
 def org_code_or_422(code: str) -> OrgCode:

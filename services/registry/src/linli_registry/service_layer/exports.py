@@ -21,7 +21,7 @@ from linli_registry.service_layer import audit, residents
 from linli_registry.service_layer.context import RegistryContext, existing_community
 from linli_registry.service_layer.households import current_low_income
 from linli_registry.service_layer.queries import community_counts
-from linli_registry.service_layer.resident_filters import ResidentFilter, membership, query_for
+from linli_registry.service_layer.resident_filters import ResidentFilter, derived_groups, query_for
 from linli_registry.storage import audit as trail
 from linli_registry.storage import households as household_store
 from linli_registry.storage import residents as resident_store
@@ -36,7 +36,7 @@ async def export_ledger(ctx: RegistryContext, principal: Principal, community: s
     principal.authorize(community, Access.READ)
     org = await existing_community(ctx.db, community)
     as_of = f.as_of or ctx.today()
-    known = await membership(ctx, community, as_of)
+    known = await derived_groups(ctx, community, as_of)
     query = await query_for(ctx, community, f, known)
     households = await household_store.all_of_community(ctx.db, community)
     summary = LedgerSummary(title=f"{org.name}居民台账", org_code=community, org_name=org.name, as_of=as_of,

@@ -52,7 +52,6 @@ async def derived_groups(ctx: RegistryContext, community: str, as_of: date) -> D
     return known
 
 
-membership = derived_groups  # the old name, until the ledger export follows the rename
 
 
 def _derive_groups(ctx: RegistryContext, facts: CommunityFacts, as_of: date) -> DerivedGroups:

@@ -15,6 +15,7 @@ from linli_shared.auth import Access, Principal
 from linli_shared.errors import conflict
 from linli_shared.mongo import find_authorized, update_versioned
 from linli_shared.outbox import Tx
+from linli_shared.store_shapes import find_per_value
 
 from linli_registry.storage.indexes import ID_REGISTRATIONS, LIFE_EVENTS, RESIDENTS
 
@@ -124,12 +125,8 @@ async def add_life_event(tx: Tx, event: LifeEvent) -> None:
 async def housemates(db: Any, communities: list[str], household_ids: list[str],
                      session: Any = None) -> list[dict[str, Any]]:
     """Every resident of these households, as stored (the group rules read them as facts)."""
-    found: list[dict[str, Any]] = []
-    # One query per community with equality on it: an `$in` there makes SecantusDB scan the collection.
-    for community in communities:
-        found += await db[RESIDENTS].find({"community_code": community, "household_id": {"$in": household_ids}},
-                                          session=session).to_list()
-    return found
+    return await find_per_value(db[RESIDENTS], "community_code", communities, {"household_id": {"$in": household_ids}},
+                                session=session)
 
 
 async def candidates(db: Any, query: dict[str, Any], fields: dict[str, int], cap: int) -> list[dict[str, Any]]:
