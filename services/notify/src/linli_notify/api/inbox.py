@@ -17,9 +17,9 @@ router = APIRouter(prefix="/v1", tags=["inbox"])
 async def get_inbox(ctx: NotifyDep, principal: CurrentPrincipal, unread: bool | None = None,
                     limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[InboxItem]:
     items, next_cursor = await log.inbox(ctx, principal, unread, limit, cursor)
-    return Page(items=[InboxItem(**i) for i in items], next_cursor=next_cursor)
+    return Page(items=[InboxItem.model_validate(i, from_attributes=True) for i in items], next_cursor=next_cursor)
 
 
 @router.post("/inbox/{notification_id}/read", response_model=InboxItem)
 async def read(notification_id: str, ctx: NotifyDep, principal: CurrentPrincipal) -> InboxItem:
-    return InboxItem(**await log.mark_read(ctx, principal, notification_id))
+    return InboxItem.model_validate(await log.mark_read(ctx, principal, notification_id), from_attributes=True)

@@ -23,15 +23,16 @@ async def list_notifications(ctx: NotifyDep, principal: CurrentPrincipal, status
                              limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[NotificationOut]:
     filters = {"status": status, "channel": channel, "recipient_id": recipient, "rule": rule, "event_id": event_id}
     items, next_cursor = await log.list_notifications(ctx, principal, filters, limit, cursor)
-    return Page(items=[NotificationOut(**i) for i in items], next_cursor=next_cursor)
+    return Page(items=[NotificationOut.model_validate(i, from_attributes=True) for i in items],
+                next_cursor=next_cursor)
 
 
 @router.get("/notifications/{notification_id}", response_model=NotificationOut)
 async def get_notification(notification_id: str, ctx: NotifyDep, principal: CurrentPrincipal) -> NotificationOut:
     [doc] = await log.reveal(ctx, principal, [await log.get_notification(ctx, principal, notification_id)])
-    return NotificationOut(**doc)
+    return NotificationOut.model_validate(doc, from_attributes=True)
 
 
 @router.post("/notifications/{notification_id}/retry", response_model=NotificationOut)
 async def retry(notification_id: str, ctx: NotifyDep, principal: CurrentPrincipal) -> NotificationOut:
-    return NotificationOut(**await log.retry(ctx, principal, notification_id))
+    return NotificationOut.model_validate(await log.retry(ctx, principal, notification_id), from_attributes=True)

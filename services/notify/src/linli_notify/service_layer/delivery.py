@@ -28,13 +28,14 @@ from linli_notify.domain.quiet import parse_hhmm, quiet_until
 from linli_notify.domain.retry import Outcome, decide, temporary
 from linli_notify.service_layer.context import Notify
 from linli_notify.storage import notifications, webhooks
+from linli_notify.storage.notifications import Due, Notification
 
 log = get_logger()
 NOT_SENT = ("webhook.gone", "webhook.unresolvable", "webhook.target_refused", "webhook.target_insecure",
             "webhook.target_invalid")  # a webhook attempt that never left: nothing to put on the trail
 
 
-async def claim_due(ctx: Notify, limit: int) -> list[tuple[dict[str, Any], str]]:
+async def claim_due(ctx: Notify, limit: int) -> list[tuple[Notification, str]]:
     """Take up to `limit` due notifications, respecting each channel's rate; each claim is atomic."""
     now = ctx.clock.now()
     due = {"status": {"$in": list(notifications.DUE)}, "not_before": {"$lte": now}}
@@ -42,25 +43,25 @@ async def claim_due(ctx: Notify, limit: int) -> list[tuple[dict[str, Any], str]]
     # plans no index for a filter with a top-level `$or`, so that scanned the whole (ever growing) delivery log on
     # every poll and again for every claim. Without it the `status` clause rides the `due` index.
     unleased = ({"lease_until": None}, {"lease_until": {"$lt": now}})
-    candidates: list[dict[str, Any]] = []
+    candidates: list[Due] = []
     for free in unleased:
         candidates += await notifications.due(ctx.db, {**due, **free}, limit * 2)
-    candidates = sorted(candidates, key=lambda c: c["not_before"])[:limit * 2]
+    candidates = sorted(candidates, key=lambda c: c.not_before)[:limit * 2]
     claimed, owner = [], str(uuid.uuid4())
     lease = {"$set": {"claim_id": owner, "lease_until": now + timedelta(seconds=ctx.settings.delivery_lease_seconds)}}
     for candidate in candidates:
         if len(claimed) >= limit:
             break
-        if not ctx.limiter.take(candidate["channel"], now.timestamp()):
+        if not ctx.limiter.take(candidate.channel, now.timestamp()):
             continue  # this channel is at its rate: the notification stays due for the next round
-        doc = await _claim(ctx, candidate["_id"], [{**due, **free} for free in unleased], lease, owner)
+        doc = await _claim(ctx, candidate.id, [{**due, **free} for free in unleased], lease, owner)
         if doc is not None:
             claimed.append((doc, owner))
     return claimed
 
 
 async def _claim(ctx: Notify, notification_id: str, claimable: list[dict[str, Any]], lease: dict[str, Any],
-                 owner: str) -> dict[str, Any] | None:
+                 owner: str) -> Notification | None:
     """Lease one notification if it is still claimable (atomic per filter); the claimed document, else None.
 
     update_one then a read by our claim id, not find_one_and_update: SecantusDB writes a findAndModify through
@@ -73,78 +74,78 @@ async def _claim(ctx: Notify, notification_id: str, claimable: list[dict[str, An
     return None
 
 
-async def send_one(ctx: Notify, doc: dict[str, Any], claim_id: str) -> str:
+async def send_one(ctx: Notify, doc: Notification, claim_id: str) -> str:
     """Send one claimed notification and record what happened; returns the new status."""
     structlog.contextvars.clear_contextvars()
-    bind_trace(doc.get("traceparent"))  # the source event's trace follows into the send
-    structlog.contextvars.bind_contextvars(notification_id=doc["_id"], community=doc["community_code"])
+    bind_trace(doc.traceparent)  # the source event's trace follows into the send
+    structlog.contextvars.bind_contextvars(notification_id=doc.id, community=doc.community_code)
     release = _quiet_release(ctx, doc)
     if release is not None:  # a retry that fell into the night waits for the morning, without an attempt
         return await _record(ctx, doc, claim_id, None, release)
     try:
         outcome = await within(ctx.settings.send_timeout_seconds + 1,
-                               ctx.channels[doc["channel"]].send(await _message(ctx, doc)))
+                               ctx.channels[doc.channel].send(await _message(ctx, doc)))
     except TimeoutError:
-        outcome = temporary(f"{doc['channel']}.timeout", "no answer in time")
+        outcome = temporary(f"{doc.channel}.timeout", "no answer in time")
     except Exception as exc:  # a bug in one adapter must not stop the worker or lose the notification
         log.error("notify.send_error", error=str(exc), error_type=type(exc).__name__, exc_info=exc)
-        outcome = temporary(f"{doc['channel']}.error", type(exc).__name__)
+        outcome = temporary(f"{doc.channel}.error", type(exc).__name__)
     return await _record(ctx, doc, claim_id, outcome, None)
 
 
-def _quiet_release(ctx: Notify, doc: dict[str, Any]):
-    if not doc.get("quiet") or doc.get("critical"):
+def _quiet_release(ctx: Notify, doc: Notification):
+    if not doc.quiet or doc.critical:
         return None
-    start, end = (parse_hhmm(t) for t in doc["quiet"])
+    start, end = (parse_hhmm(t) for t in doc.quiet)
     return quiet_until(ctx.clock.now(), start, end, ctx.clock.zone)
 
 
-async def _message(ctx: Notify, doc: dict[str, Any]) -> Message:
-    secret = await webhooks.secret_of(ctx.db, doc["recipient_id"]) if doc["channel"] == "webhook" else None
-    return Message(notification_id=doc["_id"], event_id=doc["event_id"], address=doc.get("address") or "",
-                   body=doc.get("body") or "", subject=doc.get("subject"), mention=doc.get("mention"), secret=secret)
+async def _message(ctx: Notify, doc: Notification) -> Message:
+    secret = await webhooks.secret_of(ctx.db, doc.recipient_id) if doc.channel == "webhook" else None
+    return Message(notification_id=doc.id, event_id=doc.event_id, address=doc.address or "",
+                   body=doc.body or "", subject=doc.subject, mention=doc.mention, secret=secret)
 
 
-async def _record(ctx: Notify, doc: dict[str, Any], claim_id: str, outcome: Outcome | None, release) -> str:
+async def _record(ctx: Notify, doc: Notification, claim_id: str, outcome: Outcome | None, release) -> str:
     now = ctx.clock.now()
     if outcome is None:
         changes: dict[str, Any] = {"status": "deferred", "not_before": release, "reason": "quiet_hours"}
         push = None
     else:
-        attempts = doc["attempt_count"] + 1
-        decision = decide(outcome, attempts, doc["max_attempts"], ctx.settings.backoff_seconds, now)
+        attempts = doc.attempt_count + 1
+        decision = decide(outcome, attempts, doc.max_attempts, ctx.settings.backoff_seconds, now)
         changes = {"status": decision.status, "not_before": decision.not_before or now,
                    "reason": None if outcome.ok else outcome.code, "provider": outcome.provider,
                    "attempt_count": attempts, **({"sent_at": now} if outcome.ok else {})}
         push = {"at": now, "outcome": outcome.kind, "code": outcome.code, "provider": outcome.provider,
                 "http_status": outcome.http_status, "detail": outcome.detail}
-    changes.update(updated_at=now, claim_id=None, lease_until=None, version=doc["version"] + 1)
+    changes.update(updated_at=now, claim_id=None, lease_until=None, version=doc.version + 1)
 
     async def work(tx: Tx) -> str | None:
-        if not await notifications.record_outcome(tx, doc["_id"], claim_id, changes, push):
+        if not await notifications.record_outcome(tx, doc.id, claim_id, changes, push):
             return None  # our lease ran out and someone else owns it now
-        if outcome is not None and doc.get("revealed") and outcome.code not in NOT_SENT:
+        if outcome is not None and doc.revealed and outcome.code not in NOT_SENT:
             await _trail_webhook(tx, doc)
-        notifications.announce(tx, {**doc, **changes})
+        notifications.announce(tx, doc.model_copy(update=changes))
         return changes["status"]
 
     status = await ctx.uow.run(work)
     if status is None:
-        log.warning("notify.claim_lost", notification_id=doc["_id"])
+        log.warning("notify.claim_lost", notification_id=doc.id)
     else:  # counted once it is recorded: a lost claim is counted by the worker that owns it now
-        NOTIFY_DELIVERIES.labels(doc["channel"], status).inc()
+        NOTIFY_DELIVERIES.labels(doc.channel, status).inc()
     return status or "lost"
 
 
-async def _trail_webhook(tx: Tx, doc: dict[str, Any]) -> None:
+async def _trail_webhook(tx: Tx, doc: Notification) -> None:
     """Personal data went to an outside system (or may have: a timeout): on the trail, in the same transaction.
 
     The actor is the admin who registered the webhook and granted its data classes; `via` names the webhook.
     """
-    revealed = doc["revealed"]
-    grantor = Principal(sub=revealed["actor"], roles=frozenset({"admin"}), scope=(doc["community_code"],))
-    await record_reveal(tx.db, grantor, via=f"webhook:{doc['recipient_id']}", community=doc["community_code"],
-                        subject_ids=revealed["subject_ids"], fields=revealed["fields"], session=tx.session)
+    revealed = doc.revealed
+    grantor = Principal(sub=revealed.actor, roles=frozenset({"admin"}), scope=(doc.community_code,))
+    await record_reveal(tx.db, grantor, via=f"webhook:{doc.recipient_id}", community=doc.community_code,
+                        subject_ids=revealed.subject_ids, fields=revealed.fields, session=tx.session)
 
 
 async def deliver_due(ctx: Notify, limit: int = 200) -> dict[str, int]:
@@ -186,7 +187,7 @@ class DeliveryWorker:
             return 0
         claimed = await claim_due(self.ctx, free)
         for doc, claim_id in claimed:
-            task = asyncio.create_task(send_one(self.ctx, doc, claim_id), name=f"notify-send-{doc['_id']}")
+            task = asyncio.create_task(send_one(self.ctx, doc, claim_id), name=f"notify-send-{doc.id}")
             self.inflight.add(task)
             task.add_done_callback(self._done)
         return len(claimed)

@@ -22,13 +22,14 @@ from linli_notify.service_layer.context import Notify
 from linli_notify.storage import notifications, webhooks
 from linli_notify.storage import recipients as kept
 from linli_notify.storage import templates as stored_templates
+from linli_notify.storage.notifications import Notification
 from linli_notify.storage.webhooks import Webhook
 
 log = get_logger()
 
 
 async def notify_event(ctx: Notify, event: CloudEvent, tx: Tx,
-                       hooks: list[Webhook] | None = None) -> list[dict[str, Any]]:
+                       hooks: list[Webhook] | None = None) -> list[Notification]:
     """Every notification one event causes, stored once; the worker sends the ones not sent here.
 
     `hooks`: the active webhooks for at least this event's type, when the caller read them for a run of events.
@@ -38,7 +39,7 @@ async def notify_event(ctx: Notify, event: CloudEvent, tx: Tx,
     rules = rules_for(event.type, data)
     # Most events only feed a projection: no rule, so no settings to read.
     overrides, robot = await recipients.community_settings(tx.db, community, tx.session) if rules else ({}, None)
-    docs: list[dict[str, Any]] = []
+    docs: list[Notification] = []
     for rule in rules:
         rule = effective(rule, overrides.get(rule.key))
         if rule is None:
@@ -52,7 +53,7 @@ async def notify_event(ctx: Notify, event: CloudEvent, tx: Tx,
 
 
 async def plan_docs(ctx: Notify, tx: Tx, rule: Rule, recipient: Recipient, variables: Mapping[str, Any],
-                    event_id: str, event_type: str, community: str, traceparent: str | None) -> list[dict[str, Any]]:
+                    event_id: str, event_type: str, community: str, traceparent: str | None) -> list[Notification]:
     now = ctx.clock.now()
     prefs = await recipients.preferences(tx.db, recipient.id, tx.session)
     quiet = None if rule.critical else _quiet(prefs, ctx)
@@ -77,9 +78,9 @@ async def plan_docs(ctx: Notify, tx: Tx, rule: Rule, recipient: Recipient, varia
     return docs
 
 
-async def _store(ctx: Notify, tx: Tx, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+async def _store(ctx: Notify, tx: Tx, docs: list[Notification]) -> list[Notification]:
     fresh = await notifications.store(tx, docs)
-    if any(d["status"] == "pending" for d in fresh):
+    if any(d.status == "pending" for d in fresh):
         ctx.new_work.ring()
     return fresh
 
@@ -159,7 +160,7 @@ async def active_webhooks(tx: Tx, event_types: set[str]) -> list[Webhook]:
 
 
 async def webhook_docs(ctx: Notify, tx: Tx, event: CloudEvent,
-                       hooks: list[Webhook] | None = None) -> list[dict[str, Any]]:
+                       hooks: list[Webhook] | None = None) -> list[Notification]:
     """Outside subscribers get the event's identifiers and the data classes they were granted (phones masked),
     signed when it is sent; what personal data each carries is kept for the trail at send time."""
     hooks = [hook for hook in hooks if event.type in hook.event_types] if hooks is not None \

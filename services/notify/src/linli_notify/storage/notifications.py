@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
+from pydantic import BaseModel, ConfigDict, Field
 
 from linli_shared.logging import get_logger
 from linli_shared.outbox import Tx
@@ -19,50 +20,116 @@ log = get_logger()
 DUE = ("pending", "retrying", "deferred")
 
 
+class Revealed(BaseModel):
+    """The personal data a webhook delivery carries, for the reveal trail when it is sent."""
+
+    actor: str
+    fields: list[str]
+    subject_ids: list[str]
+
+
+class Notification(BaseModel):
+    """One message to one recipient on one channel for one source event, and what became of it.
+
+    Stored with exactly the fields it was given (`doc()`): a webhook's has no `mention`, a planned one no
+    `revealed`; the outcome's fields (`provider`, `retried_by`) come with the outcome.
+    """
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+
+    id: str = Field(alias="_id")
+    event_id: str
+    event_type: str
+    rule: str
+    community_code: str
+    recipient_kind: str
+    recipient_id: str
+    channel: str
+    status: str
+    not_before: datetime
+    attempts: list[dict[str, Any]] = []
+    attempt_count: int = 0
+    max_attempts: int
+    lease_until: datetime | None = None
+    claim_id: str | None = None
+    traceparent: str | None = None
+    created_at: datetime
+    updated_at: datetime
+    sent_at: datetime | None = None
+    read_at: datetime | None = None
+    version: int
+    address: str | None = None
+    reason: str | None = None
+    critical: bool = False
+    recipient_name: str | None = None
+    quiet: list[str] | None = None  # the recipient's quiet hours, HH:MM to HH:MM, for a retry that falls in them
+    mention: str | None = None
+    subject: str | None = None
+    body: str | None = None
+    revealed: Revealed | None = None
+    provider: str | None = None
+    retried_by: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return self.event_id, self.recipient_kind, self.recipient_id, self.channel
+
+    def doc(self) -> dict[str, Any]:
+        return self.model_dump(by_alias=True, exclude_unset=True)
+
+
+class Due(BaseModel):
+    """A notification that may be claimed: just what choosing among them needs."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+
+    id: str = Field(alias="_id")
+    channel: str
+    not_before: datetime
+
+
 def new_doc(*, event_id: str, event_type: str, rule: str, community: str, recipient_kind: str, recipient_id: str,
             channel: str, status: str, now: datetime, traceparent: str | None, max_attempts: int,
-            **fields: Any) -> dict[str, Any]:
-    return {"_id": str(ObjectId()), "event_id": event_id, "event_type": event_type, "rule": rule,
-            "community_code": community, "recipient_kind": recipient_kind, "recipient_id": recipient_id,
-            "channel": channel, "status": status, "not_before": fields.pop("not_before", None) or now,
-            "attempts": [], "attempt_count": 0, "max_attempts": max_attempts, "lease_until": None,
-            "claim_id": None, "traceparent": traceparent, "created_at": now, "updated_at": now,
-            "sent_at": now if status == "sent" else None, "read_at": None, "version": 1, **fields}
+            **fields: Any) -> Notification:
+    return Notification.model_validate({
+        "_id": str(ObjectId()), "event_id": event_id, "event_type": event_type, "rule": rule,
+        "community_code": community, "recipient_kind": recipient_kind, "recipient_id": recipient_id,
+        "channel": channel, "status": status, "not_before": fields.pop("not_before", None) or now,
+        "attempts": [], "attempt_count": 0, "max_attempts": max_attempts, "lease_until": None,
+        "claim_id": None, "traceparent": traceparent, "created_at": now, "updated_at": now,
+        "sent_at": now if status == "sent" else None, "read_at": None, "version": 1, **fields})
 
 
-def _key(doc: dict[str, Any]) -> tuple[str, str, str, str]:
-    return doc["event_id"], doc["recipient_kind"], doc["recipient_id"], doc["channel"]
-
-
-async def store(tx: Tx, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+async def store(tx: Tx, docs: list[Notification]) -> list[Notification]:
     """Insert the docs whose key is new; the unique index guards against a concurrent twin."""
     if not docs:
         return []
-    event_ids = list({d["event_id"] for d in docs})
-    existing = {_key(d) for d in await tx.db[NOTIFICATIONS].find(
-        {"event_id": {"$in": event_ids}}, {"event_id": 1, "recipient_kind": 1, "recipient_id": 1, "channel": 1},
-        session=tx.session).to_list()}
+    event_ids = list({d.event_id for d in docs})
+    existing = {(d["event_id"], d["recipient_kind"], d["recipient_id"], d["channel"]) for d in await tx.db[
+        NOTIFICATIONS].find({"event_id": {"$in": event_ids}},
+                            {"event_id": 1, "recipient_kind": 1, "recipient_id": 1, "channel": 1},
+                            session=tx.session).to_list()}
     fresh, seen = [], set(existing)
     for doc in docs:
-        if _key(doc) not in seen:
-            seen.add(_key(doc))
+        if doc.key not in seen:
+            seen.add(doc.key)
             fresh.append(doc)
     if fresh:
-        await tx.db[NOTIFICATIONS].insert_many(fresh, session=tx.session)
+        await tx.db[NOTIFICATIONS].insert_many([doc.doc() for doc in fresh], session=tx.session)
     for doc in fresh:
         announce(tx, doc)
     return fresh
 
 
-def announce(tx: Tx, doc: dict[str, Any]) -> None:
+def announce(tx: Tx, doc: Notification) -> None:
     """The event and the log line for a notification's current status."""
-    status = doc["status"]
+    status = doc.status
     if status == "sent":
-        tx.emit(NotificationDelivered(**facts(doc), provider=doc.get("provider"), sent_at=doc["sent_at"]),
-                subject=doc["_id"], community=doc["community_code"], aggregate_version=doc["version"])
+        tx.emit(NotificationDelivered(**facts(doc), provider=doc.provider, sent_at=doc.sent_at),
+                subject=doc.id, community=doc.community_code, aggregate_version=doc.version)
     elif status in ("failed", "dead"):
-        tx.emit(NotificationFailed(**facts(doc), status=status, error_code=doc.get("reason") or "unknown"),
-                subject=doc["_id"], community=doc["community_code"], aggregate_version=doc["version"])
+        tx.emit(NotificationFailed(**facts(doc), status=status, error_code=doc.reason or "unknown"),
+                subject=doc.id, community=doc.community_code, aggregate_version=doc.version)
     name = {"sent": "notify.delivered", "failed": "notify.failed", "dead": "notify.failed",
             "deferred": "notify.deferred", "skipped": "notify.skipped", "retrying": "notify.retrying"}.get(status)
     if name:
@@ -70,28 +137,29 @@ def announce(tx: Tx, doc: dict[str, Any]) -> None:
         level(name, **log_fields(doc))
 
 
-def facts(doc: dict[str, Any]) -> dict[str, Any]:
-    return {"notification_id": doc["_id"], "community_code": doc["community_code"], "source_event_id": doc["event_id"],
-            "source_event_type": doc["event_type"], "rule": doc["rule"], "channel": doc["channel"],
-            "recipient_kind": doc["recipient_kind"], "recipient_id": doc["recipient_id"],
-            "address_masked": mask_address(doc["channel"], doc.get("address")), "attempts": doc["attempt_count"]}
+def facts(doc: Notification) -> dict[str, Any]:
+    return {"notification_id": doc.id, "community_code": doc.community_code, "source_event_id": doc.event_id,
+            "source_event_type": doc.event_type, "rule": doc.rule, "channel": doc.channel,
+            "recipient_kind": doc.recipient_kind, "recipient_id": doc.recipient_id,
+            "address_masked": mask_address(doc.channel, doc.address), "attempts": doc.attempt_count}
 
 
-def log_fields(doc: dict[str, Any]) -> dict[str, Any]:
+def log_fields(doc: Notification) -> dict[str, Any]:
     """Ids, status and a masked address: never the body, never a whole phone number."""
-    return {"notification_id": doc["_id"], "rule": doc["rule"], "channel": doc["channel"],
-            "recipient_kind": doc["recipient_kind"], "recipient_id": doc["recipient_id"],
-            "address": mask_address(doc["channel"], doc.get("address")), "status": doc["status"],
-            "reason": doc.get("reason"), "attempts": doc["attempt_count"], "source_event_id": doc["event_id"],
-            "community": doc["community_code"], "trace_id": trace_id_of(doc.get("traceparent")),
-            "not_before": doc["not_before"].isoformat() if doc["status"] == "deferred" else None}
+    return {"notification_id": doc.id, "rule": doc.rule, "channel": doc.channel,
+            "recipient_kind": doc.recipient_kind, "recipient_id": doc.recipient_id,
+            "address": mask_address(doc.channel, doc.address), "status": doc.status,
+            "reason": doc.reason, "attempts": doc.attempt_count, "source_event_id": doc.event_id,
+            "community": doc.community_code, "trace_id": trace_id_of(doc.traceparent),
+            "not_before": doc.not_before.isoformat() if doc.status == "deferred" else None}
 
 
 # The delivery worker's reads and writes; which filters claim what is in service_layer/delivery.py.
-async def due(db: Any, query: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+async def due(db: Any, query: dict[str, Any], limit: int) -> list[Due]:
     """Channel and time of up to `limit` notifications matching `query`, soonest first."""
-    return await db[NOTIFICATIONS].find(query, {"channel": 1, "not_before": 1}).sort("not_before", 1).limit(
+    docs = await db[NOTIFICATIONS].find(query, {"channel": 1, "not_before": 1}).sort("not_before", 1).limit(
         limit).to_list()
+    return [Due.model_validate(d) for d in docs]
 
 
 async def lease(db: Any, notification_id: str, query: dict[str, Any], update: dict[str, Any]) -> bool:
@@ -99,8 +167,12 @@ async def lease(db: Any, notification_id: str, query: dict[str, Any], update: di
     return bool((await db[NOTIFICATIONS].update_one({"_id": notification_id, **query}, update)).modified_count)
 
 
-async def claimed(db: Any, notification_id: str, claim_id: str) -> dict[str, Any] | None:
-    return await db[NOTIFICATIONS].find_one({"_id": notification_id, "claim_id": claim_id})
+async def claimed(db: Any, notification_id: str, claim_id: str) -> Notification | None:
+    return _read(await db[NOTIFICATIONS].find_one({"_id": notification_id, "claim_id": claim_id}))
+
+
+def _read(doc: dict[str, Any] | None) -> Notification | None:
+    return None if doc is None else Notification.model_validate(doc)
 
 
 async def record_outcome(tx: Tx, notification_id: str, claim_id: str, changes: dict[str, Any],
@@ -124,35 +196,37 @@ async def fold_deferred(tx: Tx, recipient_id: str, rules: tuple[str, ...], now: 
 
 
 # The delivery log and the inbox.
-async def get(db: Any, notification_id: str) -> dict[str, Any] | None:
-    return await db[NOTIFICATIONS].find_one({"_id": notification_id})
+async def get(db: Any, notification_id: str) -> Notification | None:
+    return _read(await db[NOTIFICATIONS].find_one({"_id": notification_id}))
 
 
 async def page_log(db: Any, scope: dict[str, Any], filters: dict[str, Any], limit: int,
-                   cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+                   cursor: str | None) -> tuple[list[Notification], str | None]:
     """The delivery log within `scope`, by id; `filters` with a None value do not filter."""
     query = {**scope, **{k: v for k, v in filters.items() if v is not None}}
-    return await page_by_id(db[NOTIFICATIONS], query, limit, cursor)
+    docs, next_cursor = await page_by_id(db[NOTIFICATIONS], query, limit, cursor)
+    return [Notification.model_validate(d) for d in docs], next_cursor
 
 
-async def requeue(tx: Tx, doc: dict[str, Any], changes: dict[str, Any]) -> bool:
+async def requeue(tx: Tx, doc: Notification, changes: dict[str, Any]) -> bool:
     """Apply `changes` if the notification is still at the version read; False if it moved meanwhile."""
-    result = await tx.db[NOTIFICATIONS].update_one({"_id": doc["_id"], "version": doc["version"]},
+    result = await tx.db[NOTIFICATIONS].update_one({"_id": doc.id, "version": doc.version},
                                                    {"$set": changes}, session=tx.session)
     return bool(result.modified_count)
 
 
 async def page_inbox(db: Any, recipient_id: str, scope: dict[str, Any], unread: bool | None, limit: int,
-                     cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+                     cursor: str | None) -> tuple[list[Notification], str | None]:
     query: dict[str, Any] = {"recipient_id": recipient_id, "channel": "inbox", **scope}
     if unread is not None:
         query["read_at"] = None if unread else {"$ne": None}
-    return await page_by_id(db[NOTIFICATIONS], query, limit, cursor)
+    docs, next_cursor = await page_by_id(db[NOTIFICATIONS], query, limit, cursor)
+    return [Notification.model_validate(d) for d in docs], next_cursor
 
 
-async def inbox_item(db: Any, notification_id: str, recipient_id: str) -> dict[str, Any] | None:
-    return await db[NOTIFICATIONS].find_one({"_id": notification_id, "recipient_id": recipient_id,
-                                             "channel": "inbox"})
+async def inbox_item(db: Any, notification_id: str, recipient_id: str) -> Notification | None:
+    return _read(await db[NOTIFICATIONS].find_one({"_id": notification_id, "recipient_id": recipient_id,
+                                                   "channel": "inbox"}))
 
 
 async def mark_read(db: Any, notification_id: str, at: datetime) -> None:
