@@ -2,7 +2,8 @@
 
 Prints rows per second for a first import of an N-row GB18030 CSV ledger, the registry's peak memory
 (VmHWM) beside its memory before, the same file imported again (nothing changes, nothing published),
-and the time to export all N rows as XLSX.
+and the time to export all N rows as XLSX; for each, the registry's store commands (per 100 rows, by command and
+collection, the outbox relay's apart: `store_commands`) and its CPU seconds.
 Run: .venv/bin/python bench/registry_import.py [rows]
 """
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 from pathlib import Path
 
 import httpx
+from store_commands import ServiceCommands, breakdown, relay_commands
 
 from linli_devtools.orgs import COMMUNITY, ORG_TREE
 from linli_devtools.processes import ServiceProcess
@@ -23,6 +25,28 @@ from linli_shared.settings import DEV_JWT_SECRET
 
 from common import drained, memory_mib, print_table, servers
 from ledgers import write_ledger
+
+
+class CountedRegistry(ServiceProcess):
+    """The registry as its own process, its store commands counted by `store_commands`."""
+
+    def __init__(self, store: ServiceCommands, *args: object) -> None:
+        super().__init__("registry", *args)
+        self.store = store
+
+    def env(self) -> dict[str, str]:
+        return {**super().env(), **self.store.env}
+
+
+class Measured:
+    """Store commands and CPU seconds of the registry over one step."""
+
+    def __init__(self, store: ServiceCommands) -> None:
+        self.store, self.commands, self.cpu = store, store.snapshot(), store.cpu_seconds()
+
+    def done(self) -> Measured:
+        self.commands, self.cpu = self.store.snapshot() - self.commands, self.store.cpu_seconds() - self.cpu
+        return self
 
 
 def run_import(api: httpx.Client, path: Path) -> tuple[dict, float]:
@@ -37,25 +61,29 @@ def run_import(api: httpx.Client, path: Path) -> tuple[dict, float]:
 
 def main(rows: int) -> None:
     token = issue_token(DEV_JWT_SECRET, "bench", ["admin"], ["130303"], ["pii:read"], ttl_seconds=7200)
-    with servers() as (nats_server, mongo), tempfile.TemporaryDirectory() as tmp:
+    with ServiceCommands() as store, servers() as (nats_server, mongo), tempfile.TemporaryDirectory() as tmp:
         ledger = Path(tmp) / "ledger.csv"
         write_ledger(ledger, rows)
-        registry = ServiceProcess("registry", Path(tmp) / "registry", nats_server.url, mongo.url, "bench").start()
+        registry = CountedRegistry(store, Path(tmp) / "registry", nats_server.url, mongo.url, "bench").start()
         api = httpx.Client(base_url=registry.url, headers={"Authorization": f"Bearer {token}"}, timeout=600)
         for code, name in ORG_TREE:
             api.put(f"/v1/orgs/{code}", json={"name": name}).raise_for_status()
         before = memory_mib(registry.proc.pid, "VmRSS")
+        measured = [Measured(store)]
         first, first_s = run_import(api, ledger)
         peak = memory_mib(registry.proc.pid, "VmHWM")
-        drained(mongo.url, "bench")
+        drained(mongo.url, "bench")  # the relay's publishing of the import's events counts towards it
         published = asyncio.run(stream_messages(nats_server.url, "REGISTRY"))
+        measured = [measured[0].done(), Measured(store)]
         second, second_s = run_import(api, ledger)
         drained(mongo.url, "bench")
         republished = asyncio.run(stream_messages(nats_server.url, "REGISTRY")) - published
+        measured = [*measured[:1], measured[1].done(), Measured(store)]
         started = time.perf_counter()
         export = api.get(f"/v1/communities/{COMMUNITY}/residents.xlsx")
         export.raise_for_status()
         export_s = time.perf_counter() - started
+        measured[2].done()
         registry.stop()
 
     mib = round(len(export.content) / 2**20, 1)
@@ -67,6 +95,15 @@ def main(rows: int) -> None:
                   second["rows_failed"], second["residents_created"], second["residents_unchanged"], republished],
                  ["export (XLSX)", round(export_s, 1), round(rows / export_s), "", "", "", "", ""]])
     print(f"\nregistry memory: {before} MiB before the import, peak {peak} MiB (VmHWM); export file {mib} MiB")
+    hundreds = rows / 100
+    print_table("The registry's store commands per 100 rows (the outbox relay's apart: it publishes the events) and "
+                "its CPU seconds",
+                ["run", "commands", "+ relay's", "CPU s"],
+                [[name, round(sum((m.commands - relay_commands(m.commands)).values()) / hundreds, 1),
+                  round(sum(relay_commands(m.commands).values()) / hundreds, 1), round(m.cpu, 1)]
+                 for name, m in zip(("first import", "same file again", "export (XLSX)"), measured, strict=True)])
+    for name, m in zip(("first import", "same file again", "export (XLSX)"), measured, strict=True):
+        print(f"  {name}, per 100 rows: {breakdown(m.commands, hundreds)}")
 
 
 if __name__ == "__main__":
