@@ -25,7 +25,7 @@ from linli_shared.clock import Clock
 from linli_reports.bootstrap import create_app
 from linli_reports.domain.indicators import TemplateIn
 from linli_reports.domain.period import Period
-from linli_reports.service_layer import reports, runs, templates
+from linli_reports.service_layer import figures, reports, runs, templates
 from linli_reports.service_layer.templates import template_version
 from linli_reports.service_layer.xlsx import rollup_xlsx
 from linli_reports.settings import ReportsSettings
@@ -126,18 +126,19 @@ async def run(mongo_url: str, nats_url: str, communities: int, residents: int) -
         started = time.perf_counter()
         result = await runs.start_run(ctx, ADMIN, "district_30", period)
         elapsed = time.perf_counter() - started
-        rows = [["run (compute + snapshot + lineage)", len(result["reports"]), round(elapsed, 2),
-                 round(elapsed * 1000 / len(result["reports"]), 1)]]
+        rows = [["run (compute + snapshot + lineage)", len(result.reports), round(elapsed, 2),
+                 round(elapsed * 1000 / len(result.reports), 1)]]
         started = time.perf_counter()
-        await reports.recompute(ctx, ADMIN, result["reports"][0]["report_id"])
+        await reports.recompute(ctx, ADMIN, result.reports[0].report_id)
         elapsed = time.perf_counter() - started
         rows.append(["recompute one community", 1, round(elapsed, 2), round(elapsed * 1000, 1)])
         started = time.perf_counter()
         template = await template_version(ctx.db, "district_30", 1)
-        content = rollup_xlsx(template, result, await runs.run_reports(ctx, result))
+        seen = await figures.run_as_seen(ctx, ADMIN, result.id)
+        content = rollup_xlsx(template, result.model_dump(), [r.model_dump() for r in seen.reports])
         elapsed = time.perf_counter() - started
-        rows.append([f"roll-up XLSX ({len(content) // 1024} KB)", len(result["reports"]), round(elapsed, 2),
-                     round(elapsed * 1000 / len(result["reports"]), 1)])
+        rows.append([f"roll-up XLSX ({len(content) // 1024} KB)", len(result.reports), round(elapsed, 2),
+                     round(elapsed * 1000 / len(result.reports), 1)])
     return rows
 
 
