@@ -4,7 +4,9 @@ and event-to-inbox latency (p50, p95).
 Notify runs as its own process on real NATS and the store (dev sink on: SMS, e-mail and WeCom are logged, webhooks
 go out). Source events are published onto NATS as visits' relay would; the webhook receiver verifies every
 signature. The webhook rate limit is raised for the run (LINLI_NOTIFY_RATE_WEBHOOK), since the default 50/s is the
-limit itself. Run: .venv/bin/python bench/notify_throughput.py [events] [samples]
+limit itself. For each channel also notify's store commands and CPU ms per notification (`store_commands`; a phase
+runs from the first publish until the last notification is out). Run: .venv/bin/python bench/notify_throughput.py
+[events] [samples]
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ import nats
 import uvicorn
 from fastapi import FastAPI, Request, Response
 from pymongo import AsyncMongoClient
+from store_commands import ServiceCommands, breakdown, per_operation
 
 from linli_devtools.servers import free_port
 from linli_shared.auth import issue_token
@@ -66,7 +69,8 @@ async def until(check, timeout: float = 600.0) -> None:
         await asyncio.sleep(0.01)
 
 
-async def run(nats_url: str, mongo_url: str, url: str, events: int, samples: int) -> list[list]:
+async def run(nats_url: str, mongo_url: str, url: str, events: int, samples: int,
+              store: ServiceCommands) -> list[list]:
     nc = await nats.connect(nats_url)
     js = nc.jetstream()
     db = AsyncMongoClient(mongo_url)[DB]
@@ -87,18 +91,24 @@ async def run(nats_url: str, mongo_url: str, url: str, events: int, samples: int
                                                          "event_types": ["linli.visits.task.completed.v1"],
                                                          "secret": SECRET})
         created.raise_for_status()
-        rows = []
-        started = time.perf_counter()
+        rows, breakdowns = [], []
+        commands, cpu, started = store.snapshot(), store.cpu_seconds(), time.perf_counter()
         await asyncio.gather(*(publish(task_event("assigned", f"t-in-{i}", f"w-{i % 20}")) for i in range(events)))
         await until(lambda: _count(db, events, channel="inbox"))
         elapsed = time.perf_counter() - started
-        rows.append(["inbox (task.assigned)", events, round(elapsed, 2), round(events / elapsed, 1)])
+        commands, cpu = store.snapshot() - commands, store.cpu_seconds() - cpu
+        rows.append(["inbox (task.assigned)", events, round(elapsed, 2), round(events / elapsed, 1),
+                     round(cpu * 1000 / events, 2), per_operation(commands, events)])
+        breakdowns.append(f"  inbox: {breakdown(commands, events)}")
 
-        started = time.perf_counter()
+        commands, cpu, started = store.snapshot(), store.cpu_seconds(), time.perf_counter()
         await asyncio.gather(*(publish(task_event("completed", f"t-wh-{i}", "w-1")) for i in range(events)))
         await until(lambda: _received(counts, events))
         elapsed = time.perf_counter() - started
-        rows.append(["webhook, signed, loopback", events, round(elapsed, 2), round(events / elapsed, 1)])
+        commands, cpu = store.snapshot() - commands, store.cpu_seconds() - cpu
+        rows.append(["webhook, signed, loopback", events, round(elapsed, 2), round(events / elapsed, 1),
+                     round(cpu * 1000 / events, 2), per_operation(commands, events)])
+        breakdowns.append(f"  webhook: {breakdown(commands, events)}")
         assert counts["bad"] == 0, counts
 
         latencies = []
@@ -110,7 +120,7 @@ async def run(nats_url: str, mongo_url: str, url: str, events: int, samples: int
                     raise TimeoutError("no inbox item within 30 s")
                 await asyncio.sleep(0.002)
             latencies.append((time.perf_counter() - started) * 1000)
-        return [rows, percentiles(latencies)]
+        return [rows, percentiles(latencies), breakdowns]
     finally:
         server.should_exit = True
         await serving
@@ -136,12 +146,14 @@ async def ensure_streams(nats_url: str) -> None:
 
 def main(events: int = 1000, samples: int = 100) -> None:
     os.environ.setdefault("LINLI_NOTIFY_RATE_WEBHOOK", "100000")
-    with servers() as (nats_server, mongo):
+    with ServiceCommands() as store, servers() as (nats_server, mongo):
         asyncio.run(ensure_streams(nats_server.url))
-        with service_process("notify", nats_server, mongo, db=DB) as url:
-            rows, p = asyncio.run(run(nats_server.url, mongo.url, url, events, samples))
+        with service_process("notify", nats_server, mongo, db=DB, extra_env=store.env) as url:
+            rows, p, breakdowns = asyncio.run(run(nats_server.url, mongo.url, url, events, samples, store))
     print_table("Notify: notifications delivered per second (publish to NATS → consumer → delivery)",
-                ["channel", "notifications", "seconds", "per second"], rows)
+                ["channel", "notifications", "seconds", "per second", "CPU ms each", "store cmds each"], rows)
+    print("\nNotify's store commands per notification, by command and collection:")
+    print("\n".join(breakdowns))
     print_table("Visits task.assigned on NATS → the worker's inbox through the API (ms)",
                 ["samples", "p50", "p95"], [[p["n"], p["p50"], p["p95"]]])
 
