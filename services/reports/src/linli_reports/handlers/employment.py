@@ -7,7 +7,7 @@ from linli_shared.outbox import Tx
 from linli_reports.handlers.inbound import PlacementStarted, ReferralMade, ReferralOutcome, Seeker
 from linli_reports.service_layer.context import Reports
 from linli_reports.storage import projection
-from linli_reports.storage.projection import advance_watermark
+from linli_reports.storage.projection import KeptPlacement, KeptReferral, advance_watermark
 
 
 class SeekerNotYetKnown(Exception):
@@ -24,14 +24,13 @@ async def seeker_changed(ctx: Reports, event: CloudEvent, tx: Tx) -> None:
 async def referral_made(ctx: Reports, event: CloudEvent, tx: Tx) -> None:
     """The seeker's priority groups are fixed at referral time: a 4050 referral stays one when they turn 60."""
     referral = ReferralMade.model_validate(event.data)
-    seeker = await projection.seeker(tx, referral.seeker_id)
-    if seeker is None:
+    groups = await projection.priority_groups(tx, None, referral.seeker_id)
+    if groups is None:
         raise SeekerNotYetKnown(referral.seeker_id)
-    await projection.keep_referral(tx, referral.referral_id, {
-        "community_code": referral.community_code, "seeker_id": referral.seeker_id,
-        "resident_id": referral.resident_id, "job_title": referral.job_title,
-        "employer_name": referral.employer_name, "referred_on": ctx.clock.day_of(event.time).isoformat(),
-        "priority_groups": seeker.get("priority_groups", [])})
+    await projection.keep_referral(tx, KeptReferral(
+        id=referral.referral_id, community_code=referral.community_code, seeker_id=referral.seeker_id,
+        resident_id=referral.resident_id, job_title=referral.job_title, employer_name=referral.employer_name,
+        referred_on=ctx.clock.day_of(event.time).isoformat(), priority_groups=groups))
     await advance_watermark(tx, "employment", event.time)
 
 
@@ -43,14 +42,11 @@ async def referral_outcome(ctx: Reports, event: CloudEvent, tx: Tx) -> None:
 
 async def placement_started(ctx: Reports, event: CloudEvent, tx: Tx) -> None:
     placement = PlacementStarted.model_validate(event.data)
-    referral = await projection.referral(tx, placement.referral_id)
-    seeker = await projection.seeker(tx, placement.seeker_id)
-    source = referral or seeker
-    if source is None:
+    groups = await projection.priority_groups(tx, placement.referral_id, placement.seeker_id)
+    if groups is None:
         raise SeekerNotYetKnown(placement.seeker_id)
-    await projection.keep_placement(tx, placement.placement_id, {
-        "community_code": placement.community_code, "seeker_id": placement.seeker_id,
-        "resident_id": placement.resident_id, "referral_id": placement.referral_id, "job_id": placement.job_id,
-        "start_date": placement.start_date.isoformat(),
-        "priority_groups": source.get("priority_groups", [])})
+    await projection.keep_placement(tx, KeptPlacement(
+        id=placement.placement_id, community_code=placement.community_code, seeker_id=placement.seeker_id,
+        resident_id=placement.resident_id, referral_id=placement.referral_id, job_id=placement.job_id,
+        start_date=placement.start_date.isoformat(), priority_groups=groups))
     await advance_watermark(tx, "employment", event.time)

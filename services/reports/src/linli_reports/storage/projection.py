@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from pydantic import BaseModel
+
 from linli_shared.mongo import upsert_if_newer, upsert_many_if_newer
 from linli_shared.orgs import prefix_regex
 from linli_shared.outbox import Tx
@@ -86,25 +88,63 @@ async def keep_seeker(tx: Tx, seeker_id: str, version: int, fields: dict[str, An
     await upsert_if_newer(tx.db[SEEKERS], seeker_id, version, fields, tx.session)
 
 
-async def seeker(tx: Tx, seeker_id: str) -> dict[str, Any] | None:
-    return await tx.db[SEEKERS].find_one({"_id": seeker_id}, session=tx.session)
+class KeptVisit(BaseModel):
+    id: str
+    community_code: str
+    resident_id: str
+    reason: str
+    visited_at: datetime
+    visited_on: str  # the local day, ISO
+    met: bool
+    aid_total_cny: float
 
 
-async def referral(tx: Tx, referral_id: str) -> dict[str, Any] | None:
-    return await tx.db[REFERRALS].find_one({"_id": referral_id}, session=tx.session)
+class KeptReferral(BaseModel):
+    id: str
+    community_code: str
+    seeker_id: str
+    resident_id: str
+    job_title: str
+    employer_name: str
+    referred_on: str  # the local day, ISO
+    priority_groups: list[str]  # the seeker's at referral time (a 4050 referral stays one when they turn 60)
 
 
-async def keep_referral(tx: Tx, referral_id: str, fields: dict[str, Any]) -> None:
-    await tx.db[REFERRALS].update_one({"_id": referral_id}, {"$set": fields}, upsert=True, session=tx.session)
+class KeptPlacement(BaseModel):
+    id: str
+    community_code: str
+    seeker_id: str
+    resident_id: str
+    referral_id: str
+    job_id: str
+    start_date: str  # ISO
+    priority_groups: list[str]
+
+
+async def priority_groups(tx: Tx, referral_id: str | None, seeker_id: str) -> list[str] | None:
+    """The groups a referral was made with, else the seeker's now; None if we know neither (yet)."""
+    source = referral_id and await tx.db[REFERRALS].find_one({"_id": referral_id}, {"priority_groups": 1},
+                                                             session=tx.session)
+    source = source or await tx.db[SEEKERS].find_one({"_id": seeker_id}, {"priority_groups": 1}, session=tx.session)
+    return None if source is None else source.get("priority_groups", [])
+
+
+async def _keep(tx: Tx, collection: str, kept: BaseModel) -> None:
+    await tx.db[collection].update_one({"_id": kept.id}, {"$set": kept.model_dump(exclude={"id"})}, upsert=True,
+                                       session=tx.session)
+
+
+async def keep_referral(tx: Tx, referral: KeptReferral) -> None:
+    await _keep(tx, REFERRALS, referral)
 
 
 async def referral_outcome(tx: Tx, referral_id: str, outcome: str) -> None:
     await tx.db[REFERRALS].update_one({"_id": referral_id}, {"$set": {"outcome": outcome}}, session=tx.session)
 
 
-async def keep_placement(tx: Tx, placement_id: str, fields: dict[str, Any]) -> None:
-    await tx.db[PLACEMENTS].update_one({"_id": placement_id}, {"$set": fields}, upsert=True, session=tx.session)
+async def keep_placement(tx: Tx, placement: KeptPlacement) -> None:
+    await _keep(tx, PLACEMENTS, placement)
 
 
-async def keep_visit(tx: Tx, visit_id: str, fields: dict[str, Any]) -> None:
-    await tx.db[VISITS].update_one({"_id": visit_id}, {"$set": fields}, upsert=True, session=tx.session)
+async def keep_visit(tx: Tx, visit: KeptVisit) -> None:
+    await _keep(tx, VISITS, visit)
