@@ -21,7 +21,7 @@ async def list_notifications(ctx: NotifyDep, principal: CurrentPrincipal, status
                              channel: ChannelName | None = None, recipient: str | None = None,
                              rule: str | None = None, event_id: str | None = None,
                              limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[NotificationOut]:
-    filters = {"status": status, "channel": channel, "recipient_id": recipient, "rule": rule, "event_id": event_id}
+    filters = log.LogFilter(status=status, channel=channel, recipient_id=recipient, rule=rule, event_id=event_id)
     items, next_cursor = await log.list_notifications(ctx, principal, filters, limit, cursor)
     return Page(items=[NotificationOut.model_validate(i, from_attributes=True) for i in items],
                 next_cursor=next_cursor)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from linli_shared.auth import Access, Principal
 from linli_shared.errors import conflict, not_found
@@ -13,7 +12,7 @@ from linli_notify.domain.addresses import mask_address
 from linli_notify.service_layer.context import Notify
 from linli_notify.service_layer.manage import require_admin
 from linli_notify.storage import notifications
-from linli_notify.storage.notifications import Notification
+from linli_notify.storage.notifications import LogFilter, Notification
 
 RETRYABLE = ("failed", "dead")
 PERSONAL_ADDRESSES = ("sms", "email")  # a phone or a mailbox; WeCom and webhook addresses are URLs
@@ -41,7 +40,7 @@ async def reveal(ctx: Notify, principal: Principal, docs: list[Notification]) ->
     return [shown(doc, principal) for doc in docs]
 
 
-async def list_notifications(ctx: Notify, principal: Principal, filters: dict[str, Any], limit: int,
+async def list_notifications(ctx: Notify, principal: Principal, filters: LogFilter, limit: int,
                              cursor: str | None) -> tuple[list[Notification], str | None]:
     require_admin(principal)
     docs, next_cursor = await notifications.page_log(ctx.db, principal.scope_filter(), filters, limit, cursor)

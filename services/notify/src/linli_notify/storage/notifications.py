@@ -1,6 +1,7 @@
 """The delivery log: one document per (source event, recipient, channel), moved on with one event per outcome."""
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -200,10 +201,21 @@ async def get(db: Any, notification_id: str) -> Notification | None:
     return _read(await db[NOTIFICATIONS].find_one({"_id": notification_id}))
 
 
-async def page_log(db: Any, scope: dict[str, Any], filters: dict[str, Any], limit: int,
+@dataclass(frozen=True)
+class LogFilter:
+    """What a reader of the delivery log narrows it to; None: any."""
+
+    status: str | None = None
+    channel: str | None = None
+    recipient_id: str | None = None
+    rule: str | None = None
+    event_id: str | None = None
+
+
+async def page_log(db: Any, scope: dict[str, Any], filters: LogFilter, limit: int,
                    cursor: str | None) -> tuple[list[Notification], str | None]:
-    """The delivery log within `scope`, by id; `filters` with a None value do not filter."""
-    query = {**scope, **{k: v for k, v in filters.items() if v is not None}}
+    """The delivery log within `scope`, by id."""
+    query = {**scope, **{k: v for k, v in asdict(filters).items() if v is not None}}
     docs, next_cursor = await page_by_id(db[NOTIFICATIONS], query, limit, cursor)
     return [Notification.model_validate(d) for d in docs], next_cursor
 
