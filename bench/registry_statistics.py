@@ -6,6 +6,8 @@ should be read and counted once, not once per officer.
 
 The population is written straight into the registry's store in the registry's document shape (loading
 350,000 residents through the API is the import's bench, issue 3); the statistics are then asked for over HTTP.
+Each request's store commands (the registry's, counted in its process by `store_commands`, the outbox relay's
+left out) are printed beside its time.
 Run: .venv/bin/python bench/registry_statistics.py [communities] [residents_per_community] [officers]
 """
 from __future__ import annotations
@@ -19,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import httpx
 from pymongo import MongoClient
+from store_commands import ServiceCommands, relay_commands
 
 from linli_shared.auth import issue_token
 from linli_shared.settings import DEV_JWT_SECRET
@@ -77,7 +80,13 @@ def one_write(client: httpx.Client, community: str) -> None:
     household.raise_for_status()
 
 
-def measure(url: str, communities: int) -> list[list]:
+def commands(store: ServiceCommands, before) -> int:
+    """The registry's store commands since `before` (a snapshot), the outbox relay's left out."""
+    since = store.snapshot() - before
+    return sum((since - relay_commands(since)).values())
+
+
+def measure(url: str, communities: int, store: ServiceCommands) -> list[list]:
     officer = issue_token(DEV_JWT_SECRET, "bench", ["officer"], [DISTRICT])
     admin = issue_token(DEV_JWT_SECRET, "bench", ["admin"], [DISTRICT])
     rows = []
@@ -86,12 +95,17 @@ def measure(url: str, communities: int) -> list[list]:
         community = community_codes(communities)[0]
         for label, path in (("community", f"/v1/orgs/{community}/statistics"),
                             (f"district ({communities} communities)", f"/v1/orgs/{DISTRICT}/statistics")):
+            before = store.snapshot()
             cold, body = timed_get(client, path)
+            cold_commands, before = commands(store, before), store.snapshot()
             warm, _ = timed_get(client, path)
+            warm_commands = commands(store, before)
             one_write(writer, community)
+            before = store.snapshot()
             after_write, _ = timed_get(client, path)
             rows.append([label, body["statistics"]["residents"], body["statistics"]["elderly_60"],
-                         round(cold, 1), round(warm, 1), round(after_write, 1)])
+                         round(cold, 1), round(warm, 1), round(after_write, 1), cold_commands, warm_commands,
+                         commands(store, before)])
     return rows
 
 
@@ -110,19 +124,21 @@ async def officers_at_once(url: str, officers: int) -> list:
 
 
 def main(communities: int = 100, residents: int = 3500, officers: int = 8) -> None:
-    with servers() as (nats, mongo):
-        with service_process("registry", nats, mongo, DB) as url:  # its indexes exist before the data
+    with servers() as (nats, mongo), ServiceCommands() as store:
+        with service_process("registry", nats, mongo, DB, extra_env=store.env) as url:  # its indexes exist first
             started = time.perf_counter()
             seed(mongo.url, communities, residents)
             print(f"seeded {communities} communities x {residents} residents in {time.perf_counter() - started:.1f}s")
-            rows = measure(url, communities)
-        with service_process("registry", nats, mongo, DB) as url:  # nothing kept in the process
-            together = asyncio.run(officers_at_once(url, officers))
+            rows = measure(url, communities, store)
+        with service_process("registry", nats, mongo, DB, extra_env=store.env) as url:  # nothing kept in the process
+            before = store.snapshot()
+            together = [*asyncio.run(officers_at_once(url, officers)), commands(store, before)]
     print_table("Registry statistics through the API, ms (cold = computed from the store; warm = cached; "
-                "after one write = that community recomputed)",
-                ["scope", "residents", "elderly_60", "cold", "warm", "after one write"], rows)
-    print_table("The cold district page for several officers at once, ms", ["scope", "residents", "all answered"],
-                [together])
+                "after one write = that community recomputed), and the store commands of each request",
+                ["scope", "residents", "elderly_60", "cold", "warm", "after one write", "cold cmds", "warm cmds",
+                 "after-write cmds"], rows)
+    print_table("The cold district page for several officers at once, ms, and the store commands of all of them",
+                ["scope", "residents", "all answered", "cmds"], [together])
 
 
 if __name__ == "__main__":
