@@ -3,7 +3,9 @@
 The pure ranking (domain code alone) and the whole API call (store read, ranking, JSON), with seekers
 and postings written straight into the employment store in its own document shape. A posting's match
 is timed three ways: cold (the district's seekers read whole), warm (kept in the process), and right
-after one seeker's intentions changed through the API (the kept seekers catch up from the change log).
+after one seeker's intentions changed through the API (the kept seekers catch up from the change log); beside
+each, the store commands of one such call (employment's, counted in its process by `store_commands`, the relay's
+left out).
 Run: .venv/bin/python bench/employment_matching.py [seekers] [postings]
 """
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import date, timedelta
 
 import httpx
 from pymongo import MongoClient
+from store_commands import ServiceCommands, relay_commands
 
 from linli_shared.auth import issue_token
 from linli_shared.settings import DEV_JWT_SECRET
@@ -59,15 +62,20 @@ def job_docs(rng: random.Random, n: int) -> list[dict]:
              "status": "open", "version": 1} for _ in range(n)]
 
 
-def timed(fn, runs: int = 3, before=lambda: None) -> float:
-    """Best of `runs`, in ms; `before` runs ahead of each, untimed."""
-    best = float("inf")
+def timed(fn, runs: int = 3, before=lambda: None, store: ServiceCommands | None = None) -> float | tuple[float, int]:
+    """Best of `runs`, in ms; `before` runs ahead of each, untimed. With `store`, also the service's store
+    commands of the last run (the outbox relay's left out)."""
+    best, commands = float("inf"), 0
     for _ in range(runs):
         before()
+        counted = store.snapshot() if store else None
         started = time.perf_counter()
         fn()
         best = min(best, time.perf_counter() - started)
-    return round(best * 1000, 1)
+        if store:
+            since = store.snapshot() - counted
+            commands = sum((since - relay_commands(since)).values())
+    return (round(best * 1000, 1), commands) if store else round(best * 1000, 1)
 
 
 def intentions_changer(api: httpx.Client, seeker: dict):
@@ -87,21 +95,24 @@ def main(n_seekers: int = 20000, n_jobs: int = 2000) -> None:
     profiles, postings = [profile(s) for s in seekers], [posting(j) for j in jobs]
     pure_job = timed(lambda: rank_seekers(postings[0], profiles, today))
     pure_seeker = timed(lambda: rank_postings(profiles[0], postings, today))
-    with servers() as (nats, mongo), service_process("employment", nats, mongo, DB) as url:
+    with servers() as (nats, mongo), ServiceCommands() as store, \
+            service_process("employment", nats, mongo, DB, extra_env=store.env) as url:
         with MongoClient(mongo.url) as client:
             client[DB].seekers.insert_many(seekers)
             client[DB].jobs.insert_many(jobs)
         token = issue_token(DEV_JWT_SECRET, "bench", ["admin"], ["130303"])
         with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=120) as api:
             match_job = lambda: api.get(f"/v1/jobs/{jobs[0]['_id']}/matches").raise_for_status()  # noqa: E731
-            job_cold = timed(match_job, runs=1)
-            job_warm = timed(match_job)
-            job_after_write = timed(match_job, before=intentions_changer(api, seekers[1]))
-            api_seeker = timed(lambda: api.get(f"/v1/job-seekers/{seekers[0]['_id']}/matches").raise_for_status())
-    print_table("Employment matching, best of 3 (ms)",
+            job_cold = timed(match_job, runs=1, store=store)
+            job_warm = timed(match_job, store=store)
+            job_after_write = timed(match_job, before=intentions_changer(api, seekers[1]), store=store)
+            api_seeker = timed(lambda: api.get(f"/v1/job-seekers/{seekers[0]['_id']}/matches").raise_for_status(),
+                               store=store)
+    print_table("Employment matching, best of 3 (ms; cmds: the store commands of one call)",
                 ["ranking", "candidates", "pure ranking", "API cold", "API warm", "API after one write"], [
-                    ["one posting → seekers", n_seekers, pure_job, job_cold, job_warm, job_after_write],
-                    ["one seeker → postings", n_jobs, pure_seeker, api_seeker, "", ""]])
+                    ["one posting → seekers", n_seekers, pure_job, *(f"{ms} ({n} cmds)" for ms, n in
+                                                                     (job_cold, job_warm, job_after_write))],
+                    ["one seeker → postings", n_jobs, pure_seeker, "{} ({} cmds)".format(*api_seeker), "", ""]])
 
 
 if __name__ == "__main__":
