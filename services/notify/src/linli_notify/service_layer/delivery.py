@@ -28,7 +28,7 @@ from linli_notify.domain.quiet import parse_hhmm, quiet_until
 from linli_notify.domain.retry import Outcome, decide, temporary
 from linli_notify.service_layer.context import Notify
 from linli_notify.storage import notifications, webhooks
-from linli_notify.storage.notifications import Due, Notification
+from linli_notify.storage.notifications import Notification
 
 log = get_logger()
 NOT_SENT = ("webhook.gone", "webhook.unresolvable", "webhook.target_refused", "webhook.target_insecure",
@@ -39,14 +39,8 @@ async def claim_due(ctx: Notify, limit: int) -> list[tuple[Notification, str]]:
     """Take up to `limit` due notifications, respecting each channel's rate; each claim is atomic."""
     now = ctx.clock.now()
     due = {"status": {"$in": list(notifications.DUE)}, "not_before": {"$lte": now}}
-    # Free to claim: never claimed, or the claim's lease ran out. Asked as two queries, not one `$or`: SecantusDB
-    # plans no index for a filter with a top-level `$or`, so that scanned the whole (ever growing) delivery log on
-    # every poll and again for every claim. Without it the `status` clause rides the `due` index.
-    unleased = ({"lease_until": None}, {"lease_until": {"$lt": now}})
-    candidates: list[Due] = []
-    for free in unleased:
-        candidates += await notifications.due(ctx.db, {**due, **free}, limit * 2)
-    candidates = sorted(candidates, key=lambda c: c.not_before)[:limit * 2]
+    unleased = [{"lease_until": None}, {"lease_until": {"$lt": now}}]  # never claimed, or the claim's lease ran out
+    candidates = await notifications.due(ctx.db, due, unleased, limit * 2)
     claimed, owner = [], str(uuid.uuid4())
     lease = {"$set": {"claim_id": owner, "lease_until": now + timedelta(seconds=ctx.settings.delivery_lease_seconds)}}
     for candidate in candidates:
@@ -62,15 +56,11 @@ async def claim_due(ctx: Notify, limit: int) -> list[tuple[Notification, str]]:
 
 async def _claim(ctx: Notify, notification_id: str, claimable: list[dict[str, Any]], lease: dict[str, Any],
                  owner: str) -> Notification | None:
-    """Lease one notification if it is still claimable (atomic per filter); the claimed document, else None.
-
-    update_one then a read by our claim id, not find_one_and_update: SecantusDB writes a findAndModify through
-    `{_id, $and: [query]}`, which it cannot plan, so every claim scanned the whole delivery log. `_id` leads each
-    filter here: a point lookup, the other clauses checked on that one document.
-    """
+    """Lease one notification if it is still claimable (atomic per filter); the claimed document, else None."""
     for query in claimable:
-        if await notifications.lease(ctx.db, notification_id, query, lease):
-            return await notifications.claimed(ctx.db, notification_id, owner)
+        doc = await notifications.claim(ctx.db, notification_id, query, lease, owner)
+        if doc is not None:
+            return doc
     return None
 
 

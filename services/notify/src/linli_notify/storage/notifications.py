@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from linli_shared.logging import get_logger
 from linli_shared.outbox import Tx
 from linli_shared.pagination import page_by_id
+from linli_shared.store_shapes import find_any_of, update_by_id_then_read
 from linli_shared.tracing import trace_id_of
 
 from linli_notify.domain.addresses import mask_address
@@ -156,20 +157,18 @@ def log_fields(doc: Notification) -> dict[str, Any]:
 
 
 # The delivery worker's reads and writes; which filters claim what is in service_layer/delivery.py.
-async def due(db: Any, query: dict[str, Any], limit: int) -> list[Due]:
-    """Channel and time of up to `limit` notifications matching `query`, soonest first."""
-    docs = await db[NOTIFICATIONS].find(query, {"channel": 1, "not_before": 1}).sort("not_before", 1).limit(
-        limit).to_list()
+async def due(db: Any, query: dict[str, Any], alternatives: list[dict[str, Any]], limit: int) -> list[Due]:
+    """Channel and time of up to `limit` notifications matching `query` and one of `alternatives`, soonest first."""
+    docs = await find_any_of(db[NOTIFICATIONS], query, alternatives, {"channel": 1, "not_before": 1}, "not_before",
+                             limit)
     return [Due.model_validate(d) for d in docs]
 
 
-async def lease(db: Any, notification_id: str, query: dict[str, Any], update: dict[str, Any]) -> bool:
-    """Apply `update` (a claim) if the notification still matches `query`; True if it did."""
-    return bool((await db[NOTIFICATIONS].update_one({"_id": notification_id, **query}, update)).modified_count)
-
-
-async def claimed(db: Any, notification_id: str, claim_id: str) -> Notification | None:
-    return _read(await db[NOTIFICATIONS].find_one({"_id": notification_id, "claim_id": claim_id}))
+async def claim(db: Any, notification_id: str, query: dict[str, Any], update: dict[str, Any],
+                claim_id: str) -> Notification | None:
+    """Apply the claim `update` if the notification still matches `query`; the claimed notification, else None."""
+    return _read(await update_by_id_then_read(db[NOTIFICATIONS], notification_id, query, update,
+                                              {"claim_id": claim_id}))
 
 
 def _read(doc: dict[str, Any] | None) -> Notification | None:
