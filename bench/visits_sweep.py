@@ -3,7 +3,8 @@
 The visits projection (residents, households) is written straight into its store in the shape the
 registry's events produce; then the sweep runs as its timer would: first on an empty task list
 (it plans every routine and birthday task), then again on a steady day (nothing new), then after
-a week passes (overdue for every task not visited).
+a week passes (overdue for every task not visited). Beside each sweep, the store commands it sent (a
+`store_commands.CommandCounter` registered with PyMongo before the app builds its client).
 Run: .venv/bin/python bench/visits_sweep.py [communities] [residents_per_community]
 """
 from __future__ import annotations
@@ -16,7 +17,8 @@ import uuid
 from datetime import date, timedelta
 
 from asgi_lifespan import LifespanManager
-from pymongo import MongoClient
+from pymongo import MongoClient, monitoring
+from store_commands import CommandCounter
 
 from linli_shared.clock import Clock
 
@@ -61,6 +63,8 @@ async def run(mongo_url: str, nats_url: str, communities: int, residents: int) -
     clock = Clock()
     settings = VisitsSettings(mongo_url=mongo_url, nats_url=nats_url, mongo_db=DB, run_workers=False,
                               log_level="WARNING")
+    counter = CommandCounter()
+    monitoring.register(counter)  # every client created from here on, the app's among them
     app = create_app(settings, clock)
     rows = []
     async with LifespanManager(app, startup_timeout=120):  # indexes exist before the data
@@ -69,23 +73,24 @@ async def run(mongo_url: str, nats_url: str, communities: int, residents: int) -
         print(f"seeded {communities * residents} residents in {time.perf_counter() - seed_started:.1f}s", flush=True)
         ctx = app.state.visits
         for label in ("first sweep (plans every task)", "steady day (nothing new)"):
-            rows.append(await _timed(label, ctx))
+            rows.append(await _timed(label, ctx, counter))
         clock.advance(timedelta(days=8))
-        rows.append(await _timed("a week later (routine overdue + new)", ctx))
+        rows.append(await _timed("a week later (routine overdue + new)", ctx, counter))
     return rows
 
 
-async def _timed(label: str, ctx) -> list:
-    started = time.perf_counter()
+async def _timed(label: str, ctx, counter: CommandCounter) -> list:
+    before, started = counter.snapshot(), time.perf_counter()
     report = await sweep(ctx)
-    return [label, report.residents, report.created, report.overdue, round(time.perf_counter() - started, 1)]
+    elapsed, commands = time.perf_counter() - started, counter.snapshot() - before
+    return [label, report.residents, report.created, report.overdue, round(elapsed, 1), sum(commands.values())]
 
 
 def main(communities: int = 100, residents: int = 1000) -> None:
     with servers() as (nats, mongo):
         rows = asyncio.run(run(mongo.url, nats.url, communities, residents))
-    print_table("Visits task sweep over a district (seconds)", ["run", "residents", "tasks created", "overdue", "s"],
-                rows)
+    print_table("Visits task sweep over a district (seconds, and the store commands of each sweep)",
+                ["run", "residents", "tasks created", "overdue", "s", "cmds"], rows)
 
 
 if __name__ == "__main__":
