@@ -319,7 +319,7 @@ def test_a_durable_is_named_owner_what_version_and_only_its_owner_runs_it():
 
     assert Subscription("visits-registry-v1", "REGISTRY", {"t": handle}).owner == "visits"
     for bad in ("registry", "visits_registry_v1", "visits.registry-v1", "Visits-registry-v1", "visits-registry"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="is not <owner>-<what>-v<N>"):
             Subscription(bad, "REGISTRY", {"t": handle})
     with pytest.raises(ValueError, match="notify cannot run visits-registry-v1"):
         ConsumerRunner(None, None, Subscription("visits-registry-v1", "REGISTRY", {"t": handle}), "notify")

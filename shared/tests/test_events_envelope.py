@@ -25,12 +25,12 @@ def test_envelope_carries_the_contract_fields():
 
 
 def test_a_service_cannot_emit_another_services_events():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="registry may not emit linli.envtest.parcel.delivered.v1"):
         new_event(ParcelDelivered(parcel_id="p1"), service="registry", subject="p1", community="1", aggregate_version=1)
 
 
 def test_event_types_must_follow_the_naming_rule():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="must look like linli.<service>.<aggregate>.<verb>.v<N>"):
         class Wrong(EventData):
             TYPE = "registry.resident.created"
 

@@ -49,10 +49,6 @@ def test_the_refusals_are_the_other_22_pairs() -> None:
     assert ("interviewed", "no_show") in REFUSED and ("interviewed", "interviewed") in REFUSED
 
 
-def test_a_transition_error_is_a_value_error() -> None:
-    assert issubclass(TransitionError, ValueError)
-
-
 def test_follow_up_schedule_from_the_start_date() -> None:
     assert FOLLOW_UP_DAYS == (30, 90, 180)
     assert follow_up_schedule(START) == [(30, date(2025, 3, 2)), (90, date(2025, 5, 1)), (180, date(2025, 7, 30))]

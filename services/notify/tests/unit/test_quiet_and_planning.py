@@ -37,8 +37,8 @@ def test_quiet_until_is_the_next_end_of_the_window_in_local_time():
 
 def test_parse_hhmm_refuses_anything_else():
     assert parse_hhmm("07:30") == time(7, 30)
-    for bad in ("7:30", "24:00", "ab:cd", "0730"):
-        with pytest.raises(ValueError):
+    for bad in ("7:30", "24:00", "07:60", "ab:cd", "0730", "０７:３０"):
+        with pytest.raises(ValueError, match="is not HH:MM"):
             parse_hhmm(bad)
 
 

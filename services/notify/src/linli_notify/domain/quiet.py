@@ -8,9 +8,13 @@ from zoneinfo import ZoneInfo
 def parse_hhmm(text: str) -> time:
     """'21:00' → time(21, 0); ValueError for anything else."""
     hours, _, minutes = text.partition(":")
-    if len(hours) != 2 or len(minutes) != 2 or not (hours + minutes).isdigit():
+    digits = hours + minutes
+    if len(hours) != 2 or len(minutes) != 2 or not (digits.isascii() and digits.isdigit()):
         raise ValueError(f"{text!r} is not HH:MM")
-    return time(int(hours), int(minutes))
+    try:
+        return time(int(hours), int(minutes))
+    except ValueError as exc:  # 24:00, 07:60
+        raise ValueError(f"{text!r} is not HH:MM") from exc
 
 
 def in_quiet_hours(local: time, start: time, end: time) -> bool:
