@@ -4,7 +4,8 @@ The reports projection (orgs, residents, households, visits, seekers' referrals 
 written straight into its store in the shape the other services' events produce; then a run is
 started as the district admin's POST would (every community computed, its snapshot and lineage
 written, report.computed.v1 put in the outbox), then one community recomputes, then the roll-up
-XLSX is built.
+XLSX is built; beside each step, the store commands it sent (a `store_commands.CommandCounter` registered with
+PyMongo before the app builds its client).
 Run: .venv/bin/python bench/reports_compute.py [communities] [residents_per_community]
 """
 from __future__ import annotations
@@ -17,7 +18,8 @@ import uuid
 from datetime import date, timedelta
 
 from asgi_lifespan import LifespanManager
-from pymongo import MongoClient
+from pymongo import MongoClient, monitoring
+from store_commands import CommandCounter
 
 from linli_shared.auth import Principal
 from linli_shared.clock import Clock
@@ -115,6 +117,8 @@ async def run(mongo_url: str, nats_url: str, communities: int, residents: int) -
     clock = Clock()
     settings = ReportsSettings(mongo_url=mongo_url, nats_url=nats_url, mongo_db=DB, run_workers=False,
                                log_level="WARNING")
+    counter = CommandCounter()
+    monitoring.register(counter)  # every client created from here on, the app's among them
     app = create_app(settings, clock)
     async with LifespanManager(app, startup_timeout=120):  # indexes exist before the data
         seed_started = time.perf_counter()
@@ -123,30 +127,35 @@ async def run(mongo_url: str, nats_url: str, communities: int, residents: int) -
         ctx = app.state.reports
         await templates.save_template(ctx, ADMIN, DISTRICT, "district_30", template_of_30())
         period = Period(kind="month", year=clock.today().year, number=clock.today().month)
-        started = time.perf_counter()
+        before, started = counter.snapshot(), time.perf_counter()
         result = await runs.start_run(ctx, ADMIN, "district_30", period)
         elapsed = time.perf_counter() - started
         rows = [["run (compute + snapshot + lineage)", len(result.reports), round(elapsed, 2),
-                 round(elapsed * 1000 / len(result.reports), 1)]]
-        started = time.perf_counter()
+                 round(elapsed * 1000 / len(result.reports), 1), commands_since(counter, before)]]
+        before, started = counter.snapshot(), time.perf_counter()
         await reports.recompute(ctx, ADMIN, result.reports[0].report_id)
         elapsed = time.perf_counter() - started
-        rows.append(["recompute one community", 1, round(elapsed, 2), round(elapsed * 1000, 1)])
-        started = time.perf_counter()
+        rows.append(["recompute one community", 1, round(elapsed, 2), round(elapsed * 1000, 1),
+                     commands_since(counter, before)])
+        before, started = counter.snapshot(), time.perf_counter()
         template = await template_version(ctx.db, "district_30", 1)
         seen = await figures.run_as_seen(ctx, ADMIN, result.id)
         content = rollup_xlsx(template, result.model_dump(), [r.model_dump() for r in seen.reports])
         elapsed = time.perf_counter() - started
         rows.append([f"roll-up XLSX ({len(content) // 1024} KB)", len(result.reports), round(elapsed, 2),
-                     round(elapsed * 1000 / len(result.reports), 1)])
+                     round(elapsed * 1000 / len(result.reports), 1), commands_since(counter, before)])
     return rows
+
+
+def commands_since(counter: CommandCounter, before) -> int:
+    return sum((counter.snapshot() - before).values())
 
 
 def main(communities: int = 100, residents: int = 1000) -> None:
     with servers() as (nats, mongo):
         rows = asyncio.run(run(mongo.url, nats.url, communities, residents))
     print_table(f"Reports: one template of 30 indicators, {communities} communities x {residents} residents",
-                ["step", "communities", "s", "ms per community"], rows)
+                ["step", "communities", "s", "ms per community", "store cmds"], rows)
 
 
 if __name__ == "__main__":
