@@ -70,7 +70,7 @@ async def drain(relay: OutboxRelay) -> None:
             return
 
 
-async def test_an_event_over_the_size_budget_is_refused_at_emit_and_nothing_is_written(wire) -> None:
+async def test_an_event_over_the_size_budget_is_refused_before_commit_and_nothing_is_written(wire) -> None:
     async def work(tx) -> None:
         await tx.db["things"].insert_one({"_id": "thing-1"}, session=tx.session)
         tx.emit(ThingNoted(n=1, note="x" * EVENT_BUDGET_BYTES), subject="thing-1", community=COMMUNITY,

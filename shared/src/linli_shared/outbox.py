@@ -34,7 +34,7 @@ from linli_shared.waiting import Doorbell
 log = get_logger()
 T = TypeVar("T")
 OUTBOX = "outbox"
-# A serialized envelope over this is refused at `emit`: well under NATS `max_payload` (1 MB in
+# A serialized envelope over this is refused before the transaction commits: well under NATS `max_payload` (1 MB in
 # deploy/nats/nats.conf), so no request can write an entry the bus will not carry.
 EVENT_BUDGET_BYTES = 256 * 1024
 # The entry itself can never be published as it is: park it at once instead of retrying.
@@ -61,11 +61,6 @@ class Tx:
     def emit(self, data: EventData, *, subject: str, community: str, aggregate_version: int) -> CloudEvent:
         event = new_event(data, service=self.service, subject=subject, community=community,
                           aggregate_version=aggregate_version)
-        size = len(event.model_dump_json().encode())
-        if size > EVENT_BUDGET_BYTES:
-            # Raised inside the transaction, so the change that caused the event is not written either.
-            raise Problem(413, "event.too_large", f"the change would make a {event.type} event of {size} bytes, "
-                          f"over the {EVENT_BUDGET_BYTES} bytes an event may take; nothing was changed")
         self.events.append(event)
         return event
 
@@ -104,8 +99,14 @@ class Outbox:
 
 
 def _entry(event: CloudEvent, now: datetime) -> dict[str, Any]:
+    envelope = event.model_dump_json()  # serialized once: measured here, stored as it is
+    size = len(envelope.encode())
+    if size > EVENT_BUDGET_BYTES:
+        # Raised inside the transaction, so the change that caused the event is not written either.
+        raise Problem(413, "event.too_large", f"the change would make a {event.type} event of {size} bytes, "
+                      f"over the {EVENT_BUDGET_BYTES} bytes an event may take; nothing was changed")
     return {"_id": event.id, "seq": ObjectId(), "subject": event.nats_subject, "type": event.type,
-            "community": event.community, "aggregate": event.subject, "envelope": event.model_dump_json(),
+            "community": event.community, "aggregate": event.subject, "envelope": envelope,
             "state": "pending", "attempts": 0, "created_at": now}
 
 
