@@ -23,6 +23,7 @@ from linli_employment.domain.commands import (
     RegisterIntentions,
     Yuan,
 )
+from linli_employment.domain.jobs import EmployerFields, JobFields
 from linli_employment.domain.matching import Requirement
 from linli_employment.domain.vocabulary import Cohort, Hours, JobCategory, ReferralOutcome
 
@@ -83,13 +84,8 @@ class EmployerIn(Strict):
         return AddEmployer(**self.model_dump())
 
 
-class EmployerOut(BaseModel):
-    id: str
-    name: str
-    kind: str
-    community_code: str
-    contact_name: str | None = None
-    phone: str | None = None
+class EmployerOut(EmployerFields):
+    pass
 
 
 class JobIn(Strict):
@@ -129,28 +125,8 @@ class JobPatch(Strict):
         return ChangeJob(self.model_dump(exclude_unset=True), expected_version)
 
 
-class JobOut(BaseModel):
-    id: str
-    employer_id: str
-    employer_name: str
-    community_code: str
-    title: str
-    category: str
-    headcount: int
-    hires: int
-    wage_min_cny: float
-    wage_max_cny: float
-    hours: str
-    skills_required: list[str]
-    skills_preferred: list[str]
-    certificates_required: list[str]
-    requirement: Requirement
-    guarantor_needed: bool
-    suits_4050: bool
-    suits_disabled: bool
-    description: str | None = None
-    status: str
-    version: int
+class JobOut(JobFields):
+    pass
 
 
 class ReferralIn(Strict):

@@ -7,16 +7,12 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from linli_shared.outbox import Tx
 
+from linli_employment.domain.jobs import EmployerFields
 from linli_employment.storage.documents import Stored
 from linli_employment.storage.indexes import EMPLOYERS
 
 
-class Employer(Stored):
-    name: str
-    kind: str
-    community_code: str
-    contact_name: str | None = None
-    phone: str | None = None
+class Employer(Stored, EmployerFields):
     address: str | None = None
     created_by: str | None = None
     created_at: datetime | None = None

@@ -13,7 +13,8 @@ from linli_shared.orgs import prefix_regex
 from linli_shared.outbox import Tx
 from linli_shared.pagination import page_by_id
 
-from linli_employment.domain.matching import Posting, Requirement
+from linli_employment.domain.jobs import JobFields
+from linli_employment.domain.matching import Posting
 from linli_employment.events import JobPosted, JobUpdated
 from linli_employment.storage.documents import Stored
 from linli_employment.storage.indexes import JOBS
@@ -23,27 +24,7 @@ MATCHED_FIELDS = ("community_code", "category", "hours", "wage_min_cny", "wage_m
                   "guarantor_needed")
 
 
-class Job(Stored):
-    employer_id: str
-    employer_name: str
-    community_code: str
-    title: str
-    category: str
-    headcount: int
-    hires: int
-    wage_min_cny: float
-    wage_max_cny: float
-    hours: str
-    skills_required: list[str]
-    skills_preferred: list[str]
-    certificates_required: list[str]
-    requirement: Requirement
-    guarantor_needed: bool
-    suits_4050: bool
-    suits_disabled: bool
-    description: str | None = None
-    status: str
-    version: int
+class Job(Stored, JobFields):
     posted_by: str | None = None
     posted_at: datetime | None = None
 
