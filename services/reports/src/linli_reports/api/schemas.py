@@ -10,6 +10,7 @@ from linli_shared.bounds import Code
 
 from linli_reports.domain.indicators import Indicator
 from linli_reports.domain.period import Period
+from linli_reports.domain.reports import ReportHead, ReportListing, RunFields
 
 
 class Strict(BaseModel):
@@ -37,16 +38,7 @@ class RunReport(BaseModel):
     revision: int | None = None
 
 
-class RunOut(BaseModel):
-    id: str
-    template_key: str
-    template_version: int
-    org_code: str
-    period: Period
-    period_label: str
-    start: str
-    end: str
-    as_of: str
+class RunOut(RunFields):
     computed_at: datetime
     reports: list[RunReport]
 
@@ -59,14 +51,7 @@ class HistoryEntry(BaseModel):
     comment: str | None = None
 
 
-class ReportOut(BaseModel):
-    id: str
-    run_id: str
-    community_code: str
-    community_name: str
-    template_key: str
-    template_version: int
-    template_name: str
+class ReportOut(ReportHead):
     period: Period
     period_label: str
     start: str
@@ -91,17 +76,8 @@ class ReportOut(BaseModel):
 ManualCell = int | float | Annotated[str, StringConstraints(max_length=2000)] | None
 
 
-class ReportSummary(BaseModel):
-    id: str
-    run_id: str
-    community_code: str
-    community_name: str
-    template_key: str
-    period_label: str
-    status: str
-    revision: int
-    version: int
-    comment: str | None = None
+class ReportSummary(ReportListing):
+    pass
 
 
 class ManualCellsIn(Strict):

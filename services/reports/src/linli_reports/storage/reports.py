@@ -13,6 +13,7 @@ from linli_shared.pagination import page_by_id
 
 from linli_reports.domain.compute import Value
 from linli_reports.domain.period import Period
+from linli_reports.domain.reports import ReportHead, ReportListing
 from linli_reports.storage.indexes import REPORTS
 
 NOT_FOUND = "report.not_found"
@@ -30,20 +31,14 @@ class HistoryEntry(Stored):
     comment: str | None = None  # a return's; stored only when there is one
 
 
-class Report(Stored):
+class Report(Stored, ReportHead):
     id: str = Field(alias="_id")
-    run_id: str
-    community_code: str
-    community_name: str
-    template_key: str
-    template_version: int
-    template_name: str
-    owner_org: str
     period: Period
     period_label: str
     start: str
     end: str
     as_of: str
+    owner_org: str
     manual: dict[str, Any] = {}
     status: str
     revision: int
@@ -66,19 +61,10 @@ class Report(Stored):
                 "period": self.period.model_dump(mode="json"), "history": [entry_doc(e) for e in self.history]}
 
 
-class Listed(Stored):
-    """What a list of reports shows (read with a projection of just these fields)."""
+class Listed(Stored, ReportListing):
+    """Read with a projection of just these fields."""
 
     id: str = Field(alias="_id")
-    run_id: str
-    community_code: str
-    community_name: str
-    template_key: str
-    period_label: str
-    status: str
-    revision: int
-    version: int
-    comment: str | None = None
 
 
 LISTED = {Listed.model_fields[name].alias or name: 1 for name in Listed.model_fields if name != "id"}

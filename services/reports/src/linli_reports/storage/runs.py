@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from linli_reports.domain.period import Period
+from linli_reports.domain.reports import RunFields
 from linli_reports.storage.indexes import RUNS
 
 
@@ -17,19 +17,11 @@ class RunReport(BaseModel):
     revision: int | None = Field(None, exclude=True)
 
 
-class Run(BaseModel):
+class Run(RunFields):
     model_config = ConfigDict(populate_by_name=True, extra="ignore")
 
     id: str = Field(alias="_id")
-    template_key: str
-    template_version: int
     template_name: str
-    org_code: str
-    period: Period
-    period_label: str
-    start: str
-    end: str
-    as_of: str
     started_by: str
     started_at: datetime
     reports: list[RunReport] = []
