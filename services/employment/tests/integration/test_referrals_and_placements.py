@@ -27,6 +27,7 @@ async def test_a_hire_starts_a_placement_and_follow_ups_fall_due(registry, emplo
                                   json={"outcome": "hired", "start_date": start, "wage_cny": 2400})
     assert hired.status_code == 200, hired.text
     assert [h["status"] for h in hired.json()["history"]] == ["referred", "hired"]
+    assert (await employment.get(f"/v1/referrals/{referral['id']}")).json() == hired.json()
     assert (await employment.get(f"/v1/jobs/{job['id']}")).json()["status"] == "filled"
     assert (await employment.get(f"/v1/job-seekers/{person['id']}")).json()["status"] == "placed"
     started = await read_stream(nats_url, expected=1, subject="linli.employment.placement.started.v1.>")

@@ -28,6 +28,11 @@ async def refer(body: ReferralIn, ctx: EmploymentDep, principal: CurrentPrincipa
     return ReferralOut(**(await referrals.refer(ctx, principal, body.command())).model_dump())
 
 
+@router.get("/referrals/{referral_id}", response_model=ReferralOut)
+async def get_referral(referral_id: str, ctx: EmploymentDep, principal: CurrentPrincipal) -> ReferralOut:
+    return ReferralOut(**(await referrals.load(ctx, principal, referral_id)).model_dump())
+
+
 @router.post("/referrals/{referral_id}/outcome", response_model=ReferralOut)
 async def outcome(referral_id: str, body: OutcomeIn, ctx: EmploymentDep, principal: CurrentPrincipal) -> ReferralOut:
     return ReferralOut(**(await referrals.record_outcome(ctx, principal, referral_id, body.command())).model_dump())

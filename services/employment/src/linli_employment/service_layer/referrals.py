@@ -49,6 +49,10 @@ async def refer(ctx: Employment, principal: Principal, cmd: Refer) -> Referral:
     return await ctx.uow.run(work)
 
 
+async def load(ctx: Employment, principal: Principal, referral_id: str) -> Referral:
+    return await referrals.load(ctx.db, principal, referral_id, Access.READ)
+
+
 async def record_outcome(ctx: Employment, principal: Principal, referral_id: str, cmd: RecordOutcome) -> Referral:
     referral = await referrals.load(ctx.db, principal, referral_id, Access.WRITE)
     try:
