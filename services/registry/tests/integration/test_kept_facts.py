@@ -10,8 +10,13 @@ from ledger_files import csv_bytes, import_and_wait, ledger_rows
 from registry_helpers import COMMUNITY, new_household, new_resident
 
 
-async def _assert_up_to_date(reg) -> None:
-    kept, fresh = await reg.facts.of(reg.db, COMMUNITY), await KeptFacts().of(reg.db, COMMUNITY)
+async def _recount(reg):
+    """The community read whole from the store, as no copy, kept or saved, would have it."""
+    return await KeptFacts().read_all(reg.db, COMMUNITY, await COMMUNITY_LOG.version(reg.db, COMMUNITY))
+
+
+async def _assert_up_to_date(reg, kept: KeptFacts | None = None) -> None:
+    kept, fresh = await (kept or reg.facts).of(reg.db, COMMUNITY), await _recount(reg)
     assert (kept.persons, kept.households) == (fresh.persons, fresh.households)
     assert kept.version == fresh.version
 
@@ -56,3 +61,31 @@ async def test_a_gap_in_the_change_log_means_a_full_read(app, admin):
 
     assert reg.facts.full_reads == 2
     assert len((await reg.facts.of(reg.db, COMMUNITY)).persons) == 3
+
+
+async def test_a_process_that_starts_reads_the_saved_copy_and_the_changes_after_it(app, admin):
+    reg = app.state.registry
+    household = await new_household(admin)
+    await new_resident(admin, date(1950, 1, 1), "male", household_id=household)
+    await reg.facts.of(reg.db, COMMUNITY)  # read whole, and saved
+    await new_resident(admin, date(1951, 1, 1), "female", household_id=household)
+    await admin.put(f"/v1/households/{household}/low-income", json={"since": "2020-01-01", "monthly_amount_cny": 182})
+
+    started_afresh = KeptFacts()
+    await _assert_up_to_date(reg, started_afresh)
+
+    assert started_afresh.full_reads == 0
+    assert len((await started_afresh.of(reg.db, COMMUNITY)).persons) == 2
+
+
+async def test_a_saved_copy_is_never_replaced_by_an_older_one(app, admin):
+    reg = app.state.registry
+    await new_resident(admin, date(1950, 1, 1), "male")
+    older = await reg.facts.of(reg.db, COMMUNITY)
+    await new_resident(admin, date(1951, 1, 1), "male")
+    newer = await _recount(reg)
+    assert await reg.facts.save(reg.db, COMMUNITY, newer)
+
+    assert not await reg.facts.save(reg.db, COMMUNITY, older)
+    saved, _ = await reg.facts.load_saved(reg.db, COMMUNITY)
+    assert (saved.version, saved.persons) == (newer.version, newer.persons)
