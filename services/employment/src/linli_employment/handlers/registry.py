@@ -17,5 +17,4 @@ async def residents_changed(ctx: Employment, events: list[CloudEvent], tx: Tx) -
     changed = await residents.apply(tx, [(ResidentState.model_validate(event.data), event.aggregateversion)
                                          for event in events])
     households = {resident.household_id or resident.id: resident for resident in changed}
-    for resident in households.values():
-        await seekers.reconcile_household(tx, resident, ctx.clock.today(), ctx.rules)
+    await seekers.reconcile_households(tx, list(households.values()), ctx.clock.today(), ctx.rules)

@@ -99,25 +99,31 @@ async def people_on_list(db: AsyncDatabase, org: str, person: dict[str, int]) ->
                                   person).to_list()
 
 
-async def reconcile_household(tx: Tx, resident: Resident, today: date, rules: GroupRules) -> None:
-    """Every member's seeker record follows the household: 零就业家庭 depends on all of them."""
-    members = await household_of(tx, resident)
-    household = [member(m) for m in members]
+async def reconcile_households(tx: Tx, residents: list[Resident], today: date, rules: GroupRules) -> None:
+    """Every member's seeker record follows their household (零就业家庭 depends on all of them): one household per
+    resident given, every member's seeker read in one query and the new ones written in one."""
+    households = [await household_of(tx, resident) for resident in residents]
     seekers = {s["_id"]: Seeker.model_validate(s) for s in await tx.db[SEEKERS].find(
-        {"_id": {"$in": [m.id for m in members]}}, session=tx.session).to_list()}
-    for person in members:
-        groups = priority_groups(facts(person), household, today, rules)
-        if not person.household_id:  # no household on record: 零就业家庭 cannot be known
-            groups = [g for g in groups if g != "zero_employment_family"]
-        await reconcile(tx, person, seekers.get(person.id), groups)
+        {"_id": {"$in": [m.id for members in households for m in members]}}, session=tx.session).to_list()}
+    created: list[Seeker] = []
+    for members in households:
+        household = [member(m) for m in members]
+        for person in members:
+            groups = priority_groups(facts(person), household, today, rules)
+            if not person.household_id:  # no household on record: 零就业家庭 cannot be known
+                groups = [g for g in groups if g != "zero_employment_family"]
+            created += await reconcile(tx, person, seekers.get(person.id), groups)
+    if created:
+        await tx.db[SEEKERS].insert_many([seeker.doc() for seeker in created], session=tx.session)
+    for seeker in created:
+        emit(tx, seeker, SeekerRegistered)
 
 
-async def reconcile(tx: Tx, resident: Resident, seeker: Seeker | None, groups: list[str]) -> None:
+async def reconcile(tx: Tx, resident: Resident, seeker: Seeker | None, groups: list[str]) -> list[Seeker]:
+    """Bring the resident's seeker in line; a seeker to create comes back (the caller writes them together)."""
     wanted = is_job_seeker(facts(resident))
     if seeker is None:
-        if wanted:
-            await _create(tx, resident, groups)
-        return
+        return [_new(resident, groups)] if wanted else []
     status = seeker.status
     if wanted and status == "inactive":
         status = "intent_pending"  # out of work again: back on the list
@@ -125,18 +131,17 @@ async def reconcile(tx: Tx, resident: Resident, seeker: Seeker | None, groups: l
         status = "inactive"  # found work, moved out or died: off the active list
     changes = {"status": status, "priority_groups": groups, **_person(resident)}
     if all(getattr(seeker, k) == v for k, v in changes.items()):
-        return
+        return []
     seeker = seeker.model_copy(update={**changes, "version": seeker.version + 1})
     await tx.db[SEEKERS].update_one({"_id": seeker.id}, {"$set": {**changes, "version": seeker.version}},
                                     session=tx.session)
     emit(tx, seeker, SeekerUpdated)
+    return []
 
 
-async def _create(tx: Tx, resident: Resident, groups: list[str]) -> None:
-    seeker = Seeker(id=resident.id, resident_id=resident.id, **_person(resident), status="intent_pending",
-                    priority_groups=groups, intentions={}, certificate={"status": "none"}, version=1)
-    await tx.db[SEEKERS].insert_one(seeker.doc(), session=tx.session)
-    emit(tx, seeker, SeekerRegistered)
+def _new(resident: Resident, groups: list[str]) -> Seeker:
+    return Seeker(id=resident.id, resident_id=resident.id, **_person(resident), status="intent_pending",
+                  priority_groups=groups, intentions={}, certificate={"status": "none"}, version=1)
 
 
 def _person(resident: Resident) -> dict[str, Any]:
