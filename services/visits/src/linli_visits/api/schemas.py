@@ -10,6 +10,8 @@ from linli_shared.bounds import Id, Items, Tag, Text
 from linli_shared.domain.groups import GROUPS
 
 from linli_visits.domain.calendar import Festival
+from linli_visits.domain.needs import NeedFields
+from linli_visits.domain.pairings import PairingFields
 from linli_visits.domain.policy import Reason
 
 
@@ -104,25 +106,14 @@ class VisitOut(BaseModel):
     aid_total_cny: float
 
 
-class NeedOut(BaseModel):
-    id: str
-    community_code: str
-    resident_id: str
-    visit_id: str
-    category: str
-    description: str
-    urgent: bool
+class NeedOut(NeedFields):
     status: str
     resolution: str | None = None
     resolved_by: str | None = None
 
 
-class PairingOut(BaseModel):
-    id: str
-    community_code: str
-    volunteer_id: str
-    elder_id: str
-    active: bool
+class PairingOut(PairingFields):
+    pass
 
 
 class CampaignOut(BaseModel):

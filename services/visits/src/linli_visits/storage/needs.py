@@ -9,17 +9,12 @@ from linli_shared.mongo import find_authorized
 from linli_shared.outbox import Tx
 from linli_shared.pagination import page_by_id
 
+from linli_visits.domain.needs import NeedFields
 from linli_visits.storage.indexes import NEEDS
 from linli_visits.storage.stored import Stored
 
 
-class Need(Stored):
-    community_code: str
-    resident_id: str
-    visit_id: str
-    category: str
-    description: str
-    urgent: bool
+class Need(Stored, NeedFields):
     status: Literal["open", "resolved"]
     reported_at: datetime
     resolution: str | None = None

@@ -6,15 +6,12 @@ from typing import Any
 
 from linli_shared.outbox import Tx
 
+from linli_visits.domain.pairings import PairingFields
 from linli_visits.storage.indexes import PAIRINGS
 from linli_visits.storage.stored import Stored
 
 
-class Pairing(Stored):
-    community_code: str
-    volunteer_id: str
-    elder_id: str
-    active: bool
+class Pairing(Stored, PairingFields):
     created_by: str
     created_at: datetime
     ended_at: datetime | None = None
