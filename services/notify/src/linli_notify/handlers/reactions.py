@@ -12,7 +12,7 @@ from linli_shared.subscriptions import PermanentError
 
 from linli_notify.handlers.inbound import FollowupDue, ReferralMade
 from linli_notify.service_layer.context import Notify
-from linli_notify.service_layer.fanout import active_webhooks, notify_event
+from linli_notify.service_layer.fanout import active_webhooks, notify_event, notify_run
 
 Projection = Callable[[CloudEvent, Tx], Awaitable[None]]
 RunProjection = Callable[[list[CloudEvent], Tx], Awaitable[None]]
@@ -31,12 +31,11 @@ async def react(ctx: Notify, project: Projection | None, event: CloudEvent, tx: 
 
 
 async def react_to_run(ctx: Notify, project: RunProjection, events: list[CloudEvent], tx: Tx) -> None:
-    """A run of events feeding one projection: one read and one write for it, and one webhook lookup."""
+    """A run of events feeding one projection: one read and one write for it, one webhook lookup, and their
+    notifications planned from one set of reads and stored together."""
     with _malformed_is_permanent(events[0].type):
         await project(events, tx)
-    hooks = await active_webhooks(tx, {event.type for event in events})
-    for event in events:
-        await notify_event(ctx, event, tx, hooks)
+    await notify_run(ctx, events, tx, await active_webhooks(tx, {event.type for event in events}))
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from linli_shared.tracing import new_traceparent
 from linli_notify.domain.rules import REASON_LABELS, RULES, effective
 from linli_notify.service_layer import recipients
 from linli_notify.service_layer.context import Notify
-from linli_notify.service_layer.fanout import _is_staff, _store, plan_docs
+from linli_notify.service_layer.fanout import Reads, _is_staff, _store, plan_docs
 from linli_notify.storage import digests, notifications
 from linli_notify.storage import tasks as kept_tasks
 from linli_notify.storage.tasks import KeptTask
@@ -50,8 +50,8 @@ async def _one(ctx: Notify, tx: Tx, day: str, worker: str, tasks: list[KeptTask]
                  "open_count": len(tasks), "overdue_count": sum(t.status == "overdue" for t in tasks),
                  "tasks": [{"resident_name": t.resident_name, "reason_label": REASON_LABELS.get(t.reason, ""),
                             "due_by": t.due_by, "status": t.status} for t in tasks]}
-    docs = await plan_docs(ctx, tx, rule, recipient, variables, f"digest:{day}", "linli.notify.digest", community,
-                           traceparent)
+    docs = await plan_docs(ctx, Reads(tx), rule, recipient, variables, f"digest:{day}", "linli.notify.digest",
+                           community, traceparent)
     await _store(ctx, tx, docs)
     await _fold(ctx, tx, worker)
 

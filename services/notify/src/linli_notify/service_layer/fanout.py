@@ -1,7 +1,7 @@
 """From one event to its notifications: rules → recipients → channels (now, later or skipped) → the log."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -15,7 +15,7 @@ from linli_shared.privacy import outside_view
 from linli_notify.domain import planning
 from linli_notify.domain.data_classes import granted_view
 from linli_notify.domain.planning import Recipient
-from linli_notify.domain.rules import REASON_LABELS, Rule, effective, rules_for
+from linli_notify.domain.rules import REASON_LABELS, Rule, RuleOverride, effective, rules_for
 from linli_notify.domain.templates import Template, TemplateProblem, defaults, render, template_key
 from linli_notify.service_layer import recipients
 from linli_notify.service_layer.context import Notify
@@ -28,34 +28,97 @@ from linli_notify.storage.webhooks import Webhook
 log = get_logger()
 
 
+class Reads:
+    """What fanning out reads, each read once per transaction: a run of 100 task events names a few assignees,
+    one community and one template, and the rules would otherwise read each of them once per event.
+
+    Lives for one transaction (a run's, a digest's), in which nothing it holds is written.
+    """
+
+    def __init__(self, tx: Tx) -> None:
+        self.tx = tx
+        self._held: dict[tuple[str, ...], Any] = {}
+
+    async def _once(self, key: tuple[str, ...], read: Callable[[], Awaitable[Any]]) -> Any:
+        if key not in self._held:
+            self._held[key] = await read()
+        return self._held[key]
+
+    async def community_settings(self, community: str) -> tuple[dict[str, RuleOverride], str | None]:
+        return await self._once(("settings", community),
+                                lambda: recipients.community_settings(self.tx.db, community, self.tx.session))
+
+    async def staff(self, staff_id: str, robot: str | None) -> Recipient:
+        return await self._once(("staff", staff_id, robot or ""), lambda: recipients.staff(self.tx, staff_id, robot))
+
+    async def admins(self, community: str, robot: str | None) -> list[Recipient]:
+        return await self._once(("admins", community, robot or ""),
+                                lambda: recipients.admins(self.tx, community, robot))
+
+    async def resident(self, resident_id: str) -> Recipient:
+        return await self._once(("resident", resident_id), lambda: recipients.resident(self.tx, resident_id))
+
+    async def resident_name(self, resident_id: str | None) -> str:
+        return await self._once(("resident_name", resident_id or ""),
+                                lambda: kept.resident_name(self.tx, resident_id))
+
+    async def preferences(self, recipient_id: str) -> planning.Preferences:
+        return await self._once(("preferences", recipient_id),
+                                lambda: recipients.preferences(self.tx.db, recipient_id, self.tx.session))
+
+    async def template(self, rule_key: str, channel: str, community: str) -> Template:
+        """The community's own template, else its street's, else its district's, else the built-in one."""
+        key = template_key(rule_key, channel)
+        return await self._once(("template", community, key), lambda: self._nearest(community, key))
+
+    async def _nearest(self, community: str, key: str) -> Template:
+        return await stored_templates.nearest(self.tx, community, key) or defaults()[key]
+
+
 async def notify_event(ctx: Notify, event: CloudEvent, tx: Tx,
                        hooks: list[Webhook] | None = None) -> list[Notification]:
     """Every notification one event causes, stored once; the worker sends the ones not sent here.
 
     `hooks`: the active webhooks for at least this event's type, when the caller read them for a run of events.
     """
+    return await _store(ctx, tx, await event_docs(ctx, Reads(tx), event, hooks))
+
+
+async def notify_run(ctx: Notify, events: list[CloudEvent], tx: Tx, hooks: list[Webhook]) -> list[Notification]:
+    """`notify_event` for a run of events in one transaction: what they read is read once, and their
+    notifications are stored together (one read of the log, one insert). `hooks`: the run's webhooks."""
+    reads = Reads(tx)
+    docs: list[Notification] = []
+    for event in events:
+        docs += await event_docs(ctx, reads, event, hooks)
+    return await _store(ctx, tx, docs)
+
+
+async def event_docs(ctx: Notify, reads: Reads, event: CloudEvent,
+                     hooks: list[Webhook] | None = None) -> list[Notification]:
+    """The notifications one event causes, not yet stored."""
     data = event.data
     community = data.get("community_code") or event.community
     rules = rules_for(event.type, data)
     # Most events only feed a projection: no rule, so no settings to read.
-    overrides, robot = await recipients.community_settings(tx.db, community, tx.session) if rules else ({}, None)
+    overrides, robot = await reads.community_settings(community) if rules else ({}, None)
     docs: list[Notification] = []
     for rule in rules:
         rule = effective(rule, overrides.get(rule.key))
         if rule is None:
             continue
-        for recipient in await resolve(rule, data, tx, community, robot):
-            variables = {**await variables_for(rule, data, tx, ctx.clock.zone), "recipient_name": recipient.name or ""}
-            docs += await plan_docs(ctx, tx, rule, recipient, variables, event.id, event.type, community,
+        for recipient in await resolve(rule, data, reads, community, robot):
+            variables = {**await variables_for(rule, data, reads, ctx.clock.zone),
+                         "recipient_name": recipient.name or ""}
+            docs += await plan_docs(ctx, reads, rule, recipient, variables, event.id, event.type, community,
                                     event.traceparent)
-    docs += await webhook_docs(ctx, tx, event, hooks)
-    return await _store(ctx, tx, docs)
+    return docs + await webhook_docs(ctx, reads.tx, event, hooks)
 
 
-async def plan_docs(ctx: Notify, tx: Tx, rule: Rule, recipient: Recipient, variables: Mapping[str, Any],
+async def plan_docs(ctx: Notify, reads: Reads, rule: Rule, recipient: Recipient, variables: Mapping[str, Any],
                     event_id: str, event_type: str, community: str, traceparent: str | None) -> list[Notification]:
     now = ctx.clock.now()
-    prefs = await recipients.preferences(tx.db, recipient.id, tx.session)
+    prefs = await reads.preferences(recipient.id)
     quiet = None if rule.critical else _quiet(prefs, ctx)
     docs = []
     for planned in planning.plan(rule, recipient, prefs, now, ctx.clock.zone, ctx.default_quiet):
@@ -67,7 +130,7 @@ async def plan_docs(ctx: Notify, tx: Tx, rule: Rule, recipient: Recipient, varia
         status = planned.status
         if status != "skipped":
             try:
-                fields["subject"], fields["body"] = await rendered(ctx, tx, rule.key, planned.channel, community,
+                fields["subject"], fields["body"] = await rendered(ctx, reads, rule.key, planned.channel, community,
                                                                    variables)
             except TemplateProblem as exc:
                 status, fields["reason"] = "failed", exc.code
@@ -90,21 +153,22 @@ def _quiet(prefs: planning.Preferences, ctx: Notify) -> list[str]:
     return [start.strftime("%H:%M"), end.strftime("%H:%M")]
 
 
-async def resolve(rule: Rule, data: Mapping[str, Any], tx: Tx, community: str, robot: str | None) -> list[Recipient]:
+async def resolve(rule: Rule, data: Mapping[str, Any], reads: Reads, community: str,
+                  robot: str | None) -> list[Recipient]:
     match rule.recipients:
         case "assignee" | "assignee_and_admins":
-            found = [await recipients.staff(tx, data["assignee"], robot)] if _is_staff(data.get("assignee")) else []
+            found = [await reads.staff(data["assignee"], robot)] if _is_staff(data.get("assignee")) else []
             if rule.recipients == "assignee_and_admins":
-                found += [a for a in await recipients.admins(tx, community, robot) if a.id not in {f.id for f in found}]
+                found += [a for a in await reads.admins(community, robot) if a.id not in {f.id for f in found}]
             return found
         case "admins":
-            return await recipients.admins(tx, community, robot)
+            return await reads.admins(community, robot)
         case "seeker_and_referrer":
-            seeker = await recipients.resident(tx, data["resident_id"])
-            referrer = await recipients.staff(tx, data["referred_by"], robot) if data.get("referred_by") else None
+            seeker = await reads.resident(data["resident_id"])
+            referrer = await reads.staff(data["referred_by"], robot) if data.get("referred_by") else None
             return [seeker] + ([replace(referrer, only=("inbox",))] if referrer else [])
         case "referrer":
-            return [await recipients.staff(tx, data["referred_by"], robot)] if data.get("referred_by") else []
+            return [await reads.staff(data["referred_by"], robot)] if data.get("referred_by") else []
     return []
 
 
@@ -113,16 +177,16 @@ def _is_staff(assignee: str | None) -> bool:
     return bool(assignee) and not assignee.startswith("volunteer:")
 
 
-async def variables_for(rule: Rule, data: Mapping[str, Any], tx: Tx, zone: ZoneInfo) -> dict[str, Any]:
+async def variables_for(rule: Rule, data: Mapping[str, Any], reads: Reads, zone: ZoneInfo) -> dict[str, Any]:
     variables = {name: data.get(name) for name in rule.variables if name in data}
     if "reason" in data:
         variables["reason_label"] = REASON_LABELS.get(data["reason"], data["reason"])
     if rule.key == "referral_made":
         variables["interview_at"] = _local_time(data.get("interview_at"), zone)
     if rule.key == "referral_made":
-        variables["seeker_name"] = await kept.resident_name(tx, data.get("resident_id"))
+        variables["seeker_name"] = await reads.resident_name(data.get("resident_id"))
     if rule.key == "followup_due":
-        variables["resident_name"] = await kept.resident_name(tx, data.get("resident_id"))
+        variables["resident_name"] = await reads.resident_name(data.get("resident_id"))
     return {name: variables.get(name) for name in rule.variables if name != "recipient_name"}
 
 
@@ -134,17 +198,11 @@ def _local_time(value: str | None, zone: ZoneInfo) -> str | None:
     return f"{moment.month}月{moment.day}日 {moment:%H:%M}"
 
 
-async def template_for(tx: Tx, rule_key: str, channel: str, community: str) -> Template:
-    """The community's own template, else its street's, else its district's, else the built-in one."""
-    key = template_key(rule_key, channel)
-    return await stored_templates.nearest(tx, community, key) or defaults()[key]
-
-
-async def rendered(ctx: Notify, tx: Tx, rule_key: str, channel: str, community: str,
+async def rendered(ctx: Notify, reads: Reads, rule_key: str, channel: str, community: str,
                    variables: Mapping[str, Any]) -> tuple[str | None, str]:
     """A saved template that fails now (too slow, too big, data it cannot take) falls back to the built-in one:
     people are still told, and one bad template never holds up the others."""
-    template = await template_for(tx, rule_key, channel, community)
+    template = await reads.template(rule_key, channel, community)
     try:
         return await ctx.renderer.render(template, variables)
     except TemplateProblem as exc:
