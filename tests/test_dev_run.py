@@ -119,3 +119,20 @@ def test_a_run_stops_the_servers_a_killed_run_of_the_same_folder_left_running(tm
     output = stderr.read_text(errors="replace")
     assert "stopped what an earlier run of" in output and "nats" in output and "secantusdb" in output
     assert _ours_alive(tmp_path / "data") == []
+
+
+def test_each_service_gets_a_store_of_its_own_and_starts_from_the_shared_one_it_had(tmp_path: Path,
+                                                                                    monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("LINLI_MONGO_PORT", "30000")
+    _, stores = run._servers(tmp_path, ["registry", "visits", "reports"])
+    ports = {name: store.port for name, store in stores.items()}
+    assert ports == {"registry": 30000, "visits": 30001, "reports": 30004}
+    assert stores["registry"].data_dir == tmp_path / "secantus"  # where the one shared store kept everything
+    (tmp_path / "secantus" / "db").mkdir(parents=True)
+    (tmp_path / "secantus" / "db" / "collection.wt").write_text("every service's data")
+    (tmp_path / "secantus-reports" / "db").mkdir(parents=True)  # reports already has a store of its own
+
+    run._adopt_shared_store(tmp_path, stores)
+
+    assert (tmp_path / "secantus-visits" / "db" / "collection.wt").read_text() == "every service's data"
+    assert not (tmp_path / "secantus-reports" / "db" / "collection.wt").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -80,11 +81,31 @@ def _still_stopping(*_: object) -> None:
     print("still stopping: the services, then SecantusDB and NATS", file=sys.stderr, flush=True)
 
 
-def _servers(root: Path) -> tuple[NatsServer, MongoServer]:
+def _servers(root: Path, services: list[str]) -> tuple[NatsServer, dict[str, MongoServer]]:
     # The deployment's own users and permissions: a service publishing outside its subjects fails here too.
     nats = NatsServer(root / "nats", port=int(os.environ.get("LINLI_NATS_PORT", 4222)), config=nats_auth.NATS_CONFIG,
                       config_env=nats_auth.server_env())
-    return nats, MongoServer(root / "secantus", port=int(os.environ.get("LINLI_MONGO_PORT", 27018)))
+    return nats, {name: _store(root, name) for name in services}
+
+
+def _store(root: Path, service: str) -> MongoServer:
+    """A SecantusDB process of the service's own, as production gives each service its database: one interpreter
+    serves one store's commands in turn, so a shared one made the registry's reads wait behind every consumer's
+    catch-up after an import (bench/stack_import.py). The registry keeps the folder and port all five shared."""
+    order = list(SERVICES).index(service)
+    store = MongoServer(root / ("secantus" if order == 0 else f"secantus-{service}"),
+                        port=int(os.environ.get("LINLI_MONGO_PORT", 27018)) + order)
+    store.name = f"secantusdb-{service}"
+    return store
+
+
+def _adopt_shared_store(root: Path, stores: dict[str, MongoServer]) -> None:
+    """A folder from before stores were per service holds every service's database: a service without a store of
+    its own yet starts from a copy of it (made while nothing runs), so its projections and durables still agree."""
+    shared = root / "secantus"
+    for store in stores.values():
+        if shared.exists() and not store.data_dir.exists():
+            shutil.copytree(shared, store.data_dir)
 
 
 def _refuse_busy_ports(root: Path, ports: dict[str, int]) -> bool:
@@ -100,19 +121,19 @@ def _refuse_busy_ports(root: Path, ports: dict[str, int]) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     root = data_dir()
-    nats, mongo = _servers(root)
     services = {name: (module, _service_port(name, port)) for name, (module, port) in installed_services().items()
                 if not args.services or name in args.services}
+    nats, stores = _servers(root, list(services))
     pids = PidFiles(root / "pids")
     if stopped := pids.stop_leftovers():
         print(f"stopped what an earlier run of {root} left running: {', '.join(stopped)}", file=sys.stderr)
-    if _refuse_busy_ports(root, {"NATS": nats.port, "SecantusDB": mongo.port,
+    if _refuse_busy_ports(root, {"NATS": nats.port, **{f"SecantusDB of {n}": s.port for n, s in stores.items()},
                                  **{n: p for n, (_, p) in services.items()}}):
         return 1
     procs: dict[str, subprocess.Popen] = {}
     previous = {signum: signal.signal(signum, _interrupt) for signum in (signal.SIGTERM, signal.SIGINT)}
     try:
-        return _serve(args, root, nats, mongo, services, procs, pids)
+        return _serve(args, root, nats, stores, services, procs, pids)
     except KeyboardInterrupt:
         return 0
     finally:
@@ -120,20 +141,23 @@ def run(args: argparse.Namespace) -> int:
         _stop(procs)
         for name in procs:
             pids.forget(name)
-        _stop_server(mongo, pids)
+        for store in stores.values():
+            _stop_server(store, pids)
         _stop_server(nats, pids)
         print(f"stopped; data kept in {root}", file=sys.stderr)
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 
 
-def _serve(args: argparse.Namespace, root: Path, nats: NatsServer, mongo: MongoServer,
+def _serve(args: argparse.Namespace, root: Path, nats: NatsServer, stores: dict[str, MongoServer],
            services: dict[str, tuple[str, int]], procs: dict[str, subprocess.Popen], pids: PidFiles) -> int:
-    for server in (nats, mongo):
+    _adopt_shared_store(root, stores)
+    for server in (nats, *stores.values()):
         _start_server(server, pids)
     urls = {}
     for name, (module, port) in services.items():
-        procs[name] = subprocess.Popen([sys.executable, "-m", module], env=_service_env(name, port, nats, mongo))
+        procs[name] = subprocess.Popen([sys.executable, "-m", module],
+                                       env=_service_env(name, port, nats, stores[name]))
         pids.record(name, procs[name].pid)
         urls[name] = f"http://127.0.0.1:{port}"
     for name, url in urls.items():
@@ -143,7 +167,7 @@ def _serve(args: argparse.Namespace, root: Path, nats: NatsServer, mongo: MongoS
         from linli_devtools.demo import load_demo
 
         load_demo(urls["registry"], token)
-    _print_banner(root, nats, mongo, urls, token)
+    _print_banner(root, nats, stores, urls, token)
     while all(p.poll() is None for p in procs.values()):
         time.sleep(0.5)
     print("a service exited; stopping everything", file=sys.stderr)
@@ -179,10 +203,12 @@ def _stop(procs: dict[str, subprocess.Popen]) -> None:
             proc.wait()
 
 
-def _print_banner(root: Path, nats: NatsServer, mongo: MongoServer, urls: dict[str, str], token: str) -> None:
+def _print_banner(root: Path, nats: NatsServer, stores: dict[str, MongoServer], urls: dict[str, str],
+                  token: str) -> None:
     lines = ["", "Linli is running (Ctrl-C stops everything; data stays for next time)",
-             f"  data folder   {root}", f"  NATS          {nats.url}", f"  SecantusDB    {mongo.url}"]
-    lines += [f"  {name:<13} {url}   (API docs: {url}/docs)" for name, url in urls.items()]
+             f"  data folder   {root}", f"  NATS          {nats.url}"]
+    lines += [f"  {name:<13} {url}   (API docs: {url}/docs; its SecantusDB {stores[name].url})"
+              for name, url in urls.items()]
     lines += ["", "Dev admin token (district 130303, pii:read, 12 h):", token, "",
               f"  curl -H 'Authorization: Bearer <token>' {urls.get('registry', '')}/v1/orgs/130303/statistics", ""]
     print("\n".join(lines), file=sys.stderr, flush=True)
