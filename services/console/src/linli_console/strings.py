@@ -48,6 +48,96 @@ STRINGS.update({
 
 LABELS["role"] = {"worker": "网格员", "admin": "社区管理员", "officer": "街道/区工作人员", "service": "系统"}
 
+# --- worker's day [C1] ---
+STRINGS.update({
+    "worker.intro": "今天要走访和已逾期的任务，最急的在前。",
+    "worker.none": "今天没有待走访的任务。",
+    "worker.community_needed": "你的范围不止一个社区：请在地址后加 ?community=社区代码 查看某个社区的任务。",
+    "worker.overdue": "已逾期",
+    "worker.due": "应访时间",
+    "worker.reason": "走访原因",
+    "worker.mine": "分给我的",
+    "worker.unassigned": "未分配",
+    "worker.record": "记录走访",
+    "worker.card": "居民档案",
+    "worker.visit_saved": "走访已记录。",
+    "visit.title": "记录走访",
+    "visit.met": "走访结果",
+    "visit.met_yes": "见到本人",
+    "visit.met_no": "无人在家（任务保留）",
+    "visit.method": "走访方式",
+    "visit.observations": "走访情况",
+    "visit.observations_hint": "身体、居住、情绪等情况，简要记录。",
+    "visit.needs": "发现的需求（没有可不填）",
+    "visit.need_category": "需求类别",
+    "visit.need_description": "需求说明",
+    "visit.need_urgent": "紧急",
+    "visit.aid": "带去的慰问（没有可不填）",
+    "visit.aid_kind": "慰问类型",
+    "visit.aid_description": "慰问内容",
+    "visit.aid_value": "折合金额（元）",
+    "visit.submit": "保存走访记录",
+    "inbox.title": "消息",
+    "inbox.unread": "未读",
+    "inbox.read": "已读",
+    "inbox.mark_read": "标为已读",
+    "inbox.none": "没有消息。",
+    "inbox.critical": "紧急",
+    "inbox.unread_count": "未读消息",
+})
+LABELS["method"] = {"in_person": "上门", "phone": "电话", "video": "视频"}
+LABELS["aid_kind"] = {"goods": "物资", "cash": "现金"}
+# 五必访 reasons say so: a worker sees at a glance which visits are mandatory.
+LABELS["reason"] = {"routine": "常规走访", "hospitalized": "五必访·住院", "major_event": "五必访·重大变故",
+                    "special_situation": "五必访·特殊情况", "festival": "节日走访", "birthday": "生日走访",
+                    "follow_up": "回访"}
+NEED_CATEGORIES = ["生活照料", "医疗健康", "经济困难", "住房安全", "就业", "心理慰藉", "其他"]
+
+# --- residents [C1] ---
+STRINGS.update({
+    "residents.title": "查找居民",
+    "residents.q": "姓名、拼音首字母、证件号或手机号后几位、地址",
+    "residents.q_hint": "例如：王建国、WJG、5678、工农里3号楼",
+    "residents.community": "社区代码",
+    "residents.search": "查找",
+    "residents.none": "没有找到符合条件的居民。",
+    "residents.age": "岁",
+    "card.title": "居民档案",
+    "card.id_number": "证件号",
+    "card.phone": "联系电话",
+    "card.gender": "性别",
+    "card.birth_date": "出生日期",
+    "card.age": "年龄",
+    "card.status": "状态",
+    "card.address": "住址",
+    "card.groups": "所属人群",
+    "card.household": "同户成员",
+    "card.relation": "与户主关系",
+    "card.tasks": "待走访任务",
+    "card.visits": "走访记录",
+    "card.life_events": "登记生活事件",
+    "card.seeker": "求职登记",
+    "card.seeker_none": "未登记求职。",
+    "card.masked": "（已隐藏部分号码）",
+    "card.reveal": "查看完整证件号和电话",
+    "card.reveal_note": "查看完整信息会被记录在案（谁、何时、查看了谁）。",
+    "card.revealed": "完整信息已显示，本次查看已记录。",
+    "card.no_visits": "还没有走访记录。",
+    "card.nobody_home": "无人在家",
+    "card.met": "见到本人",
+    "life.kind": "事件类型",
+    "life.date": "日期",
+    "life.note": "说明",
+    "life.submit": "登记",
+    "life.saved": "生活事件已登记。需要走访的，会自动生成走访任务。",
+})
+LABELS["life_event"] = {"hospitalized": "住院", "discharged": "出院", "major_event": "重大变故",
+                        "special_situation": "特殊情况", "moved_out": "迁出", "deceased": "去世"}
+LABELS["gender"] = {"male": "男", "female": "女"}
+LABELS["resident_status"] = {"active": "在册", "moved_out": "已迁出", "deceased": "已去世"}
+LABELS["relation"] = {"head": "户主", "spouse": "配偶", "child": "子女", "parent": "父母", "grandchild": "孙子女",
+                      "sibling": "兄弟姐妹", "other": "其他"}
+
 # Plain messages for the APIs' problems: by code first, then by status.
 PROBLEMS: dict[str, str] = {
     "auth.scope": "这不在你负责的范围内，无法查看。",
@@ -57,6 +147,7 @@ PROBLEMS: dict[str, str] = {
     "resident.not_found": "找不到这位居民，或不在你负责的范围内。",
     "console.unreachable": "服务暂时无法连接，请稍后再试。",
     "request.too_large": "提交的内容太大。",
+    "task.not_open": "这个任务已完成或已取消，或不在你负责的范围内。",
 }
 STATUS_PROBLEMS: dict[int, str] = {
     400: "请求有误，请检查后再试。",

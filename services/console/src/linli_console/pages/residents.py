@@ -1,6 +1,138 @@
-"""Finding a resident, their card, a deliberate reveal, and recording a life event."""
+"""Finding a resident, their card, a deliberate reveal, and recording a life event.
+
+The card is masked by default even for a user who may see more: the full ID number and phone appear only after
+a deliberate POST (a button), and the registry records the read on its trail.
+"""
 from __future__ import annotations
 
-from fastapi import APIRouter
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from linli_shared.privacy import mask_id_number, mask_phone
+
+from linli_console.backend import ApiProblem, Backend, BackendDep
+from linli_console.session import CurrentUser, User
+from linli_console.strings import label, t
+from linli_console.templating import render
+from linli_console.worklist import today
 
 router = APIRouter()
+SEEKER_PAGES = 4  # employment lists seekers by community only: look this far for the resident's record
+JOB_SEEKING = {"unemployed", "laid_off"}
+LIFE_EVENTS = ("hospitalized", "discharged", "major_event", "special_situation", "moved_out", "deceased")
+
+
+def masked(resident: dict) -> dict:
+    """The resident as the card shows them before a reveal."""
+    return {**resident, "id_number": mask_id_number(resident.get("id_number"), resident.get("id_type")) or "",
+            "phone": mask_phone(resident.get("phone"))}
+
+
+@router.get("/residents")
+async def search(request: Request, user: CurrentUser, api: BackendDep) -> Response:
+    q = (request.query_params.get("q") or "").strip()
+    community = user.community or (request.query_params.get("community") or "").strip()
+    values = {"q": q, "community": community}
+    if not q or not community:
+        return render(request, "residents/search.html", {"user": user, "values": values, "found": None})
+    try:
+        params = {"q": q, "limit": 50, **({"cursor": c} if (c := request.query_params.get("cursor")) else {})}
+        page = (await api.get("registry", f"/v1/communities/{community}/residents", params=params)).body
+    except ApiProblem as exc:
+        if exc.status != 422:
+            raise
+        errors = {"q" if name == "q" else "community": message for name, message in exc.field_errors.items()}
+        return render(request, "residents/search.html", {"user": user, "values": values, "found": None,
+                                                         "errors": errors, "problem": exc.message}, 422)
+    return render(request, "residents/search.html", {
+        "user": user, "values": values, "found": [masked(r) for r in page["items"]],
+        "next_cursor": page.get("next_cursor")})
+
+
+async def _optional(call) -> Any:
+    """A part of the card another service answers; a refusal there leaves that part empty, not the page."""
+    try:
+        return (await call).body
+    except ApiProblem as exc:
+        if exc.status in (401, 503):
+            raise
+        return None
+
+
+async def _seeker(api: Backend, resident: dict) -> dict | None:
+    if resident.get("employment_status") not in JOB_SEEKING:
+        return None
+    cursor = None
+    for _ in range(SEEKER_PAGES):
+        params = {"limit": 500, **({"cursor": cursor} if cursor else {})}
+        page = await _optional(api.get("employment", f"/v1/communities/{resident['community_code']}/job-seekers",
+                                       params=params))
+        if not page:
+            return None
+        found = next((s for s in page["items"] if s["resident_id"] == resident["id"]), None)
+        if found or not (cursor := page.get("next_cursor")):
+            return found
+    return None
+
+
+async def _card(api: Backend, resident_id: str) -> dict[str, Any]:
+    resident = (await api.get("registry", f"/v1/residents/{resident_id}")).body
+    community, household_id = resident["community_code"], resident.get("household_id")
+    tasks_path = f"/v1/communities/{community}/visit-tasks"
+    household, members, overdue, open_, visits, seeker = await asyncio.gather(
+        _optional(api.get("registry", f"/v1/households/{household_id}")) if household_id else _none(),
+        _optional(api.get("registry", f"/v1/communities/{community}/residents",
+                          params={"household_id": household_id, "limit": 50})) if household_id else _none(),
+        _optional(api.get("visits", tasks_path, params={"resident_id": resident_id, "status": "overdue"})),
+        _optional(api.get("visits", tasks_path, params={"resident_id": resident_id, "status": "open"})),
+        _optional(api.get("visits", f"/v1/residents/{resident_id}/visits")),
+        _seeker(api, resident))
+    return {"resident": resident, "household": household,
+            "members": [m for m in (members or {}).get("items", []) if m["id"] != resident_id],
+            "tasks": [*(overdue or {}).get("items", []), *(open_ or {}).get("items", [])],
+            "visits": sorted(visits or [], key=lambda v: v["visited_at"], reverse=True), "seeker": seeker}
+
+
+async def _none() -> None:
+    return None
+
+
+def _card_page(request: Request, user: User, card: dict, revealed: bool = False, status_code: int = 200,
+               **extra: Any) -> Response:
+    resident = card["resident"] if revealed else masked(card["resident"])
+    return render(request, "residents/card.html", {
+        "user": user, **card, "resident": resident, "revealed": revealed, "today": today().isoformat(),
+        "life_kinds": [(kind, label("life_event", kind)) for kind in LIFE_EVENTS],
+        **extra}, status_code=status_code)
+
+
+@router.get("/residents/{resident_id}")
+async def card(request: Request, resident_id: str, user: CurrentUser, api: BackendDep) -> Response:
+    notice = t("life.saved") if request.query_params.get("saved") == "life" else None
+    return _card_page(request, user, await _card(api, resident_id), notice=notice)
+
+
+@router.post("/residents/{resident_id}/reveal")
+async def reveal(request: Request, resident_id: str, user: CurrentUser, api: BackendDep) -> Response:
+    """The deliberate reveal: shown once, in this response, never kept by the console."""
+    if not user.may_reveal:
+        raise ApiProblem(403, "auth.role")
+    return _card_page(request, user, await _card(api, resident_id), revealed=True, notice=t("card.revealed"))
+
+
+@router.post("/residents/{resident_id}/life-events")
+async def life_event(request: Request, resident_id: str, user: CurrentUser, api: BackendDep) -> Response:
+    form = await request.form()
+    note = (form.get("note") or "").strip() or None
+    body = {"kind": form.get("kind"), "date": form.get("date") or None, "note": note}
+    try:
+        await api.post("registry", f"/v1/residents/{resident_id}/life-events", json=body)
+    except ApiProblem as exc:
+        if exc.status not in (409, 422):
+            raise
+        return _card_page(request, user, await _card(api, resident_id), values=dict(form),
+                          errors=exc.field_errors, problem=exc.message, status_code=exc.status)
+    return RedirectResponse(f"/residents/{resident_id}?saved=life", status_code=303)
