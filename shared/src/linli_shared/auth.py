@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import time
 from enum import Enum
+from functools import partial
 from typing import Annotated, Any, Iterable
 
 import jwt
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
@@ -135,14 +137,16 @@ def _app_token_keys(app: Any) -> TokenKeys:
 _BEARER = HTTPBearer(auto_error=False, bearerFormat="JWT", description="a JWT: roles, scope (org codes), perms")
 
 
-def current_principal(request: Request,
-                      bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]) -> Principal:
-    """A plain `def`: FastAPI runs it in a worker thread, so a JWKS fetch never blocks the event loop."""
+async def current_principal(request: Request,
+                            bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]) -> Principal:
+    """The caller. A JWKS may be fetched over the network, so it is checked in a worker thread, never blocking the
+    event loop; a local key is checked in place (a thread hop would cost more than the check)."""
     if bearer is None:
         raise _unauthorized("auth.missing", "send Authorization: Bearer <token>")
-    settings = request.app.state.settings
-    principal = decode_token(bearer.credentials.strip(), _app_token_keys(request.app), settings.jwt_issuer,
-                             settings.jwt_audience, settings.jwt_max_lifetime_seconds)
+    settings, keys = request.app.state.settings, _app_token_keys(request.app)
+    decode = partial(decode_token, bearer.credentials.strip(), keys, settings.jwt_issuer, settings.jwt_audience,
+                     settings.jwt_max_lifetime_seconds)
+    principal = await run_in_threadpool(decode) if isinstance(keys, JwksKeys) else decode()
     request.state.principal = principal
     return principal
 

@@ -35,9 +35,8 @@ class ChangeLog:
         doc = await tx.db[self.versions].find_one_and_update(
             {"_id": partition}, {"$inc": {"version": 1}}, upsert=True, return_document=ReturnDocument.AFTER,
             session=tx.session)
-        await tx.db[self.changes].insert_one(
-            {"_id": _entry_id(partition, doc["version"]), "version": doc["version"], "ids": sorted(ids),
-             "at": datetime.now(UTC)}, session=tx.session)
+        tx.insert_at_commit(self.changes, {"_id": _entry_id(partition, doc["version"]), "version": doc["version"],
+                                           "ids": sorted(ids), "at": datetime.now(UTC)})
         return doc["version"]
 
     def recorder(self, partition_of: Callable[[CloudEvent], str | None]) -> Callable[[Tx], Awaitable[None]]:

@@ -6,10 +6,12 @@ from contextlib import asynccontextmanager
 from typing import AsyncIterator, Sequence
 
 import structlog
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Response
 from fastapi.responses import JSONResponse
 from opentelemetry.trace import SpanKind
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from linli_shared.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from linli_shared.deadletters import dead_letter_router
@@ -42,7 +44,7 @@ def create_service_app(runtime: ServiceRuntime, routers: Sequence[APIRouter], ti
     record_build_info(runtime.service)
     install_problem_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)  # added first: inside the request log, so a 413 is logged
-    app.middleware("http")(_request_context(runtime.service))
+    app.add_middleware(RequestContext, service=runtime.service)
     all_routers = [_health_router(runtime), dead_letter_router(), *routers]
     document_api(app, all_routers)
     for router in all_routers:
@@ -50,24 +52,41 @@ def create_service_app(runtime: ServiceRuntime, routers: Sequence[APIRouter], ti
     return app
 
 
-def _request_context(service: str):
-    async def middleware(request: Request, call_next) -> Response:
+class RequestContext:
+    """Each request in a server span, timed, counted and logged with its route, status and caller.
+
+    A plain ASGI middleware: starlette's `BaseHTTPMiddleware` would run the app in a task of its own and pass the
+    response through a stream, about a millisecond of CPU per request.
+    """
+
+    def __init__(self, app: ASGIApp, service: str) -> None:
+        self.app, self.service = app, service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         structlog.contextvars.clear_contextvars()
-        with continued_span(request.method, SpanKind.SERVER, request.headers.get("traceparent"),
-                            **{"http.request.method": request.method, "url.path": request.url.path}) as span:
+        method, path, status = scope["method"], scope["path"], 500
+
+        async def send_traced(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message)["traceparent"] = current_traceparent()
+            await send(message)
+
+        with continued_span(method, SpanKind.SERVER, Headers(scope=scope).get("traceparent"),
+                            **{"http.request.method": method, "url.path": path}) as span:
             started = time.perf_counter()
-            response = await call_next(request)
+            await self.app(scope, receive, send_traced)
             elapsed = time.perf_counter() - started
-            route = getattr(request.scope.get("route"), "path", "unmatched")
-            server_span_done(span, request.method, route, response.status_code)
-            HTTP_REQUESTS.labels(service, request.method, route, response.status_code).observe(elapsed)
-            principal = getattr(request.state, "principal", None)
-            log.info("http.request", method=request.method, route=route, path=request.url.path,
-                     status=response.status_code, duration_ms=round(elapsed * 1000, 2),
-                     sub=principal.sub if principal else None)
-            response.headers["traceparent"] = current_traceparent()
-        return response
-    return middleware
+            route = getattr(scope.get("route"), "path", "unmatched")
+            server_span_done(span, method, route, status)
+            HTTP_REQUESTS.labels(self.service, method, route, status).observe(elapsed)
+            principal = scope.get("state", {}).get("principal")
+            log.info("http.request", method=method, route=route, path=path, status=status,
+                     duration_ms=round(elapsed * 1000, 2), sub=principal.sub if principal else None)
 
 
 def _health_router(runtime: ServiceRuntime) -> APIRouter:

@@ -10,16 +10,18 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Awaitable, Callable, Literal, TypeVar
+from typing import Any, Awaitable, Callable, Literal, Sequence, TypeVar
 
 from bson import ObjectId
 from nats.errors import MaxPayloadError
 from nats.js.errors import NoStreamResponseError
 from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
-from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel, InsertOne
 from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import ClientBulkWriteException
 
 from linli_shared.bus import Bus
 from linli_shared.errors import Problem
@@ -40,6 +42,7 @@ EVENT_BUDGET_BYTES = 256 * 1024
 # The entry itself can never be published as it is: park it at once instead of retrying.
 PERMANENT_FAILURES = (MaxPayloadError, ValidationError)
 BEHIND_A_PARKED_ENTRY = "behind a parked entry of the same aggregate"
+DUPLICATE_KEY = 11000
 
 
 def outbox_indexes(retention_days: int) -> dict[str, list[IndexModel]]:
@@ -51,12 +54,27 @@ def outbox_indexes(retention_days: int) -> dict[str, list[IndexModel]]:
     ]}
 
 
+@dataclass(frozen=True)
+class CommitInsert:
+    """A document the transaction inserts with its outbox entries, in the one command that writes them."""
+
+    collection: str
+    document: dict[str, Any]
+    on_duplicate: Problem | None = None  # raised when the document's unique key is taken (else the store's error)
+
+
 class Tx:
-    """One business transaction: its session, its database, and the events it raises."""
+    """One business transaction: its session, its database, the events it raises, and the inserts written with them."""
 
     def __init__(self, session: AsyncClientSession, db: Any, service: str) -> None:
         self.session, self.db, self.service = session, db, service
         self.events: list[CloudEvent] = []
+        self.at_commit: list[CommitInsert] = []
+
+    def insert_at_commit(self, collection: str, document: dict[str, Any], on_duplicate: Problem | None = None) -> None:
+        """Insert `document` with the outbox entries, in one command for all: for a document nothing in this
+        transaction reads back (a trail entry, a change-log entry, a new record whose fields the caller holds)."""
+        self.at_commit.append(CommitInsert(collection, document, on_duplicate))
 
     def emit(self, data: EventData, *, subject: str, community: str, aggregate_version: int) -> CloudEvent:
         event = new_event(data, service=self.service, subject=subject, community=community,
@@ -70,10 +88,26 @@ class Outbox:
         self.collection = db[OUTBOX]
         self.new_entries = Doorbell()  # rung after a commit, so the relay publishes now, not at its next poll
 
-    async def add(self, events: list[CloudEvent], session: AsyncClientSession) -> None:
-        if events:
-            now = datetime.now(UTC)
-            await self.collection.insert_many([_entry(event, now) for event in events], session=session)
+    async def add(self, events: list[CloudEvent], session: AsyncClientSession,
+                  inserts: Sequence[CommitInsert] = ()) -> None:
+        """The events' entries, and `inserts` before them, in one command (`bulkWrite` across collections when
+        there are inserts: MongoDB 8.0's client bulk write, allowed in a transaction)."""
+        now = datetime.now(UTC)
+        entries = [_entry(event, now) for event in events]
+        if not inserts:
+            if entries:
+                await self.collection.insert_many(entries, session=session)
+            return
+        db = self.collection.database
+        writes = [*inserts, *(CommitInsert(OUTBOX, entry) for entry in entries)]
+        try:
+            await db.client.bulk_write([InsertOne(document=w.document, namespace=f"{db.name}.{w.collection}")
+                                        for w in writes], session=session, ordered=True)
+        except ClientBulkWriteException as exc:
+            failed = writes[exc.write_errors[0]["idx"]] if exc.write_errors else None
+            if failed is not None and failed.on_duplicate and exc.write_errors[0].get("code") == DUPLICATE_KEY:
+                raise failed.on_duplicate from exc
+            raise
 
     async def pending(self, limit: int, written: tuple[datetime, datetime] | None = None) -> list[dict[str, Any]]:
         """The oldest pending entries, in order; `written` bounds when they were written, to read less."""
@@ -124,7 +158,7 @@ class UnitOfWork:
             result = await work(tx)
             for step in self.before_commit:
                 await step(tx)
-            await self.outbox.add(tx.events, session)
+            await self.outbox.add(tx.events, session, tx.at_commit)
             return result, len(tx.events)
 
         async with self.client.start_session() as session:

@@ -37,20 +37,23 @@ def _out(ctx: RegistryContext, principal: Principal, resident: Resident, groups:
 
 
 async def _full(ctx: RegistryContext, principal: Principal, resident: Resident, response: Response,
-                via: str | None) -> ResidentOut:
+                via: str | None, groups: list[str] | None = None) -> ResidentOut:
+    """The resident as answered; `groups` when the use case already derived them (as of today)."""
     response.headers["ETag"] = etag(resident.version)
     doc = resident.stored()
     if via:
         await audit.pii_revealed(ctx, principal, [doc], via=via)
-    return _out(ctx, principal, resident, await residents.groups_of(ctx.db, doc, ctx.today(), ctx.rules))
+    if groups is None:
+        groups = await residents.groups_of(ctx.db, doc, ctx.today(), ctx.rules)
+    return _out(ctx, principal, resident, groups)
 
 
 @router.post("/communities/{code}/residents", response_model=ResidentOut, status_code=201)
 async def post_resident(code: OrgCode, body: ResidentIn, ctx: ContextDep, principal: CurrentPrincipal,
                         response: Response) -> ResidentOut:
-    resident = await residents.register_resident(ctx, principal, body.command(code))
+    resident, groups = await residents.register_resident(ctx, principal, body.command(code))
     response.headers["Location"] = f"/v1/residents/{resident.id}"
-    return await _full(ctx, principal, resident, response, via=None)  # the caller just sent these values
+    return await _full(ctx, principal, resident, response, via=None, groups=groups)  # the caller sent these values
 
 
 @router.get("/residents/{resident_id}", response_model=ResidentOut)
@@ -63,8 +66,8 @@ async def get_resident(resident_id: str, ctx: ContextDep, principal: CurrentPrin
 @router.patch("/residents/{resident_id}", response_model=ResidentOut)
 async def patch_resident(resident_id: str, body: ResidentPatch, ctx: ContextDep, principal: CurrentPrincipal,
                          response: Response, version: RequiredVersion) -> ResidentOut:
-    resident = await residents.update_resident(ctx, principal, body.command(resident_id, version))
-    return await _full(ctx, principal, resident, response, via="update")
+    resident, groups = await residents.update_resident(ctx, principal, body.command(resident_id, version))
+    return await _full(ctx, principal, resident, response, via="update", groups=groups)
 
 
 @router.post("/residents/{resident_id}/life-events", response_model=LifeEventOut, status_code=201)

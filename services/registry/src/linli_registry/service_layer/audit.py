@@ -21,7 +21,7 @@ REVEALS_PER_ENTRY = 1000
 
 
 async def record(tx: Tx, entry: AuditEntry) -> None:
-    await trail.append(tx.db, [entry], tx.session)
+    trail.append_at_commit(tx, [entry])
 
 
 async def record_change(tx: Tx, principal: Principal, action: Action, old: dict[str, Any], new: dict[str, Any],

@@ -31,11 +31,11 @@ class RegistryContext:
     statistics: StatisticsCache = field(default_factory=StatisticsCache)  # per community, stored and in flight
     id_tail_searches_per_hour: int = 30  # per caller without pii:read (each one can reveal whose tail it is)
     suppress_below: int = DEFAULT_BELOW  # officers' small cells (LINLI_SUPPRESS_BELOW)
+    # Communities found registered: an org is never removed, so a write need not read it again.
+    known_communities: set[str] = field(default_factory=set)
 
     def today(self) -> date:
         return self.clock.today()
-
-
 
 
 def org_code_or_422(code: str) -> OrgCode:
@@ -53,3 +53,10 @@ async def existing_community(db: Any, code: str, session: Any = None) -> orgs.Or
     if doc is None:
         raise not_found("org.not_found", f"community {code} is not registered; PUT /v1/orgs/{code} first")
     return doc
+
+
+async def known_community(ctx: RegistryContext, code: str, session: Any = None) -> None:
+    """`existing_community` for a write: a community found once is not read again (orgs are never removed)."""
+    if code not in ctx.known_communities:
+        await existing_community(ctx.db, code, session)
+        ctx.known_communities.add(code)

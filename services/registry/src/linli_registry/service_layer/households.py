@@ -14,7 +14,7 @@ from linli_registry.domain.commands import EndLowIncome, RegisterHousehold, Star
 from linli_registry.domain.orgs import is_grid_of
 from linli_registry.events import HouseholdRegistered, HouseholdState, HouseholdUpdated
 from linli_registry.service_layer import audit
-from linli_registry.service_layer.context import RegistryContext, existing_community
+from linli_registry.service_layer.context import RegistryContext, known_community
 from linli_registry.storage import households as store
 from linli_registry.storage import orgs
 from linli_registry.storage.households import Household, LowIncomePeriod
@@ -47,13 +47,13 @@ async def register_household(ctx: RegistryContext, principal: Principal, cmd: Re
     principal.authorize(community, Access.WRITE)
 
     async def work(tx: Tx) -> Household:
-        await existing_community(tx.db, community, tx.session)
+        await known_community(ctx, community, tx.session)
         if cmd.grid is not None:
             await _check_grid(tx, community, cmd.grid)
         household = Household.model_validate({
             "_id": str(uuid.uuid4()), "community_code": community, "address": cmd.address, "housing": cmd.housing,
             "grid": cmd.grid, "low_income_periods": [], "version": 1, "created_at": datetime.now(UTC)})
-        await store.insert(tx, household)
+        store.insert(tx, household)
         _emit(tx, household, HouseholdRegistered)
         await audit.record(tx, new_entry(principal.sub, "household.registered", community,
                                          household_id=household.id,

@@ -28,7 +28,7 @@ from linli_registry.events import (
     ResidentUpdated,
 )
 from linli_registry.service_layer import audit
-from linli_registry.service_layer.context import RegistryContext, existing_community
+from linli_registry.service_layer.context import RegistryContext, known_community
 from linli_registry.storage import households as household_store
 from linli_registry.storage import residents as store
 from linli_registry.storage.residents import LifeEvent, Resident
@@ -68,9 +68,10 @@ def name_doc(name: str) -> dict[str, str]:
             "name_initials": "".join(s[0] for s in syllables if s).lower()}
 
 
-async def _check_household(tx: Tx, household_id: str | None, community: str) -> None:
+async def _check_household(tx: Tx, household_id: str | None, community: str) -> dict[str, dict[str, Any]]:
+    """The household as stored, by id (none: no household), once it is known to be of `community`."""
     if household_id is None:
-        return
+        return {}
     household = await household_store.get(tx, household_id)
     if household is None:
         raise invalid("resident.household.not_found", f"household {household_id} does not exist",
@@ -79,6 +80,7 @@ async def _check_household(tx: Tx, household_id: str | None, community: str) -> 
         raise invalid("resident.household.other_community",
                       f"household {household_id} belongs to community {household.community_code}, not {community}",
                       ["body", "household_id"])
+    return {household_id: household.stored()}
 
 
 async def _households_of(db: Any, docs: list[dict[str, Any]], session: Any = None) -> dict[str, dict[str, Any]]:
@@ -95,10 +97,14 @@ async def groups_of_many(db: Any, docs: list[dict[str, Any]], as_of: date, rules
     if not household_ids:
         return {d["_id"]: resident_groups(person_facts_from(d), [], None, as_of, rules) for d in docs}
     households = {hid: household_facts_from(h) for hid, h in household_docs.items()}
-    members: dict[str, list] = {}
+    members: dict[str, dict[str, Any]] = {}  # household id → its residents by id
     for m in await store.housemates(db, sorted({d["community_code"] for d in docs}), household_ids, session):
-        members.setdefault(m["household_id"], []).append(person_facts_from(m))
-    return {d["_id"]: resident_groups(person_facts_from(d), members.get(d.get("household_id"), []),
+        members.setdefault(m["household_id"], {})[m["_id"]] = m
+    for d in docs:  # as the caller holds them: a registration is stored only when its transaction commits
+        if d.get("household_id") in households:
+            members.setdefault(d["household_id"], {})[d["_id"]] = d
+    facts = {hid: [person_facts_from(m) for m in those.values()] for hid, those in members.items()}
+    return {d["_id"]: resident_groups(person_facts_from(d), facts.get(d.get("household_id"), []),
                                       households.get(d.get("household_id")), as_of, rules) for d in docs}
 
 
@@ -107,20 +113,24 @@ async def groups_of(db: Any, doc: dict[str, Any], as_of: date, rules, session: A
 
 
 async def emit_state(ctx: RegistryContext, tx: Tx, doc: dict[str, Any], event: type[ResidentState],
-                     **extra: Any) -> None:
-    await emit_states(ctx, tx, [(doc, event, extra)])
+                     households: dict[str, dict[str, Any]] | None = None, **extra: Any) -> list[str]:
+    """Publish one resident's state; its groups as of today (what the answer shows too)."""
+    return (await emit_states(ctx, tx, [(doc, event, extra)], households))[doc["_id"]]
 
 
-async def emit_states(ctx: RegistryContext, tx: Tx,
-                      items: list[tuple[dict[str, Any], type[ResidentState], dict]]) -> None:
-    """Publish each resident's state (address, today's groups) with two reads for the lot, not two per resident."""
+async def emit_states(ctx: RegistryContext, tx: Tx, items: list[tuple[dict[str, Any], type[ResidentState], dict]],
+                      households: dict[str, dict[str, Any]] | None = None) -> dict[str, list[str]]:
+    """Publish each resident's state (address, today's groups) with two reads for the lot, not two per resident
+    (one when their households are given); each resident's groups, by id."""
     docs = [doc for doc, _, _ in items]
-    households = await _households_of(tx.db, docs, tx.session)
+    if households is None:
+        households = await _households_of(tx.db, docs, tx.session)
     groups = await groups_of_many(tx.db, docs, ctx.today(), ctx.rules, tx.session, households)
     for doc, event, extra in items:
         state = _state(doc, households.get(doc.get("household_id")), groups[doc["_id"]])
         tx.emit(event(**state, **extra), subject=doc["_id"], community=doc["community_code"],
                 aggregate_version=doc["version"])
+    return groups
 
 
 def _state(doc: dict[str, Any], household: dict[str, Any] | None, groups: list[str]) -> dict[str, Any]:
@@ -133,7 +143,9 @@ def _state(doc: dict[str, Any], household: dict[str, Any] | None, groups: list[s
     return state
 
 
-async def register_resident(ctx: RegistryContext, principal: Principal, cmd: RegisterResident) -> Resident:
+async def register_resident(ctx: RegistryContext, principal: Principal,
+                            cmd: RegisterResident) -> tuple[Resident, list[str]]:
+    """The new resident and their groups as of today."""
     community = cmd.community
     principal.authorize(community, Access.WRITE)
     identity = _identity_or_422(ctx, cmd.id_type, cmd.id_number, cmd.birth_date, cmd.gender)
@@ -144,20 +156,20 @@ async def register_resident(ctx: RegistryContext, principal: Principal, cmd: Reg
                   sms_consent=bool(fields.get("sms_consent")))
     fields["memberships"] = reconcile([], fields.get("disability"), fields["special_care"], None)  # starts unknown
 
-    async def work(tx: Tx) -> Resident:
-        await existing_community(tx.db, community, tx.session)
-        await _check_household(tx, fields.get("household_id"), community)
+    async def work(tx: Tx) -> tuple[Resident, list[str]]:
+        await known_community(ctx, community, tx.session)
+        households = await _check_household(tx, fields.get("household_id"), community)
         now = datetime.now(UTC)
         resident = Resident.model_validate({
             "_id": str(uuid.uuid4()), "community_code": community, "household_id": None, **fields,
             **name_doc(cmd.name), **identity_doc(ctx, identity), "status": "active", "left_on": None,
             "version": 1, "created_at": now, "updated_at": now, "created_by": principal.sub})
-        await store.claim_identity(tx, resident.id_number_hash, resident.id)
-        await store.insert(tx, resident)
+        store.claim_identity(tx, resident.id_number_hash, resident.id)
+        store.insert(tx, resident)
         doc = resident.stored()
-        await emit_state(ctx, tx, doc, ResidentRegistered)
+        groups = await emit_state(ctx, tx, doc, ResidentRegistered, households)
         await audit.record_change(tx, principal, "resident.registered", {}, trail_view(doc), filled_fields(doc))
-        return resident
+        return resident, groups
 
     return await ctx.uow.run(work)
 
@@ -218,7 +230,9 @@ def _changes(ctx: RegistryContext, doc: dict[str, Any], sent: dict[str, Any]) ->
     return changes
 
 
-async def update_resident(ctx: RegistryContext, principal: Principal, cmd: ChangeResident) -> Resident:
+async def update_resident(ctx: RegistryContext, principal: Principal,
+                          cmd: ChangeResident) -> tuple[Resident, list[str] | None]:
+    """The resident as changed and their groups as of today (None when nothing changed: not computed)."""
     current = await load_resident(ctx, principal, cmd.resident_id, Access.WRITE)
     if current.status != "active":
         raise conflict("resident.inactive", f"resident is {current.status}; their record is closed")
@@ -227,21 +241,22 @@ async def update_resident(ctx: RegistryContext, principal: Principal, cmd: Chang
     if not changes:
         if current.version != cmd.expected_version:
             raise version_mismatch(f"resident {current.id}", current.version, cmd.expected_version)
-        return current
+        return current, None
 
-    async def work(tx: Tx) -> Resident:
+    async def work(tx: Tx) -> tuple[Resident, list[str]]:
         # Written first, on the version the caller read: a lost race is the 412, before any other check.
         resident = await store.update(tx, cmd.resident_id, cmd.expected_version,
                                       {**changes, "updated_at": datetime.now(UTC)})
+        households = None
         if "household_id" in changes:
-            await _check_household(tx, changes["household_id"], resident.community_code)
+            households = await _check_household(tx, changes["household_id"], resident.community_code)
         if "id_number_hash" in changes:
             await store.release_identity(tx, before["id_number_hash"])
-            await store.claim_identity(tx, changes["id_number_hash"], resident.id)
+            store.claim_identity(tx, changes["id_number_hash"], resident.id)
         doc, public = resident.stored(), public_fields(changes)
-        await emit_state(ctx, tx, doc, ResidentUpdated, changed=public)
+        groups = await emit_state(ctx, tx, doc, ResidentUpdated, households, changed=public)
         await audit.record_change(tx, principal, "resident.changed", trail_view(before), trail_view(doc), public)
-        return resident
+        return resident, groups
 
     return await ctx.uow.run(work)
 
@@ -262,7 +277,7 @@ async def record_life_event(ctx: RegistryContext, principal: Principal,
         event = LifeEvent(id=str(uuid.uuid4()), resident_id=resident_id, community_code=resident.community_code,
                           kind=cmd.kind, date=day.isoformat(), note=cmd.note, recorded_by=principal.sub,
                           recorded_at=datetime.now(UTC))
-        await store.add_life_event(tx, event)
+        store.add_life_event(tx, event)
         resident = resident.model_copy(update={"version": resident.version + 1, "updated_at": datetime.now(UTC)})
         tx.emit(ResidentLifeEventRecorded(life_event_id=event.id, resident_id=resident_id,
                                           community_code=resident.community_code, kind=cmd.kind, date=day,

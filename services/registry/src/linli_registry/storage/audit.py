@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from linli_shared.orgs import prefix_regex
+from linli_shared.outbox import Tx
 from linli_shared.pagination import page_by_id
 
 from linli_registry.domain.audit import AuditEntry
@@ -38,6 +39,12 @@ def _doc(entry: AuditEntry) -> dict[str, Any]:
 
 def _entry(doc: Mapping[str, Any]) -> AuditEntry:
     return AuditEntry.model_validate({**doc, "id": doc["_id"]})
+
+
+def append_at_commit(tx: Tx, entries: list[AuditEntry]) -> None:
+    """Entries of a change, written when its transaction commits, with its events."""
+    for entry in entries:
+        tx.insert_at_commit(AUDIT_TRAIL, _doc(entry))
 
 
 async def append(db: Any, entries: list[AuditEntry], session: Any = None) -> None:

@@ -46,8 +46,8 @@ async def get(tx: Tx, household_id: str) -> Household | None:
     return None if doc is None else Household.model_validate(doc)
 
 
-async def insert(tx: Tx, household: Household) -> None:
-    await tx.db[HOUSEHOLDS].insert_one(household.stored(), session=tx.session)
+def insert(tx: Tx, household: Household) -> None:
+    tx.insert_at_commit(HOUSEHOLDS, household.stored())  # with the transaction's events
 
 
 async def save_periods(tx: Tx, household: Household, periods: list[LowIncomePeriod]) -> Household:

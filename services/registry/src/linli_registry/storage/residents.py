@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from pymongo.errors import DuplicateKeyError
 
 from linli_shared.auth import Access, Principal
 from linli_shared.errors import conflict
@@ -91,8 +90,9 @@ async def get(tx: Tx, resident_id: str) -> Resident | None:
     return _resident(await tx.db[RESIDENTS].find_one({"_id": resident_id}, session=tx.session))
 
 
-async def insert(tx: Tx, resident: Resident) -> None:
-    await tx.db[RESIDENTS].insert_one(resident.stored(), session=tx.session)
+def insert(tx: Tx, resident: Resident) -> None:
+    """Written when the transaction commits, with its events (the caller holds the resident meanwhile)."""
+    tx.insert_at_commit(RESIDENTS, resident.stored())
 
 
 async def replace(tx: Tx, resident: Resident) -> None:
@@ -106,20 +106,19 @@ async def update(tx: Tx, resident_id: str, expected_version: int, changes: dict[
                                                           what="resident"))
 
 
-async def claim_identity(tx: Tx, id_hash: str, resident_id: str) -> None:
-    """One active registration per person: the keyed hash of the ID number is the claim's `_id`."""
-    try:
-        await tx.db[ID_REGISTRATIONS].insert_one({"_id": id_hash, "resident_id": resident_id}, session=tx.session)
-    except DuplicateKeyError as exc:
-        raise conflict("resident.duplicate", "a resident with this ID number is already registered and active") from exc
+def claim_identity(tx: Tx, id_hash: str, resident_id: str) -> None:
+    """One active registration per person: the keyed hash of the ID number is the claim's `_id`. Written when the
+    transaction commits; a number already claimed then fails it with 409 `resident.duplicate`."""
+    tx.insert_at_commit(ID_REGISTRATIONS, {"_id": id_hash, "resident_id": resident_id}, on_duplicate=conflict(
+        "resident.duplicate", "a resident with this ID number is already registered and active"))
 
 
 async def release_identity(tx: Tx, id_hash: str) -> None:
     await tx.db[ID_REGISTRATIONS].delete_one({"_id": id_hash}, session=tx.session)
 
 
-async def add_life_event(tx: Tx, event: LifeEvent) -> None:
-    await tx.db[LIFE_EVENTS].insert_one(event.stored(), session=tx.session)
+def add_life_event(tx: Tx, event: LifeEvent) -> None:
+    tx.insert_at_commit(LIFE_EVENTS, event.stored())  # with the transaction's events
 
 
 async def housemates(db: Any, communities: list[str], household_ids: list[str],
