@@ -29,6 +29,25 @@ async def find_listed_ids(collection: AsyncCollection, ids: Sequence[str], sessi
     return await collection.find({"_id": {"$in": list(ids)}}, session=session).sort("_id", ASCENDING).to_list()
 
 
+IN_STEP = 50  # values per `$in` in `find_in`: fewer commands, each checking more values per document
+
+
+async def find_in(collection: AsyncCollection, field: str, values: Sequence[Any],
+                  query: Mapping[str, Any] | None = None, projection: Mapping[str, Any] | None = None,
+                  session: AsyncClientSession | None = None) -> list[Doc]:
+    """The documents matching `query` whose `field` is one of `values`, asked for `IN_STEP` values at a time.
+
+    MongoDB: one query with `{field: {"$in": values}, **query}`. SecantusDB checks each document it finds
+    against the `$in` list value by value, so a long list costs its length squared: 4,000 ids found took
+    100 s in one `$in` and 3 s in fifties (500: 2 s and 0.5 s).
+    """
+    found: list[Doc] = []
+    for start in range(0, len(values), IN_STEP):
+        found += await collection.find({**(query or {}), field: {"$in": list(values[start:start + IN_STEP])}},
+                                       projection, session=session).to_list()
+    return found
+
+
 async def find_per_value(collection: AsyncCollection, field: str, values: Sequence[Any], query: Mapping[str, Any],
                          projection: Mapping[str, Any] | None = None,
                          session: AsyncClientSession | None = None) -> list[Doc]:
@@ -125,5 +144,5 @@ class BacklogWindow:
         return start, front + 4 * (end - front)
 
 
-__all__ = ["BacklogWindow", "find_any_of", "find_ids_in_steps", "find_listed_ids", "find_per_value",
+__all__ = ["BacklogWindow", "find_any_of", "find_ids_in_steps", "find_in", "find_listed_ids", "find_per_value",
            "update_by_id_then_read"]

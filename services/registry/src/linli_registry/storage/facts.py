@@ -20,6 +20,7 @@ from pymongo.errors import DuplicateKeyError
 
 from linli_shared.domain.groups import HouseholdFacts, PersonFacts, household_facts_from, person_facts_from
 from linli_shared.kept import KeptPartitions
+from linli_shared.store_shapes import find_in
 
 from linli_registry.storage.community_changes import COMMUNITY_LOG
 from linli_registry.storage.indexes import HOUSEHOLDS, RESIDENTS
@@ -60,9 +61,11 @@ class KeptFacts(KeptPartitions[CommunityFacts]):
 
     async def with_changes(self, db: Any, community: str, kept: CommunityFacts, version: int,
                            ids: set[str]) -> CommunityFacts:
-        query = {"community_code": community, "_id": {"$in": sorted(ids)}}
-        persons = await db[RESIDENTS].find(query, FACT_FIELDS).to_list()
-        households = await db[HOUSEHOLDS].find(query, HOUSEHOLD_FIELDS).to_list()
+        if 3 * len(ids) > len(kept.persons) + len(kept.households):  # an import: reading all is cheaper
+            return await self.read_all(db, community, version)
+        # By `_id` alone (an id never changes community): each one a look-up in the `_id` index.
+        persons = await find_in(db[RESIDENTS], "_id", sorted(ids), projection=FACT_FIELDS)
+        households = await find_in(db[HOUSEHOLDS], "_id", sorted(ids), projection=HOUSEHOLD_FIELDS)
         return CommunityFacts(version, {**kept.persons, **_persons(persons)},
                               {**kept.households, **_households(households)})
 

@@ -16,6 +16,7 @@ from linli_shared.auth import Access, Principal
 from linli_shared.mongo import find_authorized
 from linli_shared.outbox import Tx
 from linli_shared.privacy import PiiVault
+from linli_shared.store_shapes import find_in
 
 from linli_registry.domain.ledger import RowError
 
@@ -92,8 +93,8 @@ def ref_key(community: str, ledger_key: str) -> str:
 
 async def household_refs(tx: Tx, community: str, ledger_keys: list[str]) -> dict[str, str]:
     """The households a community's ledger keys already name: ledger key → household id."""
-    docs = await tx.db[HOUSEHOLD_REFS].find({"_id": {"$in": [ref_key(community, k) for k in ledger_keys]}},
-                                            session=tx.session).to_list()
+    docs = await find_in(tx.db[HOUSEHOLD_REFS], "_id", [ref_key(community, k) for k in ledger_keys],
+                         session=tx.session)
     refs = [HouseholdRef.model_validate(d) for d in docs]
     return {ref.key.split(":", 1)[1]: ref.household_id for ref in refs}
 
