@@ -15,6 +15,7 @@ from linli_notify.domain import commands
 from linli_notify.domain.data_classes import DATA_CLASSES
 from linli_notify.domain.quiet import parse_hhmm
 from linli_notify.domain.rules import CHANNELS, RULES, RuleOverride
+from linli_notify.domain.template_trail import TemplateChangeFields
 
 Status = Literal["pending", "sent", "deferred", "retrying", "failed", "dead", "skipped"]
 
@@ -97,18 +98,8 @@ class TemplateOut(BaseModel):
     version: int = 0
 
 
-class TemplateChangeOut(BaseModel):
-    id: str
-    at: datetime
-    actor: str
-    action: Literal["created", "updated", "deleted"]
-    org_code: str
-    key: str
-    old_body: str | None = None
-    old_subject: str | None = None
-    new_body: str | None = None
-    new_subject: str | None = None
-    version: int
+class TemplateChangeOut(TemplateChangeFields):
+    pass
 
 
 class WebhookIn(Strict):

@@ -11,14 +11,17 @@ from linli_shared.outbox import Tx
 from linli_notify.storage.indexes import RESIDENTS, STAFF
 
 
-class Kept(BaseModel):
+class Contact(BaseModel):
+    """Someone notify may reach, as kept from the registry's events."""
+
     model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
 
-
-class StaffContact(Kept):
     id: str = Field(alias="_id")
     community_code: str | None = None
     name: str | None = None
+
+
+class StaffContact(Contact):
     role: str | None = None
     phone: str | None = None
     email: str | None = None
@@ -26,10 +29,7 @@ class StaffContact(Kept):
     active: bool = True
 
 
-class ResidentContact(Kept):
-    id: str = Field(alias="_id")
-    community_code: str | None = None
-    name: str | None = None
+class ResidentContact(Contact):
     phone: str | None = None
     sms_consent: bool | None = None
     status: str | None = None

@@ -13,6 +13,7 @@ from linli_shared.orgs import prefix_regex
 from linli_shared.outbox import Tx
 from linli_shared.pagination import page_by_id
 
+from linli_notify.domain.template_trail import TemplateChangeFields
 from linli_notify.domain.templates import Template, org_chain
 from linli_notify.storage.indexes import TEMPLATE_TRAIL, TEMPLATES
 
@@ -41,18 +42,8 @@ class SavedTemplate(Stored):
         return Template(self.key, self.body, self.subject, self.org_code)
 
 
-class TemplateChange(Stored):
+class TemplateChange(Stored, TemplateChangeFields):
     id: str = Field(alias="_id")
-    at: datetime
-    actor: str
-    action: str  # created, updated, deleted
-    org_code: str
-    key: str
-    old_body: str | None = None
-    old_subject: str | None = None
-    new_body: str | None = None
-    new_subject: str | None = None
-    version: int
 
 
 def _id(org_code: str, key: str) -> str:
