@@ -4,6 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SERVICES := $(wildcard services/*)
 STAMP := $(VENV)/.linli-installed
+# The console with its test extra: Playwright, which drives Debian's /usr/bin/chromium (never a downloaded browser).
+INSTALL := $(patsubst services/console,'services/console[test]',$(SERVICES))
 # One version of every package the images ship and the tests run, pip and the build backend too (deploy/lock.sh).
 CONSTRAINTS := deploy/requirements/constraints.txt
 
@@ -14,7 +16,7 @@ $(STAMP): shared/pyproject.toml devtools/pyproject.toml $(addsuffix /pyproject.t
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade --constraint $(CONSTRAINTS) pip
 	$(PY) -m pip install --quiet --constraint $(CONSTRAINTS) --build-constraint $(CONSTRAINTS) \
-	  -e shared -e devtools $(addprefix -e ,$(SERVICES))
+	  -e shared -e devtools $(addprefix -e ,$(INSTALL))
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -82,8 +82,9 @@ def _sign(secret: str, payload: bytes) -> str:
 
 
 def encode(session: Session, secret: str) -> str:
+    # Unpadded: a cookie value with "=" gets quoted, and clients differ on giving the quotes back.
     payload = base64.urlsafe_b64encode(json.dumps(
-        {"c": session.csrf, "t": session.token, "n": session.name}, ensure_ascii=False).encode())
+        {"c": session.csrf, "t": session.token, "n": session.name}, ensure_ascii=False).encode()).rstrip(b"=")
     return f"{payload.decode()}.{_sign(secret, payload)}"
 
 
@@ -95,7 +96,7 @@ def decode(cookie: str | None, secret: str) -> Session:
     if not hmac.compare_digest(_sign(secret, payload.encode()), signature):
         return Session()
     try:
-        data = json.loads(base64.urlsafe_b64decode(payload.encode()))
+        data = json.loads(base64.urlsafe_b64decode(payload.encode() + b"=" * (-len(payload) % 4)))
         return Session(csrf=str(data["c"]), token=data.get("t"), name=data.get("n"), changed=False)
     except (ValueError, KeyError, TypeError):
         return Session()

@@ -1,0 +1,95 @@
+"""The console's core without a stack: the session cookie, CSRF, escaping, problems, dates and the worker's list."""
+from __future__ import annotations
+
+from datetime import date
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from linli_console import dates, session
+from linli_console.backend import problem_of
+from linli_console.bootstrap import create_app
+from linli_console.settings import ConsoleSettings
+from linli_console.templating import TEMPLATES
+from linli_console.worklist import worklist
+
+SECRET = "a-test-cookie-secret-0123456789abcdef"
+
+
+@pytest.fixture
+def client():
+    # Port 9 refuses: dev sign-in's staff list fails fast instead of reaching whatever listens on 8001.
+    settings = ConsoleSettings(registry_url="http://127.0.0.1:9", cookie_secret=SECRET)
+    with TestClient(create_app(settings), base_url="https://console.test") as test_client:
+        yield test_client
+
+
+def test_a_session_cookie_reads_back_and_an_edited_one_is_a_fresh_session():
+    signed = session.encode(session.Session(csrf="c1", token="tok", name="陈社工"), SECRET)
+    back = session.decode(signed, SECRET)
+    assert (back.csrf, back.token, back.name, back.changed) == ("c1", "tok", "陈社工", False)
+    payload, signature = signed.rsplit(".", 1)
+    forged = session.encode(session.Session(csrf="c1", token="other"), SECRET).rsplit(".", 1)[0] + "." + signature
+    assert session.decode(forged, SECRET).token is None
+    assert session.decode(signed, "another-secret-0123456789abcdefghij").token is None
+
+
+def test_the_cookie_is_secure_httponly_strict_and_every_page_carries_the_csp(client):
+    response = client.get("/signin")
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=strict" in cookie
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+
+
+def test_a_post_needs_this_sessions_csrf_token(client):
+    page = client.get("/signin")
+    assert client.post("/signout", data={}, follow_redirects=False).status_code == 403
+    assert client.post("/signout", data={"csrf": "forged"}, follow_redirects=False).status_code == 403
+    assert page.status_code == 200
+    csrf = session.decode(client.cookies.get(session.COOKIE), SECRET).csrf
+    assert client.post("/signout", data={"csrf": csrf}, follow_redirects=False).status_code == 303
+
+
+def test_a_page_without_a_token_sends_the_user_to_sign_in(client):
+    response = client.get("/", follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (303, "/signin")
+
+
+def test_values_from_data_are_escaped_in_every_template():
+    html = TEMPLATES.get_template("error.html").render(
+        message='<script>alert(1)</script>"><img src=x onerror=alert(1)>', user=None, csrf="c", notice=None,
+        problem=None)
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_an_api_problem_names_each_field_in_chinese():
+    response = httpx.Response(422, json={"code": "request.invalid", "title": "invalid", "detail": "…", "errors": [
+        {"loc": ["body", "observations"], "code": "string_too_long", "message": "String should have at most 2000"},
+        {"loc": ["body", "needs", 0, "description"], "code": "missing", "message": "Field required"}]})
+    problem = problem_of(response)
+    assert problem.status == 422
+    assert problem.field_errors == {"observations": "太长了", "needs.description": "请填写这一项"}
+    assert problem.message == "有几项填写有误，请看标出的地方。"
+
+
+def test_dates_read_as_people_here_write_them():
+    assert dates.long_date("2026-12-06") == "2026年12月6日"
+    assert dates.short_date(date(2026, 12, 6)) == "12月6日 周日"
+    assert dates.window("2026-12-06", "2026-12-13") == "12月6日 周日 – 12月13日 周日"
+    assert dates.date_time("2026-12-06T06:05:00+00:00") == "2026年12月6日 14:05"
+
+
+def _task(id_, due_from, due_by, reason="routine", status="open", assignee=None, name="王"):
+    return {"id": id_, "due_from": due_from, "due_by": due_by, "reason": reason, "status": status,
+            "assignee": assignee, "resident_name": name}
+
+
+def test_the_worklist_is_todays_and_overdue_tasks_mine_or_unassigned_nearest_due_first():
+    today = date(2026, 12, 6)
+    tasks = [_task("later", "2026-12-01", "2026-12-20"), _task("overdue", "2026-11-01", "2026-11-30", status="overdue"),
+             _task("not-yet", "2026-12-10", "2026-12-12"), _task("others", "2026-12-01", "2026-12-07", assignee="s2"),
+             _task("hospital", "2026-12-06", "2026-12-08", reason="hospitalized", assignee="s1"),
+             _task("routine-same-day", "2026-12-01", "2026-12-08")]
+    assert [t["id"] for t in worklist(tasks, today, "s1")] == ["overdue", "hospital", "routine-same-day", "later"]
