@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from linli_shared.auth import Access, Principal
 from linli_shared.mongo import find_authorized, update_versioned
 from linli_shared.outbox import Tx
+from linli_shared.store_shapes import find_in
 
 from linli_registry.storage.indexes import HOUSEHOLDS
 from linli_registry.storage.residents import Stored
@@ -82,8 +83,7 @@ async def addresses_matching(db: Any, community: str, parts: dict[str, str], est
 
 # A ledger import reads and writes a batch of households at once: one command per collection, not one per row.
 async def in_community(tx: Tx, community: str, household_ids: list[str]) -> list[Household]:
-    docs = await tx.db[HOUSEHOLDS].find({"_id": {"$in": household_ids}, "community_code": community},
-                                        session=tx.session).to_list()
+    docs = await find_in(tx.db[HOUSEHOLDS], "_id", household_ids, {"community_code": community}, session=tx.session)
     return [Household.model_validate(d) for d in docs]
 
 

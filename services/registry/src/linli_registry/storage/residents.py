@@ -14,7 +14,7 @@ from linli_shared.auth import Access, Principal
 from linli_shared.errors import conflict
 from linli_shared.mongo import find_authorized, update_versioned
 from linli_shared.outbox import Tx
-from linli_shared.store_shapes import find_per_value
+from linli_shared.store_shapes import find_in, find_per_value
 
 from linli_registry.storage.indexes import ID_REGISTRATIONS, LIFE_EVENTS, RESIDENTS
 
@@ -149,21 +149,21 @@ def collection(db: Any) -> Any:
 # A ledger import reads and writes a batch of households at once: one command per collection, not one per row.
 async def claimants(tx: Tx, id_hashes: list[str]) -> dict[str, str]:
     """Each active registration among these ID-number hashes: resident id → hash."""
-    return {r["resident_id"]: r["_id"] for r in await tx.db[ID_REGISTRATIONS].find(
-        {"_id": {"$in": id_hashes}}, session=tx.session).to_list()}
+    return {r["resident_id"]: r["_id"]
+            for r in await find_in(tx.db[ID_REGISTRATIONS], "_id", id_hashes, session=tx.session)}
 
 
 async def by_ids(tx: Tx, resident_ids: list[str]) -> list[Resident]:
-    docs = await tx.db[RESIDENTS].find({"_id": {"$in": resident_ids}}, session=tx.session).to_list()
-    return [Resident.model_validate(d) for d in docs]
+    return [Resident.model_validate(d) for d in await find_in(tx.db[RESIDENTS], "_id", resident_ids,
+                                                              session=tx.session)]
 
 
 async def left_community(tx: Tx, community: str, id_hashes: list[str]) -> list[Resident]:
     """Residents of `community` with these hashes who moved out or died, the latest record last."""
-    docs = await tx.db[RESIDENTS].find({"id_number_hash": {"$in": id_hashes}, "community_code": community,
-                                        "status": {"$ne": "active"}}, session=tx.session).sort("updated_at", 1)\
-        .to_list()
-    return [Resident.model_validate(d) for d in docs]
+    docs = await find_in(tx.db[RESIDENTS], "id_number_hash", id_hashes,
+                         {"community_code": community, "status": {"$ne": "active"}}, session=tx.session)
+    left = [Resident.model_validate(d) for d in docs]
+    return sorted(left, key=lambda r: r.updated_at.timestamp() if r.updated_at else 0)
 
 
 async def claim_identities(tx: Tx, residents: list[Resident]) -> None:
