@@ -41,27 +41,18 @@ async def claim_due(ctx: Notify, limit: int) -> list[tuple[Notification, str]]:
     due = {"status": {"$in": list(notifications.DUE)}, "not_before": {"$lte": now}}
     unleased = [{"lease_until": None}, {"lease_until": {"$lt": now}}]  # never claimed, or the claim's lease ran out
     candidates = await notifications.due(ctx.db, due, unleased, limit * 2)
-    claimed, owner = [], str(uuid.uuid4())
-    lease = {"$set": {"claim_id": owner, "lease_until": now + timedelta(seconds=ctx.settings.delivery_lease_seconds)}}
+    chosen: list[str] = []
     for candidate in candidates:
-        if len(claimed) >= limit:
+        if len(chosen) >= limit:
             break
-        if not ctx.limiter.take(candidate.channel, now.timestamp()):
-            continue  # this channel is at its rate: the notification stays due for the next round
-        doc = await _claim(ctx, candidate.id, [{**due, **free} for free in unleased], lease, owner)
-        if doc is not None:
-            claimed.append((doc, owner))
-    return claimed
-
-
-async def _claim(ctx: Notify, notification_id: str, claimable: list[dict[str, Any]], lease: dict[str, Any],
-                 owner: str) -> Notification | None:
-    """Lease one notification if it is still claimable (atomic per filter); the claimed document, else None."""
-    for query in claimable:
-        doc = await notifications.claim(ctx.db, notification_id, query, lease, owner)
-        if doc is not None:
-            return doc
-    return None
+        if ctx.limiter.take(candidate.channel, now.timestamp()):
+            chosen.append(candidate.id)  # else this channel is at its rate: it stays due for the next round
+    if not chosen:
+        return []
+    owner = str(uuid.uuid4())
+    lease = {"$set": {"claim_id": owner, "lease_until": now + timedelta(seconds=ctx.settings.delivery_lease_seconds)}}
+    claimed = await notifications.claim(ctx.db, chosen, [{**due, **free} for free in unleased], lease, owner)
+    return [(doc, owner) for doc in claimed]
 
 
 async def send_one(ctx: Notify, doc: Notification, claim_id: str) -> str:

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from linli_shared.logging import get_logger
 from linli_shared.outbox import Tx
 from linli_shared.pagination import page_by_id
-from linli_shared.store_shapes import find_any_of, update_by_id_then_read
+from linli_shared.store_shapes import find_any_of
 from linli_shared.tracing import trace_id_of
 
 from linli_notify.domain.addresses import mask_address
@@ -164,11 +164,17 @@ async def due(db: Any, query: dict[str, Any], alternatives: list[dict[str, Any]]
     return [Due.model_validate(d) for d in docs]
 
 
-async def claim(db: Any, notification_id: str, query: dict[str, Any], update: dict[str, Any],
-                claim_id: str) -> Notification | None:
-    """Apply the claim `update` if the notification still matches `query`; the claimed notification, else None."""
-    return _read(await update_by_id_then_read(db[NOTIFICATIONS], notification_id, query, update,
-                                              {"claim_id": claim_id}))
+async def claim(db: Any, notification_ids: list[str], claimable: list[dict[str, Any]], update: dict[str, Any],
+                claim_id: str) -> list[Notification]:
+    """Apply the claim `update` to those of the notifications still matching one of `claimable`; the ones claimed.
+
+    Each update is atomic per document, so two workers never both claim one: one update for each filter the
+    rest may still match, then one read of what this claim took.
+    """
+    for query in claimable:
+        await db[NOTIFICATIONS].update_many({"_id": {"$in": notification_ids}, **query}, update)
+    docs = await db[NOTIFICATIONS].find({"_id": {"$in": notification_ids}, "claim_id": claim_id}).to_list()
+    return sorted((Notification.model_validate(d) for d in docs), key=lambda doc: doc.not_before)
 
 
 def _read(doc: dict[str, Any] | None) -> Notification | None:
