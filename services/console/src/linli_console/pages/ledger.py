@@ -1,6 +1,7 @@
 """The ledger (台账): upload a committee's Excel ledger, follow the import, read each row's error, export."""
 from __future__ import annotations
 
+import re
 from typing import Annotated
 from urllib.parse import quote
 
@@ -19,6 +20,18 @@ REFRESH_SECONDS = 2  # a running import's page reloads itself (a Refresh header:
 ERRORS_PER_PAGE = 1000  # as many as the import itself returns
 EXPORT_FILTERS = ("group", "status", "grid", "as_of")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+ENGLISH_GLOSS = re.compile(r"\s*\([\x20-\x7e]*\)\s*$")  # "……请核对 (checksum)": a gloss for the API's readers
+
+
+def plain_message(message: str) -> str:
+    """A row error as the committee reads it: the registry's Chinese sentence, without its English gloss."""
+    return ENGLISH_GLOSS.sub("", message) or message
+
+
+def _plain(problems: list[dict]) -> list[dict]:
+    return [{**p, "message": plain_message(p["message"])} for p in problems]
 
 
 async def _index(request: Request, user, api, community: str, errors: dict | None = None,
@@ -61,10 +74,13 @@ async def import_page(request: Request, user: CurrentUser, api: BackendDep, impo
     if offset:
         errors = (await api.get("registry", f"/v1/imports/{quote(import_id)}/errors",
                                 params={"offset": offset, "limit": ERRORS_PER_PAGE})).body
+    job["warnings"] = _plain(job["warnings"])
+    if job["failure"]:
+        job["failure"]["message"] = plain_message(job["failure"].get("message", ""))
     headers = {c["column"]: c["header"] for c in job["columns"]}  # the ledger's own column names
     more = job["rows_failed"] > offset + len(errors) and len(errors) == ERRORS_PER_PAGE
     response = render(request, "ledger/import.html", {
-        "user": user, "job": job, "errors_shown": errors, "offset": offset, "headers": headers,
+        "user": user, "job": job, "errors_shown": _plain(errors), "offset": offset, "headers": headers,
         "next_offset": offset + ERRORS_PER_PAGE if more else None, "refresh": job["status"] == "running"})
     if job["status"] == "running":
         response.headers["Refresh"] = str(REFRESH_SECONDS)
