@@ -22,6 +22,8 @@ from linli_shared.settings import DEV_JWT_SECRET
 SERVICES = {"registry": ("linli_registry.main", 8001), "visits": ("linli_visits.main", 8002),
             "employment": ("linli_employment.main", 8003), "notify": ("linli_notify.main", 8004),
             "reports": ("linli_reports.main", 8005)}
+# The browser front end: no store and no bus of its own; it starts once the APIs it calls answer.
+CONSOLE = ("linli_console.main", 8006)
 DEFAULT_SCOPE = "130303"  # the demo district, 海港区
 
 
@@ -41,6 +43,20 @@ def installed_services() -> dict[str, tuple[str, int]]:
 def _service_env(name: str, port: int, nats: NatsServer, mongo: MongoServer) -> dict[str, str]:
     env = {**os.environ, "LINLI_NATS_URL": nats.url, "LINLI_MONGO_URL": mongo.url, **nats_auth.service_env(name)}
     env.setdefault(f"LINLI_{name.upper()}_PORT", str(port))
+    env.setdefault("LINLI_ENVIRONMENT", "development")
+    return env
+
+
+def _console_port(args: argparse.Namespace) -> int | None:
+    """The console's port when it is installed and asked for (every run, unless --services leaves it out)."""
+    if not importlib.util.find_spec("linli_console") or (args.services and "console" not in args.services):
+        return None
+    return _service_port("console", CONSOLE[1])
+
+
+def _console_env(port: int, urls: dict[str, str]) -> dict[str, str]:
+    env = {**os.environ, **{f"LINLI_CONSOLE_{name.upper()}_URL": url for name, url in urls.items()}}
+    env.setdefault("LINLI_CONSOLE_PORT", str(port))
     env.setdefault("LINLI_ENVIRONMENT", "development")
     return env
 
@@ -124,16 +140,18 @@ def run(args: argparse.Namespace) -> int:
     services = {name: (module, _service_port(name, port)) for name, (module, port) in installed_services().items()
                 if not args.services or name in args.services}
     nats, stores = _servers(root, list(services))
+    console_port = _console_port(args)
     pids = PidFiles(root / "pids")
     if stopped := pids.stop_leftovers():
         print(f"stopped what an earlier run of {root} left running: {', '.join(stopped)}", file=sys.stderr)
     if _refuse_busy_ports(root, {"NATS": nats.port, **{f"SecantusDB of {n}": s.port for n, s in stores.items()},
-                                 **{n: p for n, (_, p) in services.items()}}):
+                                 **{n: p for n, (_, p) in services.items()},
+                                 **({"console": console_port} if console_port else {})}):
         return 1
     procs: dict[str, subprocess.Popen] = {}
     previous = {signum: signal.signal(signum, _interrupt) for signum in (signal.SIGTERM, signal.SIGINT)}
     try:
-        return _serve(args, root, nats, stores, services, procs, pids)
+        return _serve(args, root, nats, stores, services, procs, pids, console_port)
     except KeyboardInterrupt:
         return 0
     finally:
@@ -150,7 +168,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace, root: Path, nats: NatsServer, stores: dict[str, MongoServer],
-           services: dict[str, tuple[str, int]], procs: dict[str, subprocess.Popen], pids: PidFiles) -> int:
+           services: dict[str, tuple[str, int]], procs: dict[str, subprocess.Popen], pids: PidFiles,
+           console_port: int | None = None) -> int:
     _adopt_shared_store(root, stores)
     for server in (nats, *stores.values()):
         _start_server(server, pids)
@@ -167,7 +186,13 @@ def _serve(args: argparse.Namespace, root: Path, nats: NatsServer, stores: dict[
         from linli_devtools.demo import load_demo
 
         load_demo(urls["registry"], token)
-    _print_banner(root, nats, stores, urls, token)
+    console = None
+    if console_port:
+        procs["console"] = subprocess.Popen([sys.executable, "-m", CONSOLE[0]], env=_console_env(console_port, urls))
+        pids.record("console", procs["console"].pid)
+        console = f"http://127.0.0.1:{console_port}/"
+        wait_ready(console.rstrip("/"), procs["console"], "console")
+    _print_banner(root, nats, stores, urls, token, console)
     while all(p.poll() is None for p in procs.values()):
         time.sleep(0.5)
     print("a service exited; stopping everything", file=sys.stderr)
@@ -204,11 +229,13 @@ def _stop(procs: dict[str, subprocess.Popen]) -> None:
 
 
 def _print_banner(root: Path, nats: NatsServer, stores: dict[str, MongoServer], urls: dict[str, str],
-                  token: str) -> None:
+                  token: str, console: str | None = None) -> None:
     lines = ["", "Linli is running (Ctrl-C stops everything; data stays for next time)",
              f"  data folder   {root}", f"  NATS          {nats.url}"]
     lines += [f"  {name:<13} {url}   (API docs: {url}/docs; its SecantusDB {stores[name].url})"
               for name, url in urls.items()]
+    if console:
+        lines += [f"  console       {console}   (open it in a browser; sign in as any staff member)"]
     lines += ["", "Dev admin token (district 130303, pii:read, 12 h):", token, "",
               f"  curl -H 'Authorization: Bearer <token>' {urls.get('registry', '')}/v1/orgs/130303/statistics", ""]
     print("\n".join(lines), file=sys.stderr, flush=True)
@@ -220,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     run_cmd = sub.add_parser("run", help="start NATS, SecantusDB and every installed service")
     run_cmd.add_argument("--demo", action="store_true", help="load a small demo community (idempotent)")
     run_cmd.add_argument("--scope", default=DEFAULT_SCOPE, help="org code the printed dev token covers")
-    run_cmd.add_argument("--services", nargs="+", choices=sorted(SERVICES), metavar="SERVICE",
+    run_cmd.add_argument("--services", nargs="+", choices=sorted([*SERVICES, "console"]), metavar="SERVICE",
                          help="run only these services (default: every installed one)")
     token_cmd = sub.add_parser("token", help="print a dev token")
     token_cmd.add_argument("--scope", nargs="+", default=[DEFAULT_SCOPE])
