@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -55,8 +56,17 @@ async def claim_due(ctx: Notify, limit: int) -> list[tuple[Notification, str]]:
     return [(doc, owner) for doc in claimed]
 
 
-async def send_one(ctx: Notify, doc: Notification, claim_id: str) -> str:
-    """Send one claimed notification and record what happened; returns the new status."""
+async def webhook_secrets(ctx: Notify, claimed: list[tuple[Notification, str]]) -> dict[str, str]:
+    """The secrets a round's webhook deliveries sign with, read once for the round (none for a deleted hook)."""
+    hooks = {doc.recipient_id for doc, _ in claimed if doc.channel == "webhook"}
+    return await webhooks.secrets_of(ctx.db, hooks) if hooks else {}
+
+
+async def send_one(ctx: Notify, doc: Notification, claim_id: str, secrets: Mapping[str, str]) -> str:
+    """Send one claimed notification and record what happened; returns the new status.
+
+    `secrets`: the signing secret of each active webhook among the round's (`webhook_secrets`).
+    """
     structlog.contextvars.clear_contextvars()
     bind_trace(doc.traceparent)  # the source event's trace follows into the send
     structlog.contextvars.bind_contextvars(notification_id=doc.id, community=doc.community_code)
@@ -65,7 +75,7 @@ async def send_one(ctx: Notify, doc: Notification, claim_id: str) -> str:
         return await _record(ctx, doc, claim_id, None, release)
     try:
         outcome = await within(ctx.settings.send_timeout_seconds + 1,
-                               ctx.channels[doc.channel].send(await _message(ctx, doc)))
+                               ctx.channels[doc.channel].send(_message(doc, secrets)))
     except TimeoutError:
         outcome = temporary(f"{doc.channel}.timeout", "no answer in time")
     except Exception as exc:  # a bug in one adapter must not stop the worker or lose the notification
@@ -81,8 +91,8 @@ def _quiet_release(ctx: Notify, doc: Notification):
     return quiet_until(ctx.clock.now(), start, end, ctx.clock.zone)
 
 
-async def _message(ctx: Notify, doc: Notification) -> Message:
-    secret = await webhooks.secret_of(ctx.db, doc.recipient_id) if doc.channel == "webhook" else None
+def _message(doc: Notification, secrets: Mapping[str, str]) -> Message:
+    secret = secrets.get(doc.recipient_id) if doc.channel == "webhook" else None
     return Message(notification_id=doc.id, event_id=doc.event_id, address=doc.address or "",
                    body=doc.body or "", subject=doc.subject, mention=doc.mention, secret=secret)
 
@@ -132,7 +142,8 @@ async def _trail_webhook(tx: Tx, doc: Notification) -> None:
 async def deliver_due(ctx: Notify, limit: int = 200) -> dict[str, int]:
     """One round, waiting for every send: what the worker does, for a test or a script to run once."""
     claimed = await claim_due(ctx, limit)
-    statuses = await asyncio.gather(*(send_one(ctx, doc, claim) for doc, claim in claimed))
+    secrets = await webhook_secrets(ctx, claimed)
+    statuses = await asyncio.gather(*(send_one(ctx, doc, claim, secrets) for doc, claim in claimed))
     counts: dict[str, int] = {}
     for status in statuses:
         counts[status] = counts.get(status, 0) + 1
@@ -167,8 +178,9 @@ class DeliveryWorker:
         if free <= 0:
             return 0
         claimed = await claim_due(self.ctx, free)
+        secrets = await webhook_secrets(self.ctx, claimed)
         for doc, claim_id in claimed:
-            task = asyncio.create_task(send_one(self.ctx, doc, claim_id), name=f"notify-send-{doc.id}")
+            task = asyncio.create_task(send_one(self.ctx, doc, claim_id, secrets), name=f"notify-send-{doc.id}")
             self.inflight.add(task)
             task.add_done_callback(self._done)
         return len(claimed)

@@ -53,7 +53,7 @@ async def subscribed(tx: Tx, event_types: set[str]) -> list[Webhook]:
     return [Webhook.model_validate(d) for d in docs]
 
 
-async def secret_of(db: Any, webhook_id: str) -> str | None:
-    """The signing secret of an active webhook; None once it is deleted."""
-    hook = await db[WEBHOOKS].find_one({"_id": webhook_id, "active": True}, {"secret": 1})
-    return hook["secret"] if hook else None
+async def secrets_of(db: Any, webhook_ids: set[str]) -> dict[str, str]:
+    """The signing secret of each of these webhooks still active; a deleted one has none."""
+    docs = await db[WEBHOOKS].find({"_id": {"$in": sorted(webhook_ids)}, "active": True}, {"secret": 1}).to_list()
+    return {doc["_id"]: doc["secret"] for doc in docs}
