@@ -42,6 +42,10 @@ EVENT_BUDGET_BYTES = 256 * 1024
 # The entry itself can never be published as it is: park it at once instead of retrying.
 PERMANENT_FAILURES = (MaxPayloadError, ValidationError)
 BEHIND_A_PARKED_ENTRY = "behind a parked entry of the same aggregate"
+# A bulk transaction (a ledger import's batch) writes its events as bundles: one entry, written and marked sent
+# once, per this many events (SecantusDB spends about as long on one entry as on a bundle of a hundred).
+BUNDLE_EVENTS = 50
+BUNDLE = "outbox.bundle"  # the `type` of a bundle entry
 DUPLICATE_KEY = 11000
 
 
@@ -66,8 +70,9 @@ class CommitInsert:
 class Tx:
     """One business transaction: its session, its database, the events it raises, and the inserts written with them."""
 
-    def __init__(self, session: AsyncClientSession, db: Any, service: str) -> None:
+    def __init__(self, session: AsyncClientSession, db: Any, service: str, bulk: bool = False) -> None:
         self.session, self.db, self.service = session, db, service
+        self.bulk = bulk  # its events go to the outbox in bundles
         self.events: list[CloudEvent] = []
         self.at_commit: list[CommitInsert] = []
 
@@ -89,11 +94,11 @@ class Outbox:
         self.new_entries = Doorbell()  # rung after a commit, so the relay publishes now, not at its next poll
 
     async def add(self, events: list[CloudEvent], session: AsyncClientSession,
-                  inserts: Sequence[CommitInsert] = ()) -> None:
-        """The events' entries, and `inserts` before them, in one command (`bulkWrite` across collections when
-        there are inserts: MongoDB 8.0's client bulk write, allowed in a transaction)."""
+                  inserts: Sequence[CommitInsert] = (), bulk: bool = False) -> None:
+        """The events' entries (bundles of them if `bulk`), and `inserts` before them, in one command (`bulkWrite`
+        across collections when there are inserts: MongoDB 8.0's client bulk write, allowed in a transaction)."""
         now = datetime.now(UTC)
-        entries = [_entry(event, now) for event in events]
+        entries = _bundles(events, now) if bulk else [_entry(event, now) for event in events]
         if not inserts:
             if entries:
                 await self.collection.insert_many(entries, session=session)
@@ -125,7 +130,7 @@ class Outbox:
             return set()
         parked = await self.collection.find({"state": "parked", "aggregate": {"$in": sorted(aggregates)}},
                                             {"aggregate": 1}).to_list()
-        return {entry["aggregate"] for entry in parked}
+        return set().union(*(aggregates_of(entry) for entry in parked)) & aggregates
 
     async def park(self, entry: dict[str, Any], reason: str, attempts: int) -> None:
         await self.collection.update_one({"_id": entry["_id"], "state": "pending"}, {"$set": {
@@ -133,15 +138,41 @@ class Outbox:
 
 
 def _entry(event: CloudEvent, now: datetime) -> dict[str, Any]:
+    return {"_id": event.id, "seq": ObjectId(), "subject": event.nats_subject, "type": event.type,
+            "community": event.community, "aggregate": event.subject, "envelope": _envelope(event),
+            "state": "pending", "attempts": 0, "created_at": now}
+
+
+def _envelope(event: CloudEvent) -> str:
     envelope = event.model_dump_json()  # serialized once: measured here, stored as it is
     size = len(envelope.encode())
     if size > EVENT_BUDGET_BYTES:
         # Raised inside the transaction, so the change that caused the event is not written either.
         raise Problem(413, "event.too_large", f"the change would make a {event.type} event of {size} bytes, "
                       f"over the {EVENT_BUDGET_BYTES} bytes an event may take; nothing was changed")
-    return {"_id": event.id, "seq": ObjectId(), "subject": event.nats_subject, "type": event.type,
-            "community": event.community, "aggregate": event.subject, "envelope": envelope,
-            "state": "pending", "attempts": 0, "created_at": now}
+    return envelope
+
+
+def _bundles(events: list[CloudEvent], now: datetime) -> list[dict[str, Any]]:
+    """One entry per `BUNDLE_EVENTS` events, published in order; `aggregate` lists every event's subject, so a
+    parked bundle holds back the later entries of each (and `release --aggregate` finds it)."""
+    bundles = []
+    for start in range(0, len(events), BUNDLE_EVENTS):
+        part = events[start:start + BUNDLE_EVENTS]
+        bundles.append({"_id": part[0].id, "seq": ObjectId(), "type": BUNDLE, "community": part[0].community,
+                        "aggregate": list(dict.fromkeys(event.subject for event in part)),
+                        "envelopes": [_envelope(event) for event in part], "events": len(part),
+                        "state": "pending", "attempts": 0, "created_at": now})
+    return bundles
+
+
+def envelopes_of(entry: dict[str, Any]) -> list[str]:
+    return entry.get("envelopes") or [entry["envelope"]]
+
+
+def aggregates_of(entry: dict[str, Any]) -> set[str]:
+    aggregate = entry.get("aggregate")
+    return set(aggregate) if isinstance(aggregate, list) else set() if aggregate is None else {aggregate}
 
 
 class UnitOfWork:
@@ -152,13 +183,14 @@ class UnitOfWork:
         # Service-specific steps that must commit with every write (e.g. the registry's data versions).
         self.before_commit: list[Callable[[Tx], Awaitable[None]]] = []
 
-    async def run(self, work: Callable[[Tx], Awaitable[T]]) -> T:
+    async def run(self, work: Callable[[Tx], Awaitable[T]], bulk: bool = False) -> T:
+        """`bulk`: a transaction of many events (a ledger import's batch), written to the outbox in bundles."""
         async def attempt(session: AsyncClientSession) -> tuple[T, int]:
-            tx = Tx(session, self.db, self.service)  # fresh per retry of a transient failure
+            tx = Tx(session, self.db, self.service, bulk)  # fresh per retry of a transient failure
             result = await work(tx)
             for step in self.before_commit:
                 await step(tx)
-            await self.outbox.add(tx.events, session, tx.at_commit)
+            await self.outbox.add(tx.events, session, tx.at_commit, tx.bulk)
             return result, len(tx.events)
 
         async with self.client.start_session() as session:
@@ -205,11 +237,11 @@ class OutboxRelay:
     async def publish_pending(self) -> int:
         """Publish the next batch in order; the number of entries moved on (published or parked)."""
         entries = await self._next_batch()
-        blocked = await self.outbox.parked_aggregates({e.get("aggregate") for e in entries} - {None})
+        blocked = await self.outbox.parked_aggregates(set().union(*(aggregates_of(e) for e in entries)))
         sent: list[str] = []
-        parked = 0
+        parked = events = 0
         for entry in entries:
-            if entry.get("aggregate") in blocked:
+            if aggregates_of(entry) & blocked:
                 await self._park(entry, BEHIND_A_PARKED_ENTRY, entry["attempts"])
                 outcome = "parked"
             else:
@@ -218,13 +250,14 @@ class OutboxRelay:
                 break  # the bus may be the cause: stop so order holds; the entry is tried again next poll
             if outcome == "sent":
                 sent.append(entry["_id"])
+                events += entry.get("events", 1)
             else:
-                blocked.add(entry.get("aggregate"))
+                blocked |= aggregates_of(entry)
                 parked += 1
         if sent:
             await self.outbox.collection.update_many(
                 {"_id": {"$in": sent}}, {"$set": {"state": "sent", "sent_at": datetime.now(UTC)}})
-            OUTBOX_PUBLISHED.labels(self.service).inc(len(sent))
+            OUTBOX_PUBLISHED.labels(self.service).inc(events)
         await self._gauge(len(entries), len(sent) + parked)
         return len(sent) + parked
 
@@ -254,7 +287,7 @@ class OutboxRelay:
         seconds after losing a node) or is missing. The stream is down, not the entry: an outage."""
         if not isinstance(exc, NoStreamResponseError):
             return False
-        return str(json.loads(entry["envelope"]).get("type", "")).startswith(f"linli.{self.service}.")
+        return str(json.loads(envelopes_of(entry)[0]).get("type", "")).startswith(f"linli.{self.service}.")
 
     async def _park(self, entry: dict[str, Any], reason: str, attempts: int) -> None:
         await self.outbox.park(entry, reason, attempts)
@@ -285,8 +318,13 @@ class OutboxRelay:
             self._next_count = started + max(self.count_every, took / self.count_share)
 
     async def _publish(self, entry: dict[str, Any]) -> None:
-        event = CloudEvent.model_validate_json(entry["envelope"])
-        republished = entry.get("republish")  # past JetStream's de-duplication, on purpose
+        """Every event of the entry in order; a bundle failing midway is published again from its first event
+        (JetStream drops the repeats by `Nats-Msg-Id`)."""
+        for envelope in envelopes_of(entry):
+            await self._publish_one(CloudEvent.model_validate_json(envelope), entry.get("republish"))
+
+    async def _publish_one(self, event: CloudEvent, republished: str | None) -> None:
+        """`republished` (ops' token) takes the event past JetStream's de-duplication, on purpose."""
         # A child of the span that raised the event (its traceparent), as the consumers' spans are.
         with continued_span(f"publish {event.type}", SpanKind.PRODUCER, event.traceparent,
                             **{"messaging.system": "nats", "messaging.operation.type": "send",

@@ -89,7 +89,7 @@ async def apply_plans(ctx: RegistryContext, community: str, actor: str, import_i
                       plans: list[HouseholdPlan]) -> Outcome:
     """All plans in one transaction; if a concurrent write collides, each household on its own."""
     try:
-        return await ctx.uow.run(lambda tx: _apply(ctx, tx, community, actor, import_id, plans))
+        return await ctx.uow.run(lambda tx: _apply(ctx, tx, community, actor, import_id, plans), bulk=True)
     except DuplicateKeyError:
         if len(plans) == 1:
             return Outcome(errors=[RowError(r.row, "id_number", "resident.duplicate",
