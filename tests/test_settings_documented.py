@@ -15,6 +15,7 @@ import pytest
 from linli_devtools.paths import REPO_ROOT
 from linli_shared.settings import ServiceSettings, env_variable, file_variables
 
+from linli_console.settings import ConsoleSettings
 from linli_employment.settings import EmploymentSettings
 from linli_notify.settings import NotifySettings
 from linli_registry.settings import RegistrySettings
@@ -22,7 +23,7 @@ from linli_reports.settings import ReportsSettings
 from linli_visits.settings import VisitsSettings
 
 SETTINGS = {"registry": RegistrySettings, "visits": VisitsSettings, "employment": EmploymentSettings,
-            "notify": NotifySettings, "reports": ReportsSettings}
+            "notify": NotifySettings, "reports": ReportsSettings, "console": ConsoleSettings}
 NOT_CONFIGURATION = {"service_name"}  # each class fixes its own; LINLI_SERVICE is the image's, below
 # Variables that are not service settings: (pattern, the file that reads them, why).
 OTHER_READERS = [

@@ -13,6 +13,7 @@ SERVICES = ("registry", "visits", "employment", "notify", "reports")
 class ConsoleSettings(ServiceSettings):
     service_name: str = "console"
     port: int = Field(8006, validation_alias=_env("port"))
+    mongo_db: str = Field("", validation_alias=_env("mongo_db"))  # unused: the console keeps no data of its own
     registry_url: str = Field("http://127.0.0.1:8001", validation_alias=_env("registry_url"))
     visits_url: str = Field("http://127.0.0.1:8002", validation_alias=_env("visits_url"))
     employment_url: str = Field("http://127.0.0.1:8003", validation_alias=_env("employment_url"))
