@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from linli_console.settings import ConsoleSettings
 
 from linli_devtools.paths import REPO_ROOT
 from linli_shared.settings import ServiceSettings, env_variable, file_variables
 
-from linli_console.settings import ConsoleSettings
 from linli_employment.settings import EmploymentSettings
 from linli_notify.settings import NotifySettings
 from linli_registry.settings import RegistrySettings
