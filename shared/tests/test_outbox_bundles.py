@@ -33,8 +33,9 @@ async def published_numbers(wire) -> list[int]:
             for seq in range(info.state.first_seq, info.state.last_seq + 1)]
 
 
-def relay_for(wire, outbox: Outbox, bus: Bus | None = None) -> OutboxRelay:
-    return OutboxRelay(outbox, bus or wire.bus, Lease(wire.db, "relay-test", "me"), SERVICE, count_every=0)
+def relay_for(wire, outbox: Outbox, bus: Bus | None = None, **options) -> OutboxRelay:
+    return OutboxRelay(outbox, bus or wire.bus, Lease(wire.db, "relay-test", "me"), SERVICE, count_every=0,
+                       **options)
 
 
 async def drain(relay: OutboxRelay) -> None:
@@ -56,6 +57,14 @@ async def test_a_bulk_transaction_writes_bundles_whose_events_are_published_in_o
 
     assert await published_numbers(wire) == list(range(count + 1))
     assert await outbox.pending_count() == 0
+
+
+async def test_a_batch_is_about_as_many_events_as_the_relay_takes_however_they_are_bundled(wire) -> None:
+    outbox = Outbox(wire.db)
+    await written(wire, outbox, [(n, f"thing-{n}") for n in range(2 * BUNDLE_EVENTS + 3)], bulk=True)
+    relay = relay_for(wire, outbox, batch=BUNDLE_EVENTS)
+
+    assert [await relay.publish_pending() for _ in range(4)] == [BUNDLE_EVENTS, BUNDLE_EVENTS, 3, 0]
 
 
 async def test_a_parked_bundle_holds_back_the_later_entries_of_each_of_its_aggregates(wire) -> None:

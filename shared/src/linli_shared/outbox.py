@@ -235,12 +235,14 @@ class OutboxRelay:
                 await self.outbox.new_entries.wait(self.poll_seconds)
 
     async def publish_pending(self) -> int:
-        """Publish the next batch in order; the number of entries moved on (published or parked)."""
+        """Publish the next batch in order; the number of events moved on (published or parked)."""
         entries = await self._next_batch()
         blocked = await self.outbox.parked_aggregates(set().union(*(aggregates_of(e) for e in entries)))
         sent: list[str] = []
-        parked = events = 0
+        parked = events = published = 0  # events: published or parked
         for entry in entries:
+            if events >= self.batch:  # bundles: a batch is about `batch` events, well inside the relay's lease
+                break
             if aggregates_of(entry) & blocked:
                 await self._park(entry, BEHIND_A_PARKED_ENTRY, entry["attempts"])
                 outcome = "parked"
@@ -248,18 +250,19 @@ class OutboxRelay:
                 outcome = await self._attempt(entry)
             if outcome == "retry":
                 break  # the bus may be the cause: stop so order holds; the entry is tried again next poll
+            events += entry.get("events", 1)
             if outcome == "sent":
                 sent.append(entry["_id"])
-                events += entry.get("events", 1)
+                published += entry.get("events", 1)
             else:
                 blocked |= aggregates_of(entry)
                 parked += 1
         if sent:
             await self.outbox.collection.update_many(
                 {"_id": {"$in": sent}}, {"$set": {"state": "sent", "sent_at": datetime.now(UTC)}})
-            OUTBOX_PUBLISHED.labels(self.service).inc(events)
+            OUTBOX_PUBLISHED.labels(self.service).inc(published)
         await self._gauge(len(entries), len(sent) + parked)
-        return len(sent) + parked
+        return events
 
     async def _attempt(self, entry: dict[str, Any]) -> Literal["sent", "parked", "retry"]:
         try:
