@@ -31,9 +31,9 @@ def test_a_blank_cadence_is_dropped_and_the_days_come_from_the_form():
                      ("mandatory_groups", "retired_cadres"), ("mandatory_groups", "elderly_80"),
                      ("hospitalized_days", "2")])
     changed = policy_from_form(form, current)
-    assert changed["cadences"] == [{"group": "living_alone_elderly", "every_days": "7"}]
+    assert changed["cadences"] == [{"group": "living_alone_elderly", "every_days": 7}]
     assert changed["mandatory_groups"] == ["retired_cadres", "elderly_80"]
-    assert changed["hospitalized_days"] == "2"
+    assert changed["hospitalized_days"] == 2
 
 
 def test_a_reports_cells_follow_the_templates_order_with_its_labels():

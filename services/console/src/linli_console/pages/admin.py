@@ -61,12 +61,18 @@ async def assign(request: Request, user: CurrentUser, api: BackendDep, task_id: 
 
 
 # --- visit policy ---
+def _days(value: object) -> object:
+    """A whole number of days as typed; anything else goes to the API as typed, which says what is wrong."""
+    text = str(value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() else text
+
+
 def policy_from_form(form, current: dict) -> dict:
     """The policy as the form changed it: a cadence left blank is dropped, the rest keep their group."""
-    cadences = [{"group": c["group"], "every_days": form.get(f"cadence.{c['group']}")}
+    cadences = [{"group": c["group"], "every_days": _days(form.get(f"cadence.{c['group']}"))}
                 for c in current["cadences"] if form.get(f"cadence.{c['group']}")]
     return {**current, "cadences": cadences, "mandatory_groups": form.getlist("mandatory_groups"),
-            **{k: form.get(k) for k in POLICY_DAYS}}
+            **{k: _days(form.get(k)) for k in POLICY_DAYS if k in form}}
 
 
 def _policy_page(request: Request, user, community: str, policy: dict, errors: dict | None = None,

@@ -2,6 +2,7 @@
 their reasons, and a referral with its outcome."""
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 from urllib.parse import quote
 
@@ -38,13 +39,20 @@ async def _posting(request: Request, user, api: Backend, job_id: str, errors: di
                    problem: str | None = None, status_code: int = 200) -> Response:
     job = (await api.get("employment", f"/v1/jobs/{quote(job_id)}")).body
     matches = (await api.get("employment", f"/v1/jobs/{quote(job_id)}/matches", params={"limit": MATCHES_SHOWN})).body
-    names = {}
-    if matches:
-        seekers = await api.get("employment", f"/v1/communities/{job['community_code']}/job-seekers",
-                                params={"limit": 500})
-        names = {s["id"]: s for s in seekers.body["items"]}
-    return render(request, "jobs/posting.html", {"user": user, "job": job, "matches": matches, "seekers": names,
+    return render(request, "jobs/posting.html", {"user": user, "job": job, "matches": matches,
+                                                 "seekers": await _seekers(api, job["community_code"], matches),
                                                  "errors": errors or {}, "problem": problem}, status_code)
+
+
+async def _seekers(api: Backend, community: str, matches: list[dict]) -> dict[str, dict]:
+    """The matched seekers by id: one page of the posting's community, then any matched from elsewhere."""
+    if not matches:
+        return {}
+    listed = await api.get("employment", f"/v1/communities/{community}/job-seekers", params={"limit": 500})
+    seekers = {s["id"]: s for s in listed.body["items"]}
+    missing = [m["seeker_id"] for m in matches if m["seeker_id"] not in seekers]
+    found = await asyncio.gather(*(api.get("employment", f"/v1/job-seekers/{quote(i)}") for i in missing))
+    return seekers | {r.body["id"]: r.body for r in found}
 
 
 @router.get("/postings/{job_id}")
