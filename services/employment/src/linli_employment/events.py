@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from linli_shared.events import EventData
+from linli_shared.events import EventData, published
 
 
 class SeekerRegistered(EventData):
@@ -50,16 +50,8 @@ class JobUpdated(EventData):
     hires: int
 
 
-class ReferralMade(EventData):
+class ReferralMade(published.ReferralMade, EventData):
     TYPE = "linli.employment.referral.made.v1"
-    referral_id: str
-    seeker_id: str
-    resident_id: str
-    community_code: str
-    job_id: str
-    job_title: str
-    employer_name: str
-    referred_by: str
     interview_at: datetime | None = None
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from linli_shared.events.published import RESIDENT_STATE_TYPES
 from linli_shared.subscriptions import InRuns, Subscription
 
 from linli_notify.catalog import EMPLOYMENT_TYPES, REGISTRY_TYPES, VISITS_TYPES
@@ -15,11 +16,9 @@ from linli_notify.service_layer.context import Notify
 PROJECTIONS = {"linli.registry.staff.upserted.v1": projections.staff_changed}
 # Resident states and visit tasks come in long runs (a ledger import, and the visits it plans):
 # their projections take a run at a time.
-RESIDENT_TYPES = ("linli.registry.resident.registered.v1", "linli.registry.resident.updated.v1",
-                  "linli.registry.resident.moved_out.v1", "linli.registry.resident.deceased.v1")
 TASK_TYPES = ("linli.visits.task.created.v1", "linli.visits.task.assigned.v1", "linli.visits.task.completed.v1",
               "linli.visits.task.cancelled.v1", "linli.visits.task.overdue.v1")
-IN_RUNS = {**dict.fromkeys(RESIDENT_TYPES, projections.residents_changed),
+IN_RUNS = {**dict.fromkeys(RESIDENT_STATE_TYPES, projections.residents_changed),
            **dict.fromkeys(TASK_TYPES, projections.tasks_changed)}
 # Rules (domain/rules.py): task.assigned → assignee; task.overdue → assignee + admins; urgent task.created and
 # urgent need.reported → admins (critical); referral.made → the seeker by SMS; placement.followup_due → the worker.

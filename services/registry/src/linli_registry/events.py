@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from linli_shared.events import EventData
+from linli_shared.events import EventData, published
 
 
 class Address(BaseModel, frozen=True):
@@ -24,16 +24,9 @@ class OrgUpserted(EventData):
     parent: str | None
 
 
-class StaffUpserted(EventData):
+class StaffUpserted(published.Staff, EventData):
     TYPE = "linli.registry.staff.upserted.v1"
-    staff_id: str
-    org_code: str
-    name: str
     role: Literal["worker", "admin", "officer"]
-    phone: str | None = None
-    email: str | None = None
-    wecom_userid: str | None = None
-    active: bool = True
 
 
 class HouseholdState(EventData):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from linli_shared.events.published import RESIDENT_STATE_TYPES
 from linli_shared.subscriptions import InRuns, Subscription
 
 from linli_reports.handlers import employment, registry, visits
@@ -16,10 +17,7 @@ def subscriptions(ctx: Reports) -> list[Subscription]:
     residents, households = InRuns(on(registry.residents_changed)), InRuns(on(registry.households_changed))
     return [
         Subscription(durable="reports-registry-v1", stream="REGISTRY", handlers={
-            f"{REGISTRY}.resident.registered.v1": residents,
-            f"{REGISTRY}.resident.updated.v1": residents,
-            f"{REGISTRY}.resident.moved_out.v1": residents,
-            f"{REGISTRY}.resident.deceased.v1": residents,
+            **dict.fromkeys(RESIDENT_STATE_TYPES, residents),
             f"{REGISTRY}.household.registered.v1": households,
             f"{REGISTRY}.household.updated.v1": households,
             f"{REGISTRY}.org.upserted.v1": on(registry.org_upserted),

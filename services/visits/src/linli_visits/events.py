@@ -1,25 +1,18 @@
 """The visits service's events: small, flat, past tense."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
-from linli_shared.events import EventData
+from linli_shared.events import EventData, published
 
 Reason = Literal["routine", "hospitalized", "major_event", "special_situation", "festival", "birthday", "follow_up"]
 
 
-class TaskFacts(EventData):
+class TaskFacts(published.TaskFacts, EventData):
     """What notify needs to tell a worker about a task without asking us."""
 
-    task_id: str
-    community_code: str
-    resident_id: str
-    resident_name: str
     reason: Reason
-    due_from: date
-    due_by: date
-    assignee: str | None = None
 
 
 class TaskCreated(TaskFacts):

@@ -1,23 +1,10 @@
-"""The parts of the registry's events employment reads (docs/events/registry/)."""
+"""What employment keeps of the registry's events; their models are shared (linli_shared.events.published)."""
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from linli_shared.events.published import ResidentState
 
-from pydantic import BaseModel, ConfigDict
+__all__ = ["RESIDENT_FIELDS", "ResidentState"]
 
-
-class ResidentState(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    resident_id: str
-    community_code: str
-    household_id: str | None
-    name: str
-    gender: str
-    birth_date: date
-    phone: str | None = None
-    employment_status: str | None = None
-    disability: dict[str, Any] | None = None
-    status: str
-    left_on: date | None = None
+# Who may be out of work and how to reach them; no address or groups.
+RESIDENT_FIELDS = frozenset({"community_code", "household_id", "name", "gender", "birth_date", "phone",
+                             "employment_status", "disability", "status", "left_on"})

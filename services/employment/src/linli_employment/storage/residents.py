@@ -8,7 +8,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from linli_shared.mongo import upsert_many_if_newer
 from linli_shared.outbox import Tx
 
-from linli_employment.handlers.inbound import ResidentState
+from linli_employment.handlers.inbound import RESIDENT_FIELDS, ResidentState
 from linli_employment.storage.documents import IsoDate, Stored
 from linli_employment.storage.indexes import RESIDENTS
 
@@ -30,7 +30,7 @@ class Resident(Stored):
 async def apply(tx: Tx, states: list[tuple[ResidentState, int]]) -> list[Resident]:
     """Each (state, version) that is newer than what we hold, in one read and one write; the changed ones."""
     changed = await upsert_many_if_newer(tx.db[RESIDENTS], [
-        (state.resident_id, version, state.model_dump(mode="json", exclude={"resident_id"}))
+        (state.resident_id, version, state.model_dump(mode="json", include=RESIDENT_FIELDS))
         for state, version in states], tx.session)
     return [Resident.model_validate(doc) for doc in changed]
 

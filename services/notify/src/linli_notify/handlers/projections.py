@@ -4,7 +4,7 @@ from __future__ import annotations
 from linli_shared.events import CloudEvent
 from linli_shared.outbox import Tx
 
-from linli_notify.handlers.inbound import ResidentContact, Staff, TaskFacts
+from linli_notify.handlers.inbound import CONTACT_FIELDS, ResidentState, Staff, TaskFacts
 from linli_notify.storage import recipients, tasks
 
 TASK_STATUS = {"created": "open", "overdue": "overdue", "completed": "completed", "cancelled": "cancelled"}
@@ -19,9 +19,9 @@ async def staff_changed(event: CloudEvent, tx: Tx) -> None:
 
 async def residents_changed(events: list[CloudEvent], tx: Tx) -> None:
     """registered / updated / moved_out / deceased all carry the whole state; the newest version wins."""
-    contacts = [ResidentContact.model_validate(event.data) for event in events]
+    contacts = [ResidentState.model_validate(event.data) for event in events]
     await recipients.keep_residents(tx, [
-        (contact.resident_id, event.aggregateversion, contact.model_dump(exclude={"resident_id"}))
+        (contact.resident_id, event.aggregateversion, contact.model_dump(include=CONTACT_FIELDS))
         for contact, event in zip(contacts, events, strict=True)])
 
 

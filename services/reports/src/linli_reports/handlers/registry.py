@@ -4,7 +4,7 @@ from __future__ import annotations
 from linli_shared.events import CloudEvent
 from linli_shared.outbox import Tx
 
-from linli_reports.handlers.inbound import HouseholdState, Org, ResidentState
+from linli_reports.handlers.inbound import RESIDENT_FIELDS, HouseholdState, Org, ResidentState
 from linli_reports.service_layer.context import Reports
 from linli_reports.storage import projection
 from linli_reports.storage.projection import advance_watermark
@@ -14,7 +14,7 @@ async def residents_changed(ctx: Reports, events: list[CloudEvent], tx: Tx) -> N
     """registered / updated / moved_out / deceased all carry the whole state; the newest version wins."""
     states = [ResidentState.model_validate(event.data) for event in events]
     await projection.keep_residents(tx, [
-        (state.resident_id, event.aggregateversion, state.model_dump(mode="json", exclude={"resident_id"}))
+        (state.resident_id, event.aggregateversion, state.model_dump(mode="json", include=RESIDENT_FIELDS))
         for state, event in zip(states, events, strict=True)])
     await advance_watermark(tx, "registry", max(event.time for event in events))
 
@@ -28,10 +28,8 @@ async def households_changed(ctx: Reports, events: list[CloudEvent], tx: Tx) -> 
 
 
 def _household_fields(state: HouseholdState) -> dict:
-    periods = [{"start": state.low_income_since.isoformat(), "end": None}] if state.low_income and \
-        state.low_income_since else []
     return {"community_code": state.community_code, "address": state.address, "grid": state.grid,
-            "low_income_periods": periods}
+            "low_income_periods": state.low_income_periods()}
 
 
 async def org_upserted(ctx: Reports, event: CloudEvent, tx: Tx) -> None:

@@ -1,69 +1,11 @@
-"""The parts of other services' events that visits reads (their published schemas, docs/events/)."""
+"""What visits keeps of other services' events; their models are shared (linli_shared.events.published)."""
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from linli_shared.events.published import HouseholdState, LifeEvent, Placement, ResidentState, Staff
 
-from pydantic import BaseModel, ConfigDict
+__all__ = ["RESIDENT_FIELDS", "STAFF_FIELDS", "HouseholdState", "LifeEvent", "Placement", "ResidentState", "Staff"]
 
-
-class Inbound(BaseModel):
-    # Producers may add fields (a compatible change); we read what we need and ignore the rest.
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class ResidentState(Inbound):
-    resident_id: str
-    community_code: str
-    household_id: str | None
-    name: str
-    gender: str
-    birth_date: date
-    birthday_calendar: str = "solar"
-    phone: str | None = None
-    address: dict[str, Any] | None = None
-    grid: str | None = None
-    relation_to_head: str | None = None
-    residence_type: str = "registered"
-    employment_status: str | None = None
-    disability: dict[str, Any] | None = None
-    party_member: bool = False
-    volunteer: bool = False
-    retired_cadre: dict[str, Any] | None = None
-    special_care: list[str] = []
-    status: str
-    left_on: date | None = None
-
-
-class HouseholdState(Inbound):
-    household_id: str
-    community_code: str
-    address: dict[str, Any]
-    grid: str | None = None
-    low_income: bool = False
-    low_income_since: date | None = None
-
-
-class LifeEvent(Inbound):
-    life_event_id: str
-    resident_id: str
-    community_code: str
-    kind: str
-    date: date
-
-
-class Staff(Inbound):
-    staff_id: str
-    org_code: str
-    name: str
-    role: str
-    active: bool = True
-
-
-class Placement(Inbound):
-    """employment's placement.started / placement.followup_due: who was placed, and from when."""
-
-    placement_id: str
-    resident_id: str
-    community_code: str
-    start_date: date
+# Whom to visit, when and where; a resident's texting consent is notify's business.
+RESIDENT_FIELDS = frozenset(ResidentState.model_fields) - {"resident_id", "sms_consent"}
+# A worker to assign tasks to, not how to reach them.
+STAFF_FIELDS = frozenset({"org_code", "name", "role", "active"})

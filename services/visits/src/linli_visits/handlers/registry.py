@@ -4,7 +4,7 @@ from __future__ import annotations
 from linli_shared.events import CloudEvent
 from linli_shared.outbox import Tx
 
-from linli_visits.handlers.inbound import HouseholdState, LifeEvent, ResidentState, Staff
+from linli_visits.handlers.inbound import RESIDENT_FIELDS, STAFF_FIELDS, HouseholdState, LifeEvent, ResidentState, Staff
 from linli_visits.service_layer import planning
 from linli_visits.service_layer.context import Visits
 from linli_visits.storage import life_events, projection
@@ -20,7 +20,7 @@ async def residents_changed(ctx: Visits, events: list[CloudEvent], tx: Tx) -> No
     """
     states = [ResidentState.model_validate(event.data) for event in events]
     changed = await projection.apply_residents(tx, [
-        (state.resident_id, event.aggregateversion, state.model_dump(mode="json", exclude={"resident_id"}))
+        (state.resident_id, event.aggregateversion, state.model_dump(mode="json", include=RESIDENT_FIELDS))
         for state, event in zip(states, events, strict=True)], known_since=ctx.clock.today().isoformat())
     for resident in changed:  # a stale or repeated state changed nothing and plans nothing
         if resident["status"] != "active":
@@ -39,10 +39,8 @@ async def households_changed(ctx: Visits, events: list[CloudEvent], tx: Tx) -> N
 
 
 def _household_fields(state: HouseholdState) -> dict:
-    periods = [{"start": state.low_income_since.isoformat(), "end": None}] if state.low_income and \
-        state.low_income_since else []
     return {"community_code": state.community_code, "address": state.address, "grid": state.grid,
-            "low_income_periods": periods}
+            "low_income_periods": state.low_income_periods()}
 
 
 async def life_event_recorded(ctx: Visits, event: CloudEvent, tx: Tx) -> None:
@@ -60,4 +58,4 @@ async def life_event_recorded(ctx: Visits, event: CloudEvent, tx: Tx) -> None:
 async def staff_changed(ctx: Visits, event: CloudEvent, tx: Tx) -> None:
     staff = Staff.model_validate(event.data)
     await staff_directory.apply(tx, staff.staff_id, event.aggregateversion,
-                                staff.model_dump(mode="json", exclude={"staff_id"}))
+                                staff.model_dump(mode="json", include=STAFF_FIELDS))
