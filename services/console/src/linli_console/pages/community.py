@@ -44,9 +44,12 @@ def coverage_rows(coverage: dict, cadences: dict[str, int], period_days: int) ->
              "target": coverage_target(cadences.get(group), period_days)} for group, c in coverage.items()]
 
 
-async def _cadences(api: Backend, org: str, level: str) -> dict[str, int]:
+COMMUNITY_DIGITS = 12
+
+
+async def _cadences(api: Backend, org: str) -> dict[str, int]:
     """A community's cadences per group; a street or district has none of its own (targets are then 100 %)."""
-    if level != "community":
+    if len(org) != COMMUNITY_DIGITS:
         return {}
     try:
         policy = (await api.get("visits", f"/v1/communities/{org}/visit-policy")).body
@@ -73,13 +76,13 @@ async def community_page(request: Request, user: CurrentUser, api: BackendDep,
     until = until or as_of
     since = since or until.replace(day=1)
     period = {"from": since.isoformat(), "to": until.isoformat()}
-    stats, visits, jobs = await asyncio.gather(
+    stats, visits, jobs, cadences = await asyncio.gather(
         api.get("registry", f"/v1/orgs/{code}/statistics", params={"as_of": as_of.isoformat()}),
         api.get("visits", f"/v1/orgs/{code}/visit-statistics", params=period),
-        api.get("employment", f"/v1/orgs/{code}/employment-statistics", params=period))
+        api.get("employment", f"/v1/orgs/{code}/employment-statistics", params=period),
+        _cadences(api, code))
     stats, visits, jobs = stats.body, visits.body, jobs.body
-    coverage = coverage_rows(visits.get("coverage", {}), await _cadences(api, code, stats["level"]),
-                             (until - since).days + 1)
+    coverage = coverage_rows(visits.get("coverage", {}), cadences, (until - since).days + 1)
     return render(request, "community/index.html", {
         "user": user, "org": code, "stats": stats, "visits": visits, "jobs": jobs, "coverage": coverage,
         "keys": ("residents", "households", *GROUPS), "employment_figures": EMPLOYMENT_FIGURES,
