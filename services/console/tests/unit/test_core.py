@@ -93,3 +93,15 @@ def test_the_worklist_is_todays_and_overdue_tasks_mine_or_unassigned_nearest_due
              _task("hospital", "2026-12-06", "2026-12-08", reason="hospitalized", assignee="s1"),
              _task("routine-same-day", "2026-12-01", "2026-12-08")]
     assert [t["id"] for t in worklist(tasks, today, "s1")] == ["overdue", "hospital", "routine-same-day", "later"]
+
+
+PRODUCTION = {"environment": "production", "jwt_jwks_url": "https://sso.district.test/jwks", "jwt_audience": "linli"}
+
+
+def test_production_has_no_dev_sign_in_and_no_development_cookie_secret():
+    with pytest.raises(ValueError, match="LINLI_CONSOLE_DEV_SIGNIN cannot be on in production"):
+        ConsoleSettings(**PRODUCTION, dev_signin=True, cookie_secret="Zq8#kLm2$vR9pXw4!tN7yB3&cF6hJ1sD")
+    with pytest.raises(ValueError, match="LINLI_CONSOLE_COOKIE_SECRET is a placeholder"):
+        ConsoleSettings(**PRODUCTION)
+    settings = ConsoleSettings(**PRODUCTION, cookie_secret="Zq8#kLm2$vR9pXw4!tN7yB3&cF6hJ1sD")
+    assert settings.dev_signin is False
