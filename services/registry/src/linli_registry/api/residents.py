@@ -1,6 +1,7 @@
 """Resident routes: thin, they parse, authorise through the use case, and shape the answer."""
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Annotated
 
@@ -41,11 +42,11 @@ async def _full(ctx: RegistryContext, principal: Principal, resident: Resident, 
     """The resident as answered; `groups` when the use case already derived them (as of today)."""
     response.headers["ETag"] = etag(resident.version)
     doc = resident.stored()
-    if via:
-        await audit.pii_revealed(ctx, principal, [doc], via=via)
+    steps = [audit.pii_revealed(ctx, principal, [doc], via=via)] if via else []
     if groups is None:
-        groups = await residents.groups_of(ctx.db, doc, ctx.today(), ctx.rules)
-    return _out(ctx, principal, resident, groups)
+        steps.append(residents.groups_of(ctx.db, doc, ctx.today(), ctx.rules))
+    done = await asyncio.gather(*steps)  # at once: the reveal is recorded before the answer leaves all the same
+    return _out(ctx, principal, resident, groups if groups is not None else done[-1])
 
 
 @router.post("/communities/{code}/residents", response_model=ResidentOut, status_code=201)

@@ -1,6 +1,7 @@
 """Resident use cases: register, read, change, record life events. One active registration per person."""
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, date, datetime
 from typing import Any
@@ -88,17 +89,33 @@ async def _households_of(db: Any, docs: list[dict[str, Any]], session: Any = Non
                                         session)
 
 
+async def _households_and_members(db: Any, docs: list[dict[str, Any]], session: Any,
+                                  household_docs: dict[str, dict[str, Any]] | None
+                                  ) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    """The residents' households (unless given) and everyone stored in them; outside a transaction both reads are
+    sent at once (a transaction's session takes one command at a time)."""
+    household_ids = sorted({d["household_id"] for d in docs if d.get("household_id")})
+    if not household_ids:
+        return {}, []
+    members = store.housemates(db, sorted({d["community_code"] for d in docs}), household_ids, session)
+    if household_docs is not None:
+        return household_docs, await members
+    households = household_store.by_ids(db, household_ids, session)
+    if session is None:
+        found, stored = await asyncio.gather(households, members)
+        return found, stored
+    return await households, await members
+
+
 async def groups_of_many(db: Any, docs: list[dict[str, Any]], as_of: date, rules, session: Any = None,
                          household_docs: dict[str, dict[str, Any]] | None = None) -> dict[str, list[str]]:
     """Each resident's derived groups, reading their households (unless given) and housemates."""
-    if household_docs is None:
-        household_docs = await _households_of(db, docs, session)
-    household_ids = sorted(household_docs)
-    if not household_ids:
+    household_docs, stored = await _households_and_members(db, docs, session, household_docs)
+    if not household_docs:
         return {d["_id"]: resident_groups(person_facts_from(d), [], None, as_of, rules) for d in docs}
     households = {hid: household_facts_from(h) for hid, h in household_docs.items()}
     members: dict[str, dict[str, Any]] = {}  # household id → its residents by id
-    for m in await store.housemates(db, sorted({d["community_code"] for d in docs}), household_ids, session):
+    for m in stored:
         members.setdefault(m["household_id"], {})[m["_id"]] = m
     for d in docs:  # as the caller holds them: a registration is stored only when its transaction commits
         if d.get("household_id") in households:
