@@ -25,7 +25,8 @@ async def test_a_fresh_instance_rebuilds_the_same_projection_and_tasks(registry,
     expected_tasks = sorted((t["resident_id"], t["reason"], t["status"]) for t in await original.tasks.find().to_list())
     # Ops' rebuild: a new database and a new durable name replay the stream from the start.
     js = apps[1].state.runtime.bus.js
-    await js.delete_consumer("REGISTRY", "visits-registry-v1")
+    for durable in ("visits-registry-v1", "visits-registry-urgent-v1"):
+        await js.delete_consumer("REGISTRY", durable)
     fresh = create_app(VisitsSettings(mongo_url=mongo_url, nats_url=nats_url, mongo_db=f"{db_name}_rebuilt",
                                       environment="test"), Clock())
     async with LifespanManager(fresh, startup_timeout=60):
