@@ -276,7 +276,7 @@ async def run(root: Path, communities: int, residents: int, seconds: float, rate
              for s in SERVICES}
     try:
         urls = {s: p.url for s, p in procs.items()}
-        load = Load(urls, issue_token(DEV_JWT_SECRET, "load", ["admin"], ["130303"], ttl_seconds=86400))
+        load = Load(urls, issue_token(DEV_JWT_SECRET, "load", ["admin"], ["130303"], ttl_seconds=12 * 3600))
         loaded = await preload(load, root, communities, residents)
         report_preload(loaded, communities)
         report_cpu(procs, stores, nats_server)
