@@ -42,7 +42,7 @@ def bar_chart(chart_id: str, title: str, desc: str, bars: Sequence[tuple[str, in
         w = round(_BAR_W * max(value, 0) / top)
         body.append(
             f'<g class="bar"><text x="{_LABEL_W - 6}" y="{y + 17}" text-anchor="end">{escape(label)}</text>'
-            f'<rect x="{_LABEL_W}" y="{y + 4}" width="{w}" height="{_ROW - 8}"/>'
+            f'<rect x="{_LABEL_W}" y="{y + 4}" width="{w}" height="{_ROW - 8}" fill="{BAR}"/>'
             f'<text class="value" x="{_LABEL_W + w + 6}" y="{y + 17}">{escape(_number(value))}</text></g>'
         )
     return _frame(chart_id, title, desc, _LABEL_W + _BAR_W + _VALUE_W, max(len(bars), 1) * _ROW, body)

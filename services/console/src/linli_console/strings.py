@@ -263,6 +263,7 @@ STRINGS.update({
     "community.group": "人群",
     "community.count": "人数/户数",
     "community.suppressed": "人数过少不显示",
+    "community.suppressed_short": "不足{n}",
     "community.suppressed_note": "标“人数过少不显示”的格子：少于 {n} 人（户），为保护个人隐私不显示。",
     "community.breakdown": "各{level}明细",
     "community.total": "合计",
