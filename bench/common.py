@@ -1,15 +1,19 @@
 """Shared bench plumbing: real servers in a temp folder, service processes, percentiles, tables."""
 from __future__ import annotations
 
+import asyncio
 import os
 import statistics
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import AsyncIterator, Callable, Iterator
 
-from pymongo import MongoClient
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from pymongo import MongoClient, monitoring
+from store_commands import CommandCounter
 
 from linli_devtools import processes
 from linli_devtools.servers import MongoServer, NatsServer
@@ -106,3 +110,17 @@ def drained(mongo_url: str, db: str) -> None:
     with MongoClient(mongo_url) as client:
         while client[db][OUTBOX].count_documents({"state": "pending"}):
             time.sleep(0.5)
+
+
+@asynccontextmanager
+async def seeded_app(make_app: Callable[[], FastAPI], seed: Callable[[], None],
+                     residents: int) -> AsyncIterator[tuple[FastAPI, CommandCounter]]:
+    """An app counting its store commands, started (its indexes exist before the data), then seeded in a thread."""
+    counter = CommandCounter()
+    monitoring.register(counter)  # every client created from here on, the app's among them
+    app = make_app()
+    async with LifespanManager(app, startup_timeout=120):
+        started = time.perf_counter()
+        await asyncio.to_thread(seed)
+        print(f"seeded {residents} residents in {time.perf_counter() - started:.1f}s", flush=True)
+        yield app, counter

@@ -17,8 +17,7 @@ import time
 import uuid
 from datetime import date, timedelta
 
-from asgi_lifespan import LifespanManager
-from pymongo import MongoClient, monitoring
+from pymongo import MongoClient
 from store_commands import CommandCounter
 
 from linli_shared.auth import Principal
@@ -32,7 +31,7 @@ from linli_reports.service_layer.templates import template_version
 from linli_reports.service_layer.xlsx import rollup_xlsx
 from linli_reports.settings import ReportsSettings
 
-from common import print_table, servers
+from common import print_table, seeded_app, servers
 
 DB = "bench_reports"
 DISTRICT = "130303"
@@ -117,13 +116,9 @@ async def run(mongo_url: str, nats_url: str, communities: int, residents: int) -
     clock = Clock()
     settings = ReportsSettings(mongo_url=mongo_url, nats_url=nats_url, mongo_db=DB, run_workers=False,
                                log_level="WARNING")
-    counter = CommandCounter()
-    monitoring.register(counter)  # every client created from here on, the app's among them
-    app = create_app(settings, clock)
-    async with LifespanManager(app, startup_timeout=120):  # indexes exist before the data
-        seed_started = time.perf_counter()
-        await asyncio.to_thread(seed, mongo_url, communities, residents, clock.today())
-        print(f"seeded {communities * residents} residents in {time.perf_counter() - seed_started:.1f}s", flush=True)
+    async with seeded_app(lambda: create_app(settings, clock),
+                          lambda: seed(mongo_url, communities, residents, clock.today()),
+                          communities * residents) as (app, counter):
         ctx = app.state.reports
         await templates.save_template(ctx, ADMIN, DISTRICT, "district_30", template_of_30())
         period = Period(kind="month", year=clock.today().year, number=clock.today().month)

@@ -16,8 +16,7 @@ import time
 import uuid
 from datetime import date, timedelta
 
-from asgi_lifespan import LifespanManager
-from pymongo import MongoClient, monitoring
+from pymongo import MongoClient
 from store_commands import CommandCounter
 
 from linli_shared.clock import Clock
@@ -26,7 +25,7 @@ from linli_visits.bootstrap import create_app
 from linli_visits.service_layer.sweep import sweep
 from linli_visits.settings import VisitsSettings
 
-from common import print_table, servers
+from common import print_table, seeded_app, servers
 
 DB = "bench_visits"
 
@@ -63,14 +62,10 @@ async def run(mongo_url: str, nats_url: str, communities: int, residents: int) -
     clock = Clock()
     settings = VisitsSettings(mongo_url=mongo_url, nats_url=nats_url, mongo_db=DB, run_workers=False,
                               log_level="WARNING")
-    counter = CommandCounter()
-    monitoring.register(counter)  # every client created from here on, the app's among them
-    app = create_app(settings, clock)
     rows = []
-    async with LifespanManager(app, startup_timeout=120):  # indexes exist before the data
-        seed_started = time.perf_counter()
-        await asyncio.to_thread(seed, mongo_url, communities, residents, clock.today())
-        print(f"seeded {communities * residents} residents in {time.perf_counter() - seed_started:.1f}s", flush=True)
+    async with seeded_app(lambda: create_app(settings, clock),
+                          lambda: seed(mongo_url, communities, residents, clock.today()),
+                          communities * residents) as (app, counter):
         ctx = app.state.visits
         for label in ("first sweep (plans every task)", "steady day (nothing new)"):
             rows.append(await _timed(label, ctx, counter))

@@ -68,24 +68,26 @@ async def test_a_kept_copy_catches_up_from_the_log_alone(wire) -> None:
     assert kept.full_reads == 1
 
 
-async def test_a_gap_in_the_log_means_a_full_read(wire) -> None:
+async def _kept_before_a_pruned_change(wire, *later: dict[str, int]) -> KeptThings:
+    """A copy of scope "a" kept at version 1, then the `later` writes, of which the log has lost the first."""
     kept = KeptThings()
     await _write(wire, "a", x=1)
     await kept.of(wire.db, "a")
-    await _write(wire, "a", x=2)
-    await _write(wire, "a", y=1)
+    for values in later:
+        await _write(wire, "a", **values)
     await _prune(wire, "a", 2)
+    return kept
+
+
+async def test_a_gap_in_the_log_means_a_full_read(wire) -> None:
+    kept = await _kept_before_a_pruned_change(wire, {"x": 2}, {"y": 1})
     assert await kept.of(wire.db, "a") == Things(3, {"x": 2, "y": 1})
     assert kept.full_reads == 2
 
 
 async def test_a_copy_older_than_the_log_is_read_whole(wire) -> None:
     """All entries after it may have been pruned: an empty log says nothing about such a copy."""
-    kept = KeptThings()
-    await _write(wire, "a", x=1)
-    await kept.of(wire.db, "a")
-    await _write(wire, "a", x=2)
-    await _prune(wire, "a", 2)
+    kept = await _kept_before_a_pruned_change(wire, {"x": 2})
     kept.trusted_seconds = 0  # as if it had last been checked more than the log's retention ago
     assert await kept.of(wire.db, "a") == Things(2, {"x": 2})
     assert kept.full_reads == 2

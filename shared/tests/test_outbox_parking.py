@@ -38,6 +38,13 @@ async def written(wire, outbox: Outbox, *things: tuple[int, str]) -> None:
     await UnitOfWork(wire.uow.client, wire.db, SERVICE, outbox).run(work)
 
 
+async def three_things(wire) -> Outbox:
+    """An outbox holding things 0, 1 and 2, each its own aggregate."""
+    outbox = Outbox(wire.db)
+    await written(wire, outbox, *[(n, f"thing-{n}") for n in range(3)])
+    return outbox
+
+
 async def entry_of(outbox: Outbox, n: int) -> dict:
     return await outbox.collection.find_one({"envelope": {"$regex": f'"n":{n},'}})
 
@@ -147,8 +154,7 @@ async def test_released_entries_are_published_in_their_order_once_the_cause_is_f
 
 
 async def test_a_transient_failure_is_retried_and_not_parked_on_the_first_failure(wire) -> None:
-    outbox = Outbox(wire.db)
-    await written(wire, outbox, *[(n, f"thing-{n}") for n in range(3)])
+    outbox = await three_things(wire)
     await wire.bus.js.delete_stream("SOURCE")  # JetStream answers "no responders" until the stream is back
     relay = relay_for(wire, outbox, max_attempts=3)
 
@@ -163,8 +169,7 @@ async def test_a_transient_failure_is_retried_and_not_parked_on_the_first_failur
 
 
 async def test_an_entry_that_keeps_failing_is_parked_after_max_attempts_and_the_others_go_on(wire) -> None:
-    outbox = Outbox(wire.db)
-    await written(wire, outbox, *[(n, f"thing-{n}") for n in range(3)])
+    outbox = await three_things(wire)
     await set_data(outbox, 1, type="linli.nowhere.thing.noted.v1")  # a subject no stream takes
     relay = relay_for(wire, outbox, max_attempts=3)
 

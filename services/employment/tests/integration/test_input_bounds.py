@@ -1,16 +1,11 @@
 """Every text and list a caller sends is bounded: an oversize value is a 422 naming the field, and nothing changes."""
 from __future__ import annotations
 
+from linli_devtools.problems import assert_refused
+
 from employment_helpers import COMMUNITY, employer_and_job, resident, seeker_of
 
 HUGE = "x" * 400_000
-
-
-def assert_refused(response, field: list) -> None:
-    assert response.status_code == 422, response.text[:500]
-    assert response.headers["content-type"] == "application/problem+json"
-    assert field in [e["loc"][1:] for e in response.json()["errors"]]
-    assert len(response.content) < 2000  # the problem names the field; it does not echo the value
 
 
 async def outbox_entries(ctx) -> int:

@@ -2,18 +2,12 @@
 from __future__ import annotations
 
 from linli_devtools.asgi import eventually
+from linli_devtools.problems import assert_refused
 
 from notify_helpers import counted, publish, staff
 
 HUGE = "x" * 400_000
 COMMUNITY = "130303001001"
-
-
-def assert_refused(response, field: list) -> None:
-    assert response.status_code == 422, response.text[:500]
-    assert response.headers["content-type"] == "application/problem+json"
-    assert field in [e["loc"][1:] for e in response.json()["errors"]]
-    assert len(response.content) < 2000  # the problem names the field; it does not echo the value
 
 
 async def stored(ctx) -> dict[str, int]:

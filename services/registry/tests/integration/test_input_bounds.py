@@ -5,6 +5,8 @@ from datetime import date
 
 import pytest
 
+from linli_devtools.problems import assert_refused
+
 from registry_helpers import COMMUNITY, new_household, new_resident
 
 HUGE = "x" * 400_000  # made a 1.2 MB event that stopped the bus before the bounds
@@ -12,13 +14,6 @@ HUGE = "x" * 400_000  # made a 1.2 MB event that stopped the bus before the boun
 
 async def outbox_entries(app) -> int:
     return await app.state.registry.db["outbox"].count_documents({})
-
-
-def assert_refused(response, field: list) -> None:
-    assert response.status_code == 422, response.text[:500]
-    assert response.headers["content-type"] == "application/problem+json"
-    assert field in [e["loc"][1:] for e in response.json()["errors"]]
-    assert len(response.content) < 2000  # the problem names the field; it does not echo the value
 
 
 @pytest.mark.parametrize("change, field", [

@@ -178,19 +178,12 @@ def test_not_found_message_suggests_the_encoding(tmp_path: Path):
     assert "姓名" in caught.value.message and "GB18030" in caught.value.message
 
 
-def test_a_zip_that_is_no_workbook(tmp_path: Path):
+@pytest.mark.parametrize("member, content", [("word/document.xml", "<w/>"), ("xl/workbook.xml", "not xml")],
+                         ids=["a zip that is no workbook", "a broken workbook"])
+def test_a_zip_that_is_no_readable_workbook(tmp_path: Path, member: str, content: str):
     path = tmp_path / "ledger.xlsx"
     with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("word/document.xml", "<w/>")
-    with pytest.raises(LedgerFileError) as caught:
-        open_ledger(path)
-    assert caught.value.code == "import.file.not_a_spreadsheet"
-
-
-def test_a_broken_workbook(tmp_path: Path):
-    path = tmp_path / "ledger.xlsx"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("xl/workbook.xml", "not xml")
+        archive.writestr(member, content)
     with pytest.raises(LedgerFileError) as caught:
         open_ledger(path)
     assert caught.value.code == "import.file.not_a_spreadsheet"

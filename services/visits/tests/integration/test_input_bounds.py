@@ -3,18 +3,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from linli_devtools.problems import assert_refused
+
 from visits_helpers import COMMUNITY
 
 HUGE = "x" * 400_000
 NEED = {"category": "生活照料", "description": "需要助浴"}
 AID = {"kind": "goods", "description": "米面油", "value_cny": 200}
-
-
-def assert_refused(response, field: list) -> None:
-    assert response.status_code == 422, response.text[:500]
-    assert response.headers["content-type"] == "application/problem+json"
-    assert field in [e["loc"][1:] for e in response.json()["errors"]]
-    assert len(response.content) < 2000  # the problem names the field; it does not echo the value
 
 
 async def stored(apps) -> dict[str, int]:
