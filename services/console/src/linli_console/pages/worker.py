@@ -1,6 +1,7 @@
 """A worker's day: today's and overdue visit tasks, recording a visit from a task, and the inbox."""
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -24,11 +25,10 @@ async def unread_count(api: Backend) -> int:
 
 async def _open_tasks(api: Backend, community: str, **filters: str) -> list[dict]:
     """Open and overdue tasks of the community (one page of each: a day's work fits in 500)."""
-    tasks: list[dict] = []
-    for status in ("overdue", "open"):
-        params = {"status": status, "limit": 500, **filters}
-        tasks += (await api.get("visits", f"/v1/communities/{community}/visit-tasks", params=params)).body["items"]
-    return tasks
+    pages = await asyncio.gather(*(api.get("visits", f"/v1/communities/{community}/visit-tasks",
+                                           params={"status": status, "limit": 500, **filters})
+                                   for status in ("overdue", "open")))
+    return [task for page in pages for task in page.body["items"]]
 
 
 def _community(request: Request, user: User) -> str | None:
@@ -42,12 +42,12 @@ async def today(request: Request, user: CurrentUser, api: BackendDep) -> Respons
         return render(request, "worker/today.html", {"user": user, "tasks": [], "community": None,
                                                      "unread": await unread_count(api)})
     day = worklist.today(request.app.state.settings.timezone)
-    tasks = worklist.worklist(await _open_tasks(api, community), day, user.sub)
+    open_tasks, unread = await asyncio.gather(_open_tasks(api, community), unread_count(api))
+    tasks = worklist.worklist(open_tasks, day, user.sub)
     notice = t("worker.visit_saved") if request.query_params.get("saved") == "visit" else None
     return render(request, "worker/today.html", {
         "user": user, "tasks": tasks, "community": community, "today": day, "notice": notice,
-        "overdue": {task["id"] for task in tasks if worklist.is_overdue(task, day)},
-        "unread": await unread_count(api)})
+        "overdue": {task["id"] for task in tasks if worklist.is_overdue(task, day)}, "unread": unread})
 
 
 async def _task(api: Backend, community: str, task_id: str, resident_id: str) -> dict | None:
