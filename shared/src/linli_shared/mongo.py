@@ -6,7 +6,7 @@ from typing import Any, Mapping, Sequence
 
 from opentelemetry import trace
 from opentelemetry.trace import Span, SpanKind, StatusCode
-from pymongo import AsyncMongoClient, IndexModel, ReturnDocument, UpdateOne, monitoring
+from pymongo import AsyncMongoClient, IndexModel, ReturnDocument, monitoring
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import PyMongoError
@@ -15,6 +15,7 @@ from linli_shared.auth import Access, Principal
 from linli_shared.errors import Problem
 from linli_shared.logging import get_logger
 from linli_shared.settings import ServiceSettings
+from linli_shared.store_shapes import write_by_id
 from linli_shared.tracing import tracer
 
 log = get_logger()
@@ -155,6 +156,7 @@ async def upsert_many_if_newer(collection: AsyncCollection, states: Sequence[tup
     """
     ids = list(dict.fromkeys(doc_id for doc_id, _, _ in states))
     held = {doc["_id"]: doc for doc in await collection.find({"_id": {"$in": ids}}, session=session).to_list()}
+    existing = set(held)
     changes: dict[str, dict[str, Any]] = {}
     for doc_id, version, fields in states:
         current = held.get(doc_id)
@@ -163,9 +165,7 @@ async def upsert_many_if_newer(collection: AsyncCollection, states: Sequence[tup
         first = (on_insert or {}) if current is None else {}
         changes[doc_id] = {**changes.get(doc_id, {}), **first, **fields, "version": version}
         held[doc_id] = {**(current or {}), **first, **fields, "version": version, "_id": doc_id}
-    if changes:
-        await collection.bulk_write([UpdateOne({"_id": doc_id}, {"$set": change}, upsert=True)
-                                     for doc_id, change in changes.items()], session=session)
+    await write_by_id(collection, changes, existing, session)
     return [held[doc_id] for doc_id in changes]
 
 

@@ -9,9 +9,9 @@ on MongoDB alone, each call site can go back to the plain shape named here.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Mapping, Sequence
+from typing import Any, Collection, Mapping, Sequence
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, InsertOne, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 
@@ -79,21 +79,6 @@ async def find_any_of(collection: AsyncCollection, query: Mapping[str, Any], alt
     return sorted(found, key=lambda doc: doc[sort_by])[:limit]
 
 
-async def update_by_id_then_read(collection: AsyncCollection, doc_id: Any, query: Mapping[str, Any],
-                                 update: Mapping[str, Any], read: Mapping[str, Any]) -> Doc | None:
-    """Apply `update` to the document `doc_id` if it still matches `query`; then the document as `read` finds it.
-
-    MongoDB: `find_one_and_update({"_id": doc_id, **query}, update, return_document=AFTER)`, one command.
-    SecantusDB writes a findAndModify through `{_id, $and: [query]}`, which it cannot plan, so every call
-    scanned the collection. `_id` leads the filter here: a point lookup, the other clauses checked on that
-    one document. `read` must single out the change this call made (a claim id), since another writer
-    may come between the update and the read.
-    """
-    if not (await collection.update_one({"_id": doc_id, **query}, update)).modified_count:
-        return None
-    return await collection.find_one({"_id": doc_id, **read})
-
-
 async def find_ids_in_steps(collection: AsyncCollection, ids: Sequence[str], query: Mapping[str, Any],
                             wanted: int) -> list[Doc]:
     """At least `wanted` documents matching `query` (or all there are) among sorted `ids`, in `_id` order.
@@ -109,6 +94,23 @@ async def find_ids_in_steps(collection: AsyncCollection, ids: Sequence[str], que
         if len(found) >= wanted:
             break
     return found
+
+
+async def write_by_id(collection: AsyncCollection, changes: Mapping[Any, Mapping[str, Any]], held: Collection[Any],
+                      session: AsyncClientSession | None = None) -> None:
+    """Set each document's `changes` by `_id`, creating the ones not `held` (read just before, in the same session).
+
+    MongoDB: one `bulk_write` of `UpdateOne({"_id": id}, {"$set": fields}, upsert=True)`, an upsert of a new
+    document costing what an insert does. SecantusDB spends about twice an insert's time on an upsert that
+    inserts (0.49 ms of its CPU against 0.23), so the new ones are inserted. A document created meanwhile by
+    another writer fails the insert (a write conflict in a transaction, retried; a duplicate key outside one).
+    """
+    writes: list[InsertOne | UpdateOne] = [InsertOne({"_id": doc_id, **fields}) for doc_id, fields in changes.items()
+                                           if doc_id not in held]
+    writes += [UpdateOne({"_id": doc_id}, {"$set": dict(fields)}) for doc_id, fields in changes.items()
+               if doc_id in held]
+    if writes:
+        await collection.bulk_write(writes, session=session)
 
 
 class BacklogWindow:
@@ -145,4 +147,4 @@ class BacklogWindow:
 
 
 __all__ = ["BacklogWindow", "find_any_of", "find_ids_in_steps", "find_in", "find_listed_ids", "find_per_value",
-           "update_by_id_then_read"]
+           "write_by_id"]
