@@ -23,10 +23,13 @@ async def test_a_fresh_instance_rebuilds_the_same_projection_and_tasks(registry,
     await eventually(lambda: original.residents.find_one({"_id": residents[1]["id"], "status": "moved_out"}))
     expected = await original.residents.find({}, FIELDS).sort("_id", 1).to_list()
     expected_tasks = sorted((t["resident_id"], t["reason"], t["status"]) for t in await original.tasks.find().to_list())
-    # Ops' rebuild: a new database and a new durable name replay the stream from the start.
-    js = apps[1].state.runtime.bus.js
+    # Ops' rebuild: stop the service (its consumers: a running one would create its durables again and share
+    # their messages with the fresh instance), delete the durables, start on a new database: the stream replays.
+    runtime = apps[1].state.runtime
+    for runner in runtime.consumers:
+        await runner.stop()
     for durable in ("visits-registry-v1", "visits-registry-urgent-v1"):
-        await js.delete_consumer("REGISTRY", durable)
+        await runtime.bus.js.delete_consumer("REGISTRY", durable)
     fresh = create_app(VisitsSettings(mongo_url=mongo_url, nats_url=nats_url, mongo_db=f"{db_name}_rebuilt",
                                       environment="test"), Clock())
     async with LifespanManager(fresh, startup_timeout=60):
