@@ -86,6 +86,7 @@ def _start(service: str, nats_url: str, mongo_url: str, log: Path, env: dict[str
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory, backend) -> Iterator[Stack]:
+    _need_chromium()  # before six processes start for tests that would skip anyway
     root = tmp_path_factory.mktemp("console-stack")
     nats = NatsServer(root / "nats").start()
     procs: dict[str, tuple[subprocess.Popen, str]] = {}
@@ -108,10 +109,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory, backend) -> Iterator[Stack]:
         nats.stop()
 
 
-@pytest.fixture(scope="session")
-def browser():
+def _need_chromium() -> None:
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (/usr/bin/chromium): apt-get install chromium (.ci/run does)")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _need_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
