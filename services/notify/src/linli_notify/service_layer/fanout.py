@@ -26,6 +26,7 @@ from linli_notify.storage.notifications import Notification
 from linli_notify.storage.webhooks import Webhook
 
 log = get_logger()
+STAFF_FIELDS = ("assignee", "referred_by")  # where an event names the staff members its rules may reach
 
 
 class Reads:
@@ -49,7 +50,19 @@ class Reads:
                                 lambda: recipients.community_settings(self.tx.db, community, self.tx.session))
 
     async def staff(self, staff_id: str, robot: str | None) -> Recipient:
-        return await self._once(("staff", staff_id, robot or ""), lambda: recipients.staff(self.tx, staff_id, robot))
+        contact = await self._once(("staff", staff_id), lambda: kept.staff(self.tx, staff_id))
+        return recipients.staff_recipient(contact, staff_id, robot)
+
+    async def know_staff(self, staff_ids: set[str]) -> None:
+        """Read these staff members' contacts and preferences now, in one query each, for the rules to come."""
+        staff_ids = {s for s in staff_ids if ("staff", s) not in self._held}
+        if not staff_ids:
+            return
+        contacts = await kept.staff_by_id(self.tx, staff_ids)
+        prefs = await recipients.preferences_of(self.tx.db, staff_ids, self.tx.session)
+        for staff_id in staff_ids:
+            self._held[("staff", staff_id)] = contacts.get(staff_id)
+            self._held[("preferences", staff_id)] = prefs[staff_id]
 
     async def admins(self, community: str, robot: str | None) -> list[Recipient]:
         return await self._once(("admins", community, robot or ""),
@@ -88,6 +101,8 @@ async def notify_run(ctx: Notify, events: list[CloudEvent], tx: Tx, hooks: list[
     """`notify_event` for a run of events in one transaction: what they read is read once, and their
     notifications are stored together (one read of the log, one insert). `hooks`: the run's webhooks."""
     reads = Reads(tx)
+    await reads.know_staff({event.data[field] for event in events for field in STAFF_FIELDS
+                            if _is_staff(event.data.get(field))})
     docs: list[Notification] = []
     for event in events:
         docs += await event_docs(ctx, reads, event, hooks)

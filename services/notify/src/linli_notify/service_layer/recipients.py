@@ -11,6 +11,7 @@ from linli_notify.domain.rules import RuleOverride
 from linli_notify.storage import community_settings as stored_settings
 from linli_notify.storage import preferences as stored_preferences
 from linli_notify.storage import recipients as kept
+from linli_notify.storage.preferences import StoredPreferences
 from linli_notify.storage.recipients import StaffContact
 
 
@@ -43,7 +44,16 @@ async def resident(tx: Tx, resident_id: str) -> Recipient:
 
 
 async def preferences(db: Any, recipient_id: str, session: Any = None) -> Preferences:
-    stored = await stored_preferences.get(db, recipient_id, session)
+    return preferences_from(await stored_preferences.get(db, recipient_id, session))
+
+
+async def preferences_of(db: Any, recipient_ids: set[str], session: Any = None) -> dict[str, Preferences]:
+    """Each recipient's preferences (the defaults for one who saved none), in one read."""
+    stored = await stored_preferences.of_each(db, recipient_ids, session)
+    return {recipient_id: preferences_from(stored.get(recipient_id)) for recipient_id in recipient_ids}
+
+
+def preferences_from(stored: StoredPreferences | None) -> Preferences:
     if stored is None:
         return Preferences()
     quiet = stored.quiet_hours

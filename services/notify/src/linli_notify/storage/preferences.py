@@ -29,6 +29,12 @@ async def get(db: Any, recipient_id: str, session: Any = None) -> StoredPreferen
     return None if doc is None else StoredPreferences.model_validate(doc)
 
 
+async def of_each(db: Any, recipient_ids: set[str], session: Any = None) -> dict[str, StoredPreferences]:
+    """The preferences those of these recipients saved."""
+    docs = await db[PREFERENCES].find({"_id": {"$in": sorted(recipient_ids)}}, session=session).to_list()
+    return {doc["_id"]: StoredPreferences.model_validate(doc) for doc in docs}
+
+
 async def put(db: Any, preferences: StoredPreferences) -> None:
     await db[PREFERENCES].update_one({"_id": preferences.recipient_id},
                                      {"$set": preferences.model_dump(exclude={"recipient_id"})}, upsert=True)

@@ -40,6 +40,12 @@ async def staff(tx: Tx, staff_id: str) -> StaffContact | None:
     return None if doc is None else StaffContact.model_validate(doc)
 
 
+async def staff_by_id(tx: Tx, staff_ids: set[str]) -> dict[str, StaffContact]:
+    """The contacts of those of these staff members notify knows."""
+    docs = await tx.db[STAFF].find({"_id": {"$in": sorted(staff_ids)}}, session=tx.session).to_list()
+    return {doc["_id"]: StaffContact.model_validate(doc) for doc in docs}
+
+
 async def active_admins(tx: Tx, community: str) -> list[StaffContact]:
     docs = await tx.db[STAFF].find({"community_code": community, "role": "admin", "active": True},
                                    session=tx.session).sort("_id", 1).to_list()
