@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import nats
+from pymongo import AsyncMongoClient
 from store_commands import ServiceCommands, breakdown, per_operation
 
 from linli_shared.bus import service_stream
@@ -57,6 +58,32 @@ async def bare_loop(nats_url: str, events: int) -> float:
             seen += 1
     elapsed = time.perf_counter() - started
     await nc.close()
+    return elapsed
+
+
+async def bare_store(mongo_url: str, events: int, group: int = 100) -> float:
+    """The store commands the visits consumer sends for a group of new residents, without the consumer: in one
+    transaction the group's inbox entries (one insert), the projection's read and write (`$in`, one insert),
+    the planner's four reads (tasks, policies, pairings, life events), the commit. The store's own ceiling."""
+    client = AsyncMongoClient(mongo_url)
+    db = client["bare_store"]
+    started = time.perf_counter()
+    for first in range(0, events, group):
+        ids = [f"r{n}" for n in range(first, min(first + group, events))]
+
+        async def work(session, ids: list[str] = ids) -> None:
+            await db.inbox.insert_many([{"_id": f"bare:{i}", "type": "t", "handled_at": datetime.now(UTC)}
+                                        for i in ids], session=session)
+            await db.residents.find({"_id": {"$in": ids}}, session=session).to_list()
+            await db.residents.insert_many([{"_id": i, **resident_event(0).data, "version": 1} for i in ids],
+                                           session=session)
+            for name in ("tasks", "policies", "pairings", "life_events"):
+                await db[name].find({"resident_id": {"$in": ids}}, session=session).to_list()
+
+        async with client.start_session() as session:
+            await session.with_transaction(work)
+    elapsed = time.perf_counter() - started
+    await client.close()
     return elapsed
 
 
@@ -105,6 +132,12 @@ def main(events: int = 1000, services: str = ",".join(CONSUMERS)) -> None:
         bare = asyncio.run(bare_loop(nats_server.url, events))
         rows.append(["bare nats-py pull loop (fetch 50, ack)", events, round(bare, 2), round(events / bare), "", "",
                      "", "", "", 0])
+        store_before = _cpu(store_pid) if store_pid else 0.0
+        alone = asyncio.run(bare_store(mongo.url, events))
+        store_alone = (_cpu(store_pid) - store_before) * 1000 / events if store_pid else ""
+        rows.append(["bare store: the visits group's commands (100 a transaction)", events, round(alone, 2),
+                     round(events / alone), round(alone, 2), round(events / alone), "", "",
+                     round(store_alone, 3) if store_pid else "", round(9 * -(-events // 100) / events, 2)])
         for service in services.split(","):  # one at a time, each on its own durable and database
             before = store.snapshot()
             started = time.perf_counter()
