@@ -13,6 +13,7 @@ from linli_notify.channels.base import Channel
 from linli_notify.channels.targets import TargetGuard
 from linli_notify.domain.quiet import parse_hhmm
 from linli_notify.domain.ratelimit import RateLimiter
+from linli_notify.service_layer.group_commit import GroupCommit
 from linli_notify.service_layer.renderer import Renderer
 from linli_notify.settings import NotifySettings
 
@@ -29,6 +30,7 @@ class Notify:
     guard: TargetGuard  # where webhooks, robots and gateways may point
     closers: list[Any] = field(default_factory=list)  # clients to close on shutdown
     new_work: Doorbell = field(default_factory=Doorbell)  # rung when there is something to send now
+    outcomes: GroupCommit = field(default_factory=GroupCommit)  # sends' outcomes, recorded together
 
     @property
     def default_quiet(self) -> tuple[time, time]:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import structlog
@@ -111,21 +113,47 @@ async def _record(ctx: Notify, doc: Notification, claim_id: str, outcome: Outcom
         push = {"at": now, "outcome": outcome.kind, "code": outcome.code, "provider": outcome.provider,
                 "http_status": outcome.http_status, "detail": outcome.detail}
     changes.update(updated_at=now, claim_id=None, lease_until=None, version=doc.version + 1)
-
-    async def work(tx: Tx) -> str | None:
-        if not await notifications.record_outcome(tx, doc.id, claim_id, changes, push):
-            return None  # our lease ran out and someone else owns it now
-        if outcome is not None and doc.revealed and outcome.code not in NOT_SENT:
-            await _trail_webhook(tx, doc)
-        notifications.announce(tx, doc.model_copy(update=changes))
-        return changes["status"]
-
-    status = await ctx.uow.run(work)
+    status = await ctx.outcomes.submit(Recorded(doc, claim_id, changes, push, outcome is not None and bool(
+        doc.revealed) and outcome.code not in NOT_SENT), partial(_record_all, ctx))
     if status is None:
         log.warning("notify.claim_lost", notification_id=doc.id)
     else:  # counted once it is recorded: a lost claim is counted by the worker that owns it now
         NOTIFY_DELIVERIES.labels(doc.channel, status).inc()
     return status or "lost"
+
+
+@dataclass(frozen=True, eq=False)
+class Recorded:
+    """One send's outcome, to record while its claim holds."""
+
+    doc: Notification
+    claim_id: str
+    changes: dict[str, Any]
+    attempt: dict[str, Any] | None
+    reveals: bool  # personal data went out (or may have): on the trail
+
+
+async def _record_all(ctx: Notify, outcomes: list[Recorded]) -> list[str | None]:
+    """Outcomes that finished together, in one transaction: each written only while its claim holds (None where
+    the lease ran out and someone else owns the notification now), with its trail entry and its event."""
+    async def work(tx: Tx) -> list[str | None]:
+        held = await notifications.claims(tx, [o.doc.id for o in outcomes])
+        mine = [o for o in outcomes if held.get(o.doc.id) == o.claim_id]
+        await notifications.record_outcomes(tx, [(o.doc.id, o.claim_id, o.changes, o.attempt) for o in mine])
+        saved = structlog.contextvars.get_contextvars()
+        try:
+            for o in mine:
+                bind_trace(o.doc.traceparent)  # each event carries its own notification's trace
+                if o.reveals:
+                    await _trail_webhook(tx, o.doc)
+                notifications.announce(tx, o.doc.model_copy(update=o.changes))
+        finally:
+            structlog.contextvars.clear_contextvars()
+            structlog.contextvars.bind_contextvars(**saved)
+        recorded = {id(o) for o in mine}
+        return [o.changes["status"] if id(o) in recorded else None for o in outcomes]
+
+    return await ctx.uow.run(work)
 
 
 async def _trail_webhook(tx: Tx, doc: Notification) -> None:

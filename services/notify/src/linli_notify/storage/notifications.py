@@ -7,6 +7,7 @@ from typing import Any
 
 from bson import ObjectId
 from pydantic import BaseModel, ConfigDict, Field
+from pymongo import UpdateOne
 
 from linli_shared.logging import get_logger
 from linli_shared.outbox import Tx
@@ -181,15 +182,21 @@ def _read(doc: dict[str, Any] | None) -> Notification | None:
     return None if doc is None else Notification.model_validate(doc)
 
 
-async def record_outcome(tx: Tx, notification_id: str, claim_id: str, changes: dict[str, Any],
-                         attempt: dict[str, Any] | None) -> bool:
-    """The outcome of a send, only while we still hold the claim; False if our lease ran out meanwhile."""
-    update: dict[str, Any] = {"$set": changes}
-    if attempt:
-        update["$push"] = {"attempts": attempt}
-    result = await tx.db[NOTIFICATIONS].update_one({"_id": notification_id, "claim_id": claim_id}, update,
-                                                   session=tx.session)
-    return bool(result.modified_count)
+async def claims(tx: Tx, notification_ids: list[str]) -> dict[str, str | None]:
+    """Who holds each of these notifications now (its `claim_id`), read in the transaction that records outcomes."""
+    docs = await tx.db[NOTIFICATIONS].find({"_id": {"$in": notification_ids}}, {"claim_id": 1},
+                                           session=tx.session).to_list()
+    return {doc["_id"]: doc.get("claim_id") for doc in docs}
+
+
+async def record_outcomes(tx: Tx, outcomes: list[tuple[str, str, dict[str, Any], dict[str, Any] | None]]) -> None:
+    """Each (notification, claim, changes, attempt) in one write, each still only while its claim holds."""
+    writes = []
+    for notification_id, claim_id, changes, attempt in outcomes:
+        update: dict[str, Any] = {"$set": changes, **({"$push": {"attempts": attempt}} if attempt else {})}
+        writes.append(UpdateOne({"_id": notification_id, "claim_id": claim_id}, update))
+    if writes:
+        await tx.db[NOTIFICATIONS].bulk_write(writes, session=tx.session)
 
 
 async def fold_deferred(tx: Tx, recipient_id: str, rules: tuple[str, ...], now: datetime) -> None:
