@@ -86,7 +86,10 @@ def measure(base: str, pages: dict[str, str], n: int) -> list[list]:
     rows = []
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60) as browser:
         for name, path in pages.items():
-            browser.get(path).raise_for_status()  # warm: the first request fills the services' caches
+            warm = browser.get(path)  # the first request fills the services' caches
+            if warm.status_code != 200:
+                rows.append([name, path.split("?")[0].split("/v1")[-1][:40], "-", "-", 0, f"HTTP {warm.status_code}"])
+                continue
             samples = []
             for _ in range(n):
                 started = time.perf_counter()
