@@ -9,7 +9,7 @@ on MongoDB alone, each call site can go back to the plain shape named here.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Collection, Mapping, Sequence
+from typing import Any, Callable, Collection, Mapping, Sequence
 
 from pymongo import ASCENDING, InsertOne, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -46,6 +46,20 @@ async def find_in(collection: AsyncCollection, field: str, values: Sequence[Any]
         found += await collection.find({**(query or {}), field: {"$in": list(values[start:start + IN_STEP])}},
                                        projection, session=session).to_list()
     return found
+
+
+async def find_in_then_keep(collection: AsyncCollection, field: str, values: Sequence[Any], fields: Mapping[str, Any],
+                            keep: Callable[[Doc], bool], session: AsyncClientSession | None = None) -> list[Doc]:
+    """The documents whose `field` is one of `values` and which `keep` accepts, judged on `fields` of each; whole.
+
+    MongoDB: one query `{field: {"$in": values}, **conditions}`, planned on `field`'s index. SecantusDB scans the
+    collection for that shape when the conditions name another index's leading field (`community_code`): each
+    import batch scanned its whole community. Here the `$in` goes alone (`find_in`), reading only `fields`,
+    `keep` stands for the conditions, and only the documents kept are read whole.
+    """
+    judged = await find_in(collection, field, values, projection=fields, session=session)
+    kept = [doc["_id"] for doc in judged if keep(doc)]
+    return await find_in(collection, "_id", kept, session=session) if kept else []
 
 
 async def find_per_value(collection: AsyncCollection, field: str, values: Sequence[Any], query: Mapping[str, Any],
@@ -146,5 +160,5 @@ class BacklogWindow:
         return start, front + 4 * (end - front)
 
 
-__all__ = ["BacklogWindow", "find_any_of", "find_ids_in_steps", "find_in", "find_listed_ids", "find_per_value",
-           "write_by_id"]
+__all__ = ["BacklogWindow", "find_any_of", "find_ids_in_steps", "find_in", "find_in_then_keep", "find_listed_ids",
+           "find_per_value", "write_by_id"]

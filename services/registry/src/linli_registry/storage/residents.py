@@ -14,7 +14,7 @@ from linli_shared.auth import Access, Principal
 from linli_shared.errors import conflict
 from linli_shared.mongo import find_authorized, update_versioned
 from linli_shared.outbox import Tx
-from linli_shared.store_shapes import find_in, find_per_value
+from linli_shared.store_shapes import find_in, find_in_then_keep, find_per_value
 
 from linli_registry.storage.indexes import ID_REGISTRATIONS, LIFE_EVENTS, RESIDENTS
 
@@ -160,12 +160,11 @@ async def by_ids(tx: Tx, resident_ids: list[str]) -> list[Resident]:
 
 async def left_community(tx: Tx, community: str, id_hashes: list[str]) -> list[Resident]:
     """Residents of `community` with these hashes who moved out or died, the latest record last."""
-    # One `$in`, not `find_in`'s steps: SecantusDB scans the collection for this shape whatever the list's length
-    # (it finds none of a first import), so steps would scan it once per fifty.
-    docs = await tx.db[RESIDENTS].find({"id_number_hash": {"$in": id_hashes}, "community_code": community,
-                                        "status": {"$ne": "active"}}, session=tx.session).sort("updated_at", 1)\
-        .to_list()
-    return [Resident.model_validate(d) for d in docs]
+    docs = await find_in_then_keep(tx.db[RESIDENTS], "id_number_hash", id_hashes, {"community_code": 1, "status": 1},
+                                   lambda d: d["community_code"] == community and d["status"] != "active",
+                                   session=tx.session)
+    left = [Resident.model_validate(d) for d in docs]
+    return sorted(left, key=lambda r: r.updated_at.timestamp() if r.updated_at else 0)
 
 
 async def claim_identities(tx: Tx, residents: list[Resident]) -> None:
