@@ -61,6 +61,7 @@ STRINGS.update({
     "worker.record": "记录走访",
     "worker.card": "居民档案",
     "worker.visit_saved": "走访已记录。",
+    "worker.more": "还有 {n} 个任务，完成上面的之后会依次显示。",
     "visit.title": "记录走访",
     "visit.met": "走访结果",
     "visit.met_yes": "见到本人",

@@ -15,6 +15,7 @@ from linli_console.templating import render
 
 router = APIRouter()
 INBOX_PAGE = 50
+SHOWN = 50  # the nearest-due tasks a phone lists; the rest wait until these are done
 UNREAD_CAP = 99  # the badge says 99+ past this; counting further costs a bigger page for nothing
 
 
@@ -43,11 +44,13 @@ async def today(request: Request, user: CurrentUser, api: BackendDep) -> Respons
                                                      "unread": await unread_count(api)})
     day = worklist.today(request.app.state.settings.timezone)
     open_tasks, unread = await asyncio.gather(_open_tasks(api, community), unread_count(api))
-    tasks = worklist.worklist(open_tasks, day, user.sub)
+    listed = worklist.worklist(open_tasks, day, user.sub)
+    tasks = listed[:SHOWN]
     notice = t("worker.visit_saved") if request.query_params.get("saved") == "visit" else None
     return render(request, "worker/today.html", {
         "user": user, "tasks": tasks, "community": community, "today": day, "notice": notice,
-        "overdue": {task["id"] for task in tasks if worklist.is_overdue(task, day)}, "unread": unread})
+        "overdue": {task["id"] for task in tasks if worklist.is_overdue(task, day)}, "unread": unread,
+        "more": len(listed) - len(tasks)})
 
 
 async def _task(api: Backend, community: str, task_id: str, resident_id: str) -> dict | None:
