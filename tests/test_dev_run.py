@@ -35,7 +35,7 @@ def test_a_second_run_names_the_taken_port_and_starts_nothing(taken_port: int, t
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("LINLI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("LINLI_NATS_PORT", str(free_port()))
-    monkeypatch.setenv("LINLI_MONGO_PORT", str(free_port()))
+    monkeypatch.setenv("LINLI_MONGO_PORT", str(_free_ports(len(run.SERVICES))))  # each service's store, in a row
     for name in run.SERVICES:
         monkeypatch.setenv(f"LINLI_{name.upper()}_PORT", str(taken_port if name == "visits" else free_port()))
 
@@ -43,6 +43,14 @@ def test_a_second_run_names_the_taken_port_and_starts_nothing(taken_port: int, t
 
     assert f"port already in use (visits {taken_port})" in capsys.readouterr().err
     assert not (tmp_path / "data").exists()  # neither NATS nor the store was started
+
+
+def _free_ports(count: int) -> int:
+    """The first of `count` consecutive free ports."""
+    while True:
+        port = free_port()
+        if not run.busy_ports({str(n): port + n for n in range(count)}):
+            return port
 
 
 def _runner(tmp_path: Path, stderr: Path) -> subprocess.Popen:

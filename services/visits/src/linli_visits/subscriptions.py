@@ -1,9 +1,10 @@
 """Every event the visits service reacts to, on one screen.
 
-Life events have a lane of their own (`visits-registry-urgent-v1`): a hospitalisation is a mandatory visit
+Life events also have a lane of their own (`visits-registry-urgent-v1`): a hospitalisation is a mandatory visit
 (五必访) and must not wait behind the thousands of resident states a ledger import puts on the same stream.
-Lanes do not keep order between them: a life event may arrive before its resident's registration, and is then
-parked until the registration arrives on the bulk lane (handlers/registry.py). Within a lane, order stays.
+Lanes keep no order between them, so the bulk lane keeps its life events too: in stream order, after their
+resident's registration, it applies whatever the urgent lane could not (a resident it did not know yet) and
+finds the rest done (handlers/registry.py).
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ def subscriptions(ctx: Visits) -> list[Subscription]:
     return [
         Subscription(durable="visits-registry-v1", stream="REGISTRY", handlers={
             **dict.fromkeys(RESIDENT_STATE_TYPES, residents),
+            f"{REGISTRY}.resident.life_event_recorded.v1": on(registry.life_event_recorded),
             f"{REGISTRY}.household.registered.v1": households,
             f"{REGISTRY}.household.updated.v1": households,
             f"{REGISTRY}.staff.upserted.v1": on(registry.staff_changed),

@@ -44,12 +44,17 @@ def _household_fields(state: HouseholdState) -> dict:
 
 
 async def life_event_recorded(ctx: Visits, event: CloudEvent, tx: Tx) -> None:
-    """Park the life event; it becomes a mandatory task as soon as we know the resident (maybe already)."""
+    """Park the life event; it becomes a mandatory task as soon as we know the resident (maybe already).
+
+    Both lanes deliver it (subscriptions.py): whichever comes first parks it, and each applies it if it is still
+    unprocessed. The urgent lane may run while the bulk lane registers the same resident, each transaction blind
+    to the other's; the bulk lane then meets the event after the registration, in stream order, and applies it.
+    Two lanes applying it at once write the same parked event, so one of them is retried and finds it done.
+    """
     life = LifeEvent.model_validate(event.data)
     parked = ParkedLifeEvent(id=life.life_event_id, resident_id=life.resident_id, community_code=life.community_code,
                              kind=life.kind, date=life.date, processed=False)
-    if not await life_events.park(tx, parked):
-        return
+    await life_events.park(tx, parked)  # False when the other lane parked it first: apply it all the same
     resident = await projection.resident(tx, life.resident_id)
     if resident and resident.get("status") == "active":
         await planning.apply_life_events(ctx, tx, [resident])
