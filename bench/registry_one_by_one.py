@@ -4,7 +4,7 @@ each resident, one request at a time; then the community's statistics right afte
 Every service runs as its own process with a store process of its own (as in `bench/load.py`), so the consumers of
 `resident.registered` (visits, employment, notify, reports) work while the registrations go on. Prints households/s,
 residents/s, the registry's store commands per registration (counted in its process), the statistics' latency right
-after (and once more, cached), and the consumers' lag at that moment.
+after (and once more, cached), the consumers' lag at that moment, and the CPU each process spent per resident.
 
 Run: .venv/bin/python bench/registry_one_by_one.py [residents]   (issue 21's row: 3422)
 """
@@ -26,7 +26,7 @@ from linli_devtools.servers import NatsServer
 from linli_shared.auth import issue_token
 from linli_shared.settings import DEV_JWT_SECRET
 
-from common import db_name, mongo_server, print_table
+from common import cpu_seconds, db_name, mongo_server, print_table
 from ledgers import person_number
 
 COMMUNITY = "130303001001"
@@ -65,7 +65,13 @@ async def statistics_after(client: httpx.AsyncClient) -> list[float | str]:
     return took
 
 
-async def register(urls: dict[str, str], residents: int, commands: ServiceCommands) -> None:
+def cpu_of(processes: dict) -> dict[str, float]:
+    """CPU seconds (user + system) each process has used so far."""
+    return {name: cpu_seconds(process.proc.pid) for name, process in processes.items()}
+
+
+async def register(urls: dict[str, str], residents: int, commands: ServiceCommands, procs: dict,
+                   stores: dict) -> None:
     token = issue_token(DEV_JWT_SECRET, "bench", ["admin"], ["130303"], ttl_seconds=4 * 3600)
     async with httpx.AsyncClient(base_url=urls["registry"], headers={"Authorization": f"Bearer {token}"},
                                  timeout=30) as client:
@@ -81,6 +87,7 @@ async def register(urls: dict[str, str], residents: int, commands: ServiceComman
             response.raise_for_status()
             households.append(response.json()["id"])
         household_s, between = time.perf_counter() - started, commands.snapshot()
+        cpu_before = {**cpu_of(procs), **{f"{s} store": c for s, c in cpu_of(stores).items()}}
         started, index = time.perf_counter(), 0
         for household, size in zip(households, sizes, strict=True):
             for member in range(size):
@@ -90,6 +97,8 @@ async def register(urls: dict[str, str], residents: int, commands: ServiceComman
                     "relation_to_head": "head" if member == 0 else RELATIONS[index % 4]})).raise_for_status()
                 index += 1
         resident_s, after = time.perf_counter() - started, commands.snapshot()
+        cpu = {name: used - cpu_before[name] for name, used in
+               {**cpu_of(procs), **{f"{s} store": c for s, c in cpu_of(stores).items()}}.items()}
         lag = await gauges(urls)
         stats = await statistics_after(client)
     print_table(f"{residents} residents in {len(sizes)} households registered one by one through the registry API, "
@@ -98,6 +107,9 @@ async def register(urls: dict[str, str], residents: int, commands: ServiceComman
                  "again ms", "consumer pending then"],
                 [[len(sizes), round(len(sizes) / household_s, 1), residents, round(residents / resident_s, 1),
                   stats[0], stats[1], lag["linli_consumer_pending_messages"]]])
+    print_table("CPU ms per resident registered, while they were (each service and its store; consumers included)",
+                ["", *SERVICES], [["service", *[round(cpu[s] * 1000 / residents, 1) for s in SERVICES]],
+                                  ["its store", *[round(cpu[f"{s} store"] * 1000 / residents, 1) for s in SERVICES]]])
     print("\nThe registry's store commands per household and per resident (the outbox relay's among them):")
     print(f"  household ({per_operation(between - before, len(sizes))}): {breakdown(between - before, len(sizes))}")
     print(f"  resident ({per_operation(after - between, residents)}): {breakdown(after - between, residents)}")
@@ -114,7 +126,7 @@ def main(residents: int = 3422) -> None:
         try:
             for process in procs.values():
                 process.start()
-            asyncio.run(register({s: p.url for s, p in procs.items()}, residents, commands))
+            asyncio.run(register({s: p.url for s, p in procs.items()}, residents, commands, procs, stores))
         finally:
             for process in (*procs.values(), *stores.values(), nats_server):
                 process.stop()
