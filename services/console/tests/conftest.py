@@ -84,7 +84,9 @@ def _start(service: str, nats_url: str, mongo_url: str, log: Path, env: dict[str
     return proc, f"http://127.0.0.1:{port}"
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API holds the main thread's event loop while it runs, so it must be gone before
+# the suite's asyncio tests; and the six processes should not idle beside the rest of the suite.
+@pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, backend) -> Iterator[Stack]:
     _need_chromium()  # before six processes start for tests that would skip anyway
     root = tmp_path_factory.mktemp("console-stack")
@@ -114,7 +116,7 @@ def _need_chromium() -> None:
         pytest.skip("Debian's chromium is not installed (/usr/bin/chromium): apt-get install chromium (.ci/run does)")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     _need_chromium()
     from playwright.sync_api import sync_playwright
@@ -163,7 +165,7 @@ def screenshot() -> Callable[..., Path]:
     return take
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def sign_in(stack: Stack) -> Callable[..., None]:
     """`sign_in(page, "陈社工", pii=False)`: dev sign-in as a person does it: the page, a radio button, the button."""
     def sign(page, staff_name: str, pii: bool = False) -> None:
