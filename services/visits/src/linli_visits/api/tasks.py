@@ -1,9 +1,10 @@
 """Visit task routes: a community's list, a worker's own list, assignment."""
 from __future__ import annotations
 
-from typing import Literal
+from datetime import date
+from typing import Annotated, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from linli_shared.auth import CurrentPrincipal
 from linli_shared.orgs import OrgCode
@@ -16,14 +17,25 @@ from linli_visits.service_layer import tasks
 
 router = APIRouter(prefix="/v1", tags=["tasks"])
 Status = Literal["open", "overdue", "completed", "cancelled"]
+ListedStatus = Literal["open", "overdue", "completed", "cancelled", "pending"]
+Order = Literal["id", "due"]
 
 
 @router.get("/communities/{code}/visit-tasks", response_model=Page[TaskOut])
-async def list_tasks(code: OrgCode, ctx: VisitsDep, principal: CurrentPrincipal, status: Status | None = None,
-                     reason: Reason | None = None, resident_id: str | None = None, assignee: str | None = None,
-                     limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[TaskOut]:
-    found, next_cursor = await tasks.community_tasks(ctx, principal, code, limit, cursor, status=status, reason=reason,
-                                                     resident_id=resident_id, assignee=assignee)
+async def list_tasks(
+        code: OrgCode, ctx: VisitsDep, principal: CurrentPrincipal,
+        status: Annotated[ListedStatus | None, Query(description="`pending` is open or overdue")] = None,
+        reason: Reason | None = None, resident_id: str | None = None, assignee: str | None = None,
+        due_before: Annotated[date | None, Query(description="only tasks due by the day before this one")] = None,
+        window_open_on: Annotated[date | None, Query(
+            description="only tasks whose window has opened on this day (due_from on or before it)")] = None,
+        order: Annotated[Order, Query(description="`id` (the default) or `due`: nearest due first, then by id; "
+                                                  "a cursor belongs to the order it was given for")] = "id",
+        limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[TaskOut]:
+    """A community's tasks. A worker's day: `status=pending&window_open_on=<today>&order=due`."""
+    found, next_cursor = await tasks.community_tasks(
+        ctx, principal, code, limit, cursor, status=status, reason=reason, resident_id=resident_id,
+        assignee=assignee, due_before=due_before, window_open_on=window_open_on, by_due=order == "due")
     return Page(items=[TaskOut(**t.fields()) for t in found], next_cursor=next_cursor)
 
 

@@ -1,6 +1,8 @@
 """Task lists and assignment."""
 from __future__ import annotations
 
+from typing import Any
+
 from linli_shared.auth import Access, Principal
 from linli_shared.errors import conflict, invalid
 from linli_shared.outbox import Tx
@@ -13,12 +15,11 @@ from linli_visits.storage.tasks import Task
 Page = tuple[list[Task], str | None]
 
 
-async def community_tasks(ctx: Visits, principal: Principal, community: str, limit: int, cursor: str | None, *,
-                          status: str | None = None, reason: str | None = None, resident_id: str | None = None,
-                          assignee: str | None = None) -> Page:
+async def community_tasks(ctx: Visits, principal: Principal, community: str, limit: int, cursor: str | None,
+                          **filters: Any) -> Page:
+    """The community's tasks, narrowed by `filters` (storage.tasks.page_of_community's keywords)."""
     principal.authorize(community, Access.READ)
-    return await tasks.page_of_community(ctx.db, community, limit, cursor, status=status, reason=reason,
-                                         resident_id=resident_id, assignee=assignee)
+    return await tasks.page_of_community(ctx.db, community, limit, cursor, **filters)
 
 
 async def my_tasks(ctx: Visits, principal: Principal, limit: int, cursor: str | None, status: str | None) -> Page:

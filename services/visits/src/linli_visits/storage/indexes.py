@@ -12,6 +12,7 @@ INDEXES = {
     HOUSEHOLDS: [IndexModel([("community_code", A), ("_id", A)], name="by_community")],
     LIFE_EVENTS: [IndexModel([("resident_id", A), ("processed", A)], name="parked")],
     TASKS: [IndexModel([("community_code", A), ("status", A), ("_id", A)], name="by_status"),
+            IndexModel([("community_code", A), ("status", A), ("due_by", A), ("_id", A)], name="by_due"),
             IndexModel([("community_code", A), ("assignee", A), ("status", A)], name="by_assignee"),
             IndexModel([("resident_id", A), ("status", A)], name="by_resident"),
             IndexModel([("status", A), ("due_by", A)], name="overdue_sweep"),

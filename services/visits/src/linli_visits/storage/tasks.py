@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from linli_shared.auth import Access, Principal
+from linli_shared.errors import Problem
 from linli_shared.mongo import find_authorized
 from linli_shared.outbox import Tx
-from linli_shared.pagination import page_by_id
+from linli_shared.pagination import decode_cursor, encode_cursor, page_by_id
 
 from linli_visits.domain.policy import Reason
 from linli_visits.domain.rules import TaskPlan
@@ -167,12 +168,47 @@ async def outcome_of(db: Any, source: str) -> tuple[Counter[str], list[str]]:
 
 
 async def page_of_community(db: Any, community: str, limit: int, cursor: str | None, *, status: str | None = None,
-                            reason: str | None = None, resident_id: str | None = None,
-                            assignee: str | None = None) -> tuple[list[Task], str | None]:
-    filters = {"status": status, "reason": reason, "resident_id": resident_id, "assignee": assignee}
+                            reason: str | None = None, resident_id: str | None = None, assignee: str | None = None,
+                            due_before: date | None = None, window_open_on: date | None = None,
+                            by_due: bool = False) -> tuple[list[Task], str | None]:
+    """A community's tasks in id order, or nearest due first (`by_due`); "pending" is open or overdue."""
+    filters = {"reason": reason, "resident_id": resident_id, "assignee": assignee}
     query = {"community_code": community, **{k: v for k, v in filters.items() if v}}
-    docs, next_cursor = await page_by_id(db[TASKS], query, limit, cursor)
+    if status:
+        query["status"] = {"$in": list(PENDING)} if status == "pending" else status
+    if due_before:
+        query["due_by"] = {"$lt": due_before.isoformat()}
+    if window_open_on:
+        query["due_from"] = {"$lte": window_open_on.isoformat()}
+    page = _page_by_due if by_due else page_by_id
+    docs, next_cursor = await page(db[TASKS], query, limit, cursor)
     return [Task.model_validate(d) for d in docs], next_cursor
+
+
+async def _page_by_due(collection: Any, query: dict[str, Any], limit: int,
+                       cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+    """Keyset pagination on (due_by, _id), served by the `by_due` index; the cursor is "due_by|_id"."""
+    after = _due_position(decode_cursor(cursor))
+    if after is not None:
+        due_by, task_id = after
+        query = {"$and": [query, {"$or": [{"due_by": {"$gt": due_by}}, {"due_by": due_by, "_id": {"$gt": task_id}}]}]}
+    docs = await collection.find(query).sort([("due_by", 1), ("_id", 1)]).limit(limit + 1).to_list()
+    more = len(docs) > limit
+    docs = docs[:limit]
+    return docs, encode_cursor(f"{docs[-1]['due_by']}|{docs[-1]['_id']}") if more else None
+
+
+def _due_position(after: str | None) -> tuple[str, str] | None:
+    if after is None:
+        return None
+    due_by, _, task_id = after.partition("|")
+    try:
+        date.fromisoformat(due_by)
+    except ValueError:
+        raise Problem(400, "cursor.invalid", "the cursor is not one this API returned for order=due") from None
+    if not task_id:
+        raise Problem(400, "cursor.invalid", "the cursor is not one this API returned for order=due")
+    return due_by, task_id
 
 
 async def page_assigned(db: Any, assignee: str, scope: Mapping[str, Any], limit: int, cursor: str | None,
