@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -16,6 +17,7 @@ from linli_console.templating import render
 router = APIRouter()
 INBOX_PAGE = 50
 SHOWN = 50  # the nearest-due tasks a phone lists; the rest wait until these are done
+DUE_PAGE = 200  # room for the tasks other workers hold among the nearest due, before SHOWN of mine are left
 UNREAD_CAP = 99  # the badge says 99+ past this; counting further costs a bigger page for nothing
 
 
@@ -24,12 +26,16 @@ async def unread_count(api: Backend) -> int:
     return len(page["items"])
 
 
-async def _open_tasks(api: Backend, community: str, **filters: str) -> list[dict]:
-    """Open and overdue tasks of the community (one page of each: a day's work fits in 500)."""
-    pages = await asyncio.gather(*(api.get("visits", f"/v1/communities/{community}/visit-tasks",
-                                           params={"status": status, "limit": 500, **filters})
-                                   for status in ("overdue", "open")))
-    return [task for page in pages for task in page.body["items"]]
+async def _due_now(api: Backend, community: str, day: date) -> list[dict]:
+    """The community's pending tasks whose window has opened, the nearest due first (the visits API sorts)."""
+    return (await api.get("visits", f"/v1/communities/{community}/visit-tasks", params={
+        "status": "pending", "window_open_on": day.isoformat(), "order": "due", "limit": DUE_PAGE})).body["items"]
+
+
+async def _pending_of(api: Backend, community: str, resident_id: str) -> list[dict]:
+    """A resident's open and overdue tasks (a handful)."""
+    return (await api.get("visits", f"/v1/communities/{community}/visit-tasks", params={
+        "status": "pending", "resident_id": resident_id, "limit": 500})).body["items"]
 
 
 def _community(request: Request, user: User) -> str | None:
@@ -43,18 +49,18 @@ async def today(request: Request, user: CurrentUser, api: BackendDep) -> Respons
         return render(request, "worker/today.html", {"user": user, "tasks": [], "community": None,
                                                      "unread": await unread_count(api)})
     day = worklist.today(request.app.state.settings.timezone)
-    open_tasks, unread = await asyncio.gather(_open_tasks(api, community), unread_count(api))
-    listed = worklist.worklist(open_tasks, day, user.sub)
+    due_now, unread = await asyncio.gather(_due_now(api, community, day), unread_count(api))
+    listed = worklist.worklist(due_now, day, user.sub)
     tasks = listed[:SHOWN]
     notice = t("worker.visit_saved") if request.query_params.get("saved") == "visit" else None
     return render(request, "worker/today.html", {
         "user": user, "tasks": tasks, "community": community, "today": day, "notice": notice,
         "overdue": {task["id"] for task in tasks if worklist.is_overdue(task, day)}, "unread": unread,
-        "more": len(listed) - len(tasks)})
+        "more": len(listed) - len(tasks)})  # of the DUE_PAGE nearest due: the rest wait their turn anyway
 
 
 async def _task(api: Backend, community: str, task_id: str, resident_id: str) -> dict | None:
-    return next((task for task in await _open_tasks(api, community, resident_id=resident_id)
+    return next((task for task in await _pending_of(api, community, resident_id)
                  if task["id"] == task_id), None)
 
 
