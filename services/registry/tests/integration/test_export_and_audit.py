@@ -104,3 +104,26 @@ async def test_the_trail_survives_a_restart(settings, admin):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=fresh), base_url="http://registry",
                                      headers=admin.headers) as again:
             assert await trail(again) == before
+
+
+async def test_a_masked_read_reveals_nothing_and_records_nothing_until_a_deliberate_reveal(admin, client_for,
+                                                                                         make_token):
+    household = await new_household(admin)
+    number = id_number(date(1948, 3, 3), "male")
+    resident = await new_resident(admin, date(1948, 3, 3), "male", id_number=number, household_id=household,
+                                  phone="13912345678")
+    pii = client_for(make_token(roles=["worker"], scope=[COMMUNITY], perms=["pii:read"], sub="worker-card"))
+    masked = await pii.get(f"/v1/residents/{resident['id']}", params={"reveal": "false"})
+    assert masked.status_code == 200, masked.text
+    assert (masked.json()["id_number"], masked.json()["phone"]) == (number[:4] + "*" * 14, "139****5678")
+    assert masked.json()["id_number_masked"] is True
+    housemates = await pii.get(f"/v1/communities/{COMMUNITY}/residents",
+                               params={"household_id": household, "reveal": "false"})
+    assert [r["id_number"] for r in housemates.json()["items"]] == [number[:4] + "*" * 14]
+    assert await trail(admin, actor="worker-card") == []  # opening the card revealed nothing
+
+    revealed = await pii.get(f"/v1/residents/{resident['id']}")  # the deliberate reveal, as every caller had it
+    assert (revealed.json()["id_number"], revealed.json()["phone"]) == (number, "13912345678")
+    entries = await trail(admin, actor="worker-card")
+    assert [(e["action"], e["resident_ids"], e["detail"]["via"]) for e in entries] == [
+        ("pii.read", [resident["id"]], "read")]

@@ -187,3 +187,29 @@ async def test_cursor_pagination_walks_every_resident_once(admin):
     assert sorted(seen) == sorted(created) and len(seen) == 7
     bad = await admin.get(f"/v1/communities/{COMMUNITY}/residents", params={"cursor": "!!"})
     assert bad.status_code == 400 and bad.json()["code"] == "cursor.invalid"
+
+
+async def test_life_events_are_listed_newest_first_a_page_at_a_time_to_whoever_may_read_the_resident(
+        admin, client_for, make_token):
+    resident = await new_resident(admin, date(1950, 1, 2))
+    number = id_number(date(1960, 7, 8), "male")
+    for kind, day, note in [("hospitalized", "2026-10-01", None), ("major_event", "2026-11-20", f"儿子{number}来电"),
+                            ("discharged", "2026-10-15", "13912345678 接回家")]:
+        recorded = await admin.post(f"/v1/residents/{resident['id']}/life-events",
+                                    json={"kind": kind, "date": day, "note": note})
+        assert recorded.status_code == 201, recorded.text
+    worker = client_for(make_token(roles=["worker"], scope=[COMMUNITY], sub="worker-li"))
+    first = (await worker.get(f"/v1/residents/{resident['id']}/life-events", params={"limit": 2})).json()
+    rest = (await worker.get(f"/v1/residents/{resident['id']}/life-events",
+                             params={"limit": 2, "cursor": first["next_cursor"]})).json()
+    assert [(e["kind"], e["date"]) for e in first["items"] + rest["items"]] == [
+        ("major_event", "2026-11-20"), ("discharged", "2026-10-15"), ("hospitalized", "2026-10-01")]
+    assert rest["next_cursor"] is None
+    notes = [e["note"] for e in first["items"]]
+    assert number not in notes[0] and number[:4] in notes[0] and notes[1] == "139****5678 接回家"
+
+    elsewhere = await new_resident(admin, date(1950, 1, 2), community=OTHER_COMMUNITY)
+    refused = await worker.get(f"/v1/residents/{elsewhere['id']}/life-events")
+    assert refused.status_code == 403 and refused.json()["code"] == "auth.scope"
+    missing = await worker.get("/v1/residents/no-such-resident/life-events")
+    assert missing.status_code == 404 and missing.json()["code"] == "resident.not_found"

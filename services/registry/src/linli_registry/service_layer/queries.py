@@ -15,9 +15,9 @@ from linli_registry.domain.small_cells import DISTRICT_DIGITS, as_seen, hidden_i
 from linli_registry.service_layer import search
 from linli_registry.service_layer.context import RegistryContext, existing_community, org_code_or_422
 from linli_registry.service_layer.resident_filters import ResidentFilter, base_query, group_ids, query_for
-from linli_registry.storage import orgs
+from linli_registry.storage import life_events, orgs
 from linli_registry.storage import residents as resident_store
-from linli_registry.storage.residents import Resident
+from linli_registry.storage.residents import LifeEvent, Resident
 
 log = get_logger()
 
@@ -36,6 +36,13 @@ async def list_residents(ctx: RegistryContext, principal: Principal, community: 
     else:
         docs, next_cursor = await page_of_known_ids(residents, ids, query, limit, cursor)
     return [Resident.model_validate(d) for d in docs], next_cursor
+
+
+async def life_events_of(ctx: RegistryContext, principal: Principal, resident_id: str, limit: int,
+                         cursor: str | None) -> tuple[list[LifeEvent], str | None]:
+    """A resident's life events, newest first, to whoever may read the resident (404 or 403 as that read)."""
+    await resident_store.find_authorized_resident(ctx.db, principal, resident_id, Access.READ)
+    return await life_events.page_of_resident(ctx.db, resident_id, limit, cursor)
 
 
 async def statistics(ctx: RegistryContext, principal: Principal, code: str, as_of: date | None) -> dict[str, Any]:
