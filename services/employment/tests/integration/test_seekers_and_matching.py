@@ -90,3 +90,20 @@ async def test_replayed_and_reordered_registry_events_end_in_the_same_state(regi
     await eventually(lambda: caught_up(nats_url, "REGISTRY", "employment-registry-v1"))
     assert await seeker_of(employment, person["id"]) == settled
     assert await ctx.db.seekers.count_documents({}) == 1
+
+
+async def test_the_seekers_listing_finds_one_residents_record_within_the_callers_scope(registry, employment, apps,
+                                                                                      make_token, ctx):
+    one = await resident(registry, 44, "female", employment_status="unemployed", name="王阿姨")
+    neighbour = await resident(registry, 47, "male", employment_status="laid_off")
+    far = await resident(registry, 46, "female", OTHER, employment_status="unemployed", name="赵大姐")
+    await seeker_of(employment, one["id"])
+    await seeker_of(employment, neighbour["id"])
+    await eventually(lambda: ctx.db.seekers.find_one({"_id": far["id"]}))
+    async with client(apps[1], make_token(roles=["worker"], scope=[COMMUNITY])) as worker:
+        mine = await worker.get(f"/v1/communities/{COMMUNITY}/job-seekers", params={"resident_id": one["id"]})
+        assert [s["resident_id"] for s in mine.json()["items"]] == [one["id"]]
+        elsewhere = await worker.get(f"/v1/communities/{COMMUNITY}/job-seekers", params={"resident_id": far["id"]})
+        assert elsewhere.json()["items"] == []  # the path's community bounds the filter
+        refused = await worker.get(f"/v1/communities/{OTHER}/job-seekers", params={"resident_id": far["id"]})
+        assert refused.status_code == 403 and refused.json()["code"] == "auth.scope"

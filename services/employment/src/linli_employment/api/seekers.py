@@ -1,7 +1,9 @@
 """Job seeker routes."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
 
 from linli_shared.auth import Access, CurrentPrincipal
 from linli_shared.etag import RequiredVersion, etag
@@ -16,6 +18,7 @@ from linli_employment.service_layer import matching, seekers
 from linli_employment.storage.seekers import Seeker
 
 router = APIRouter(prefix="/v1", tags=["seekers"])
+ResidentId = Annotated[str | None, Query(min_length=1, max_length=200, description="only this resident's seeker")]
 
 
 def seeker_out(seeker: Seeker, response: Response | None = None) -> SeekerOut:
@@ -27,9 +30,10 @@ def seeker_out(seeker: Seeker, response: Response | None = None) -> SeekerOut:
 @router.get("/communities/{code}/job-seekers", response_model=Page[SeekerOut])
 async def list_seekers(code: OrgCode, ctx: EmploymentDep, principal: CurrentPrincipal,
                        status: SeekerStatus | None = None, priority_group: PriorityGroup | None = None,
+                       resident_id: ResidentId = None,
                        limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[SeekerOut]:
     principal.authorize(code, Access.READ)
-    found, next_cursor = await seekers.page(ctx, code, status, priority_group, limit, cursor)
+    found, next_cursor = await seekers.page(ctx, code, status, priority_group, limit, cursor, resident_id)
     return Page(items=[seeker_out(s) for s in found], next_cursor=next_cursor)
 
 

@@ -51,6 +51,6 @@ async def _save(ctx: Employment, seeker: Seeker, changes: dict[str, Any], expect
 
 
 async def page(ctx: Employment, community: str, status: str | None, priority_group: str | None, limit: int,
-               cursor: str | None) -> tuple[list[Seeker], str | None]:
-    """A community's seekers, optionally of one status or priority group, a page at a time."""
-    return await seekers.page(ctx.db, community, status, priority_group, limit, cursor)
+               cursor: str | None, resident_id: str | None = None) -> tuple[list[Seeker], str | None]:
+    """A community's seekers, optionally of one status, priority group or resident, a page at a time."""
+    return await seekers.page(ctx.db, community, status, priority_group, limit, cursor, resident_id)

@@ -67,9 +67,10 @@ async def load(db: AsyncDatabase, principal: Principal, seeker_id: str, access: 
 
 
 async def page(db: AsyncDatabase, community: str, status: str | None, priority_group: str | None, limit: int,
-               cursor: str | None) -> tuple[list[Seeker], str | None]:
+               cursor: str | None, resident_id: str | None = None) -> tuple[list[Seeker], str | None]:
     query = {"community_code": community, **({"status": status} if status else {}),
-             **({"priority_groups": priority_group} if priority_group else {})}
+             **({"priority_groups": priority_group} if priority_group else {}),
+             **({"resident_id": resident_id} if resident_id else {})}
     docs, next_cursor = await page_by_id(db[SEEKERS], query, limit, cursor)
     return [Seeker.model_validate(d) for d in docs], next_cursor
 
