@@ -1,13 +1,15 @@
 """The NATS JetStream connection: streams created when missing, events published with de-duplication."""
 from __future__ import annotations
 
+import asyncio
 import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 import nats
 from nats.aio.client import Client
+from nats.errors import MaxPayloadError
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import APIError, NotFoundError
@@ -213,6 +215,30 @@ class Bus:
                                     headers={"Nats-Msg-Id": msg_id or event.id})
         return not ack.duplicate
 
+    async def publish_pipelined(self, messages: Sequence[tuple[CloudEvent, str | None]],
+                                timeout: float = 5.0) -> list[bool | Exception]:
+        """Publish each (event, message id) without waiting for its ack, then wait for all the acks.
+
+        One connection carries the messages to JetStream in the order sent. The outcome of each, in
+        order: True/False as `publish`, or the exception (no ack within `timeout` included). Sending
+        stops at the first message that cannot be sent; those after it get the same exception."""
+        acks: list[asyncio.Future] = []
+        unsent: Exception | None = None
+        try:
+            for event, msg_id in messages:
+                payload = event.model_dump_json().encode()
+                if len(payload) > self.nc.max_payload:  # checked here: publish_async would hold its slot
+                    raise MaxPayloadError
+                acks.append(await self.js.publish_async(event.nats_subject, payload,
+                                                        headers={"Nats-Msg-Id": msg_id or event.id}))
+        except Exception as exc:
+            unsent = exc
+        if acks:
+            _, late = await asyncio.wait(acks, timeout=timeout)
+            for ack in late:
+                ack.cancel()
+        return [*map(_outcome, acks), *[unsent] * (len(messages) - len(acks))]
+
     @property
     def connected(self) -> bool:
         return self.nc.is_connected
@@ -223,6 +249,14 @@ class Bus:
                 await within(5, self.nc.drain())
             except (TimeoutError, nats.errors.ConnectionClosedError):
                 await self.nc.close()
+
+
+def _outcome(ack: asyncio.Future) -> bool | Exception:
+    if ack.cancelled():
+        return TimeoutError("no ack from JetStream in time")
+    if (error := ack.exception()) is not None:
+        return error if isinstance(error, Exception) else RuntimeError(str(error))
+    return not ack.result().duplicate
 
 
 async def _on_error(exc: Exception) -> None:

@@ -4,6 +4,8 @@ A crash between JetStream's ack and marking the entry sent only causes a re-publ
 JetStream drops by `Nats-Msg-Id` inside the stream's duplicate window. An entry that cannot be
 published (too large for the bus, or failing again and again) is parked, with the entries of its
 aggregate behind it, so it stops nothing else; ops release parked entries with `linli-outbox`.
+Behind a bulk backlog (a ledger import's bundles), the single entries a request wrote (a life event)
+go first, unless an older entry of their aggregate is still pending: each aggregate keeps its order.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Awaitable, Callable, Literal, Sequence, TypeVar
+from typing import Any, Awaitable, Callable, Iterator, Sequence, TypeVar
 
 from bson import ObjectId
 from nats.errors import MaxPayloadError
@@ -46,12 +48,14 @@ BEHIND_A_PARKED_ENTRY = "behind a parked entry of the same aggregate"
 # once, per this many events (SecantusDB spends about as long on one entry as on a bundle of a hundred).
 BUNDLE_EVENTS = 50
 BUNDLE = "outbox.bundle"  # the `type` of a bundle entry
+SINGLE = "single"  # the `lane` of an entry a request wrote alone (not bundled): it may pass the bundles
 DUPLICATE_KEY = 11000
 
 
 def outbox_indexes(retention_days: int) -> dict[str, list[IndexModel]]:
     return {OUTBOX: [
         IndexModel([("state", ASCENDING), ("seq", ASCENDING)], name="pending_in_order"),
+        IndexModel([("state", ASCENDING), ("lane", ASCENDING), ("seq", ASCENDING)], name="pending_by_lane"),
         IndexModel([("community", ASCENDING), ("seq", DESCENDING)], name="by_community"),
         # Sent entries stay for a while as the durable log ops can re-publish from; then expire.
         IndexModel([("sent_at", ASCENDING)], name="sent_retention", expireAfterSeconds=retention_days * 86400),
@@ -121,6 +125,17 @@ class Outbox:
             query["seq"] = {"$gte": ObjectId.from_datetime(written[0]), "$lt": ObjectId.from_datetime(written[1])}
         return await self.collection.find(query).sort("seq", ASCENDING).limit(limit).to_list()
 
+    async def pending_singles(self, limit: int) -> list[dict[str, Any]]:
+        """The oldest pending entries that are not bundles, in order."""
+        return await self.collection.find({"state": "pending", "lane": SINGLE}).sort("seq", ASCENDING).limit(
+            limit).to_list()
+
+    async def pending_before(self, aggregates: set[str], seq: ObjectId) -> list[dict[str, Any]]:
+        """The pending entries of `aggregates` written before `seq` (their aggregates and seq only)."""
+        return await self.collection.find(
+            {"state": "pending", "aggregate": {"$in": sorted(aggregates)}, "seq": {"$lt": seq}},
+            {"aggregate": 1, "seq": 1}).to_list()
+
     async def pending_count(self) -> int:
         return await self.collection.count_documents({"state": "pending"})
 
@@ -140,7 +155,7 @@ class Outbox:
 def _entry(event: CloudEvent, now: datetime) -> dict[str, Any]:
     return {"_id": event.id, "seq": ObjectId(), "subject": event.nats_subject, "type": event.type,
             "community": event.community, "aggregate": event.subject, "envelope": _envelope(event),
-            "state": "pending", "attempts": 0, "created_at": now}
+            "lane": SINGLE, "state": "pending", "attempts": 0, "created_at": now}
 
 
 def _envelope(event: CloudEvent) -> str:
@@ -221,6 +236,7 @@ class OutboxRelay:
         self._windows = BacklogWindow()
         self._window: tuple[datetime, datetime] | None = None  # write times of the next batch, in a backlog
         self._next_count = float("-inf")
+        self._behind_bundles = False  # the last batch was full and held bundles: singles may go first
 
     async def run(self) -> None:
         while True:
@@ -235,41 +251,84 @@ class OutboxRelay:
                 await self.outbox.new_entries.wait(self.poll_seconds)
 
     async def publish_pending(self) -> int:
-        """Publish the next batch in order; the number of events moved on (published or parked)."""
+        """Publish the next batch in order (behind bundles, the single entries that may go first before it);
+        the number of events moved on (published or parked)."""
+        moved = await self._publish_singles_first() if self._behind_bundles else 0
         entries = await self._next_batch()
-        blocked = await self.outbox.parked_aggregates(set().union(*(aggregates_of(e) for e in entries)))
-        sent: list[str] = []
-        parked = events = published = 0  # events: published or parked
-        for entry in entries:
-            if events >= self.batch:  # bundles: a batch is about `batch` events, well inside the relay's lease
-                break
-            if aggregates_of(entry) & blocked:
-                await self._park(entry, BEHIND_A_PARKED_ENTRY, entry["attempts"])
-                outcome = "parked"
-            else:
-                outcome = await self._attempt(entry)
-            if outcome == "retry":
-                break  # the bus may be the cause: stop so order holds; the entry is tried again next poll
-            events += entry.get("events", 1)
-            if outcome == "sent":
-                sent.append(entry["_id"])
-                published += entry.get("events", 1)
-            else:
-                blocked |= aggregates_of(entry)
-                parked += 1
-        if sent:
-            await self.outbox.collection.update_many(
-                {"_id": {"$in": sent}}, {"$set": {"state": "sent", "sent_at": datetime.now(UTC)}})
-            OUTBOX_PUBLISHED.labels(self.service).inc(published)
-        await self._gauge(len(entries), len(sent) + parked)
+        events, reached = await self._move(entries)
+        self._behind_bundles = events >= self.batch and any(entry["type"] == BUNDLE for entry in entries)
+        await self._gauge(len(entries), reached)
+        return moved + events
+
+    async def _publish_singles_first(self) -> int:
+        """The pending single entries (a life event a request wrote) with nothing older of their aggregate
+        pending: published now, not after the bundles written before them."""
+        singles = await self.outbox.pending_singles(self.batch)
+        if not singles:
+            return 0
+        older = await self.outbox.pending_before(set().union(*map(aggregates_of, singles)), singles[-1]["seq"])
+        events, _ = await self._move(free_to_go_first(singles, older))
         return events
 
-    async def _attempt(self, entry: dict[str, Any]) -> Literal["sent", "parked", "retry"]:
+    async def _move(self, entries: list[dict[str, Any]]) -> tuple[int, int]:
+        """Publish `entries` in order, up to about `batch` events; park those that cannot be published and
+        those behind a parked entry. (Events moved on, entries moved on.) A publish failing for a while stops
+        the batch so order holds: the entries after it are tried again next poll."""
+        blocked = await self.outbox.parked_aggregates(set().union(*(aggregates_of(e) for e in entries)))
+        queue, events, reached = _about(entries, self.batch), 0, 0
+        while queue:
+            ready: list[tuple[dict[str, Any], list[CloudEvent]]] = []
+            for entry in queue:
+                if aggregates_of(entry) & blocked:
+                    await self._park(entry, BEHIND_A_PARKED_ENTRY, entry["attempts"])
+                elif (readable := await self._readable(entry)) is not None:
+                    ready.append((entry, readable))
+                    continue
+                blocked |= aggregates_of(entry)
+                events, reached = events + entry.get("events", 1), reached + 1
+            sent, failure = await self._publish(ready)
+            events, reached = events + sum(len(published) for _, published in ready[:sent]), reached + sent
+            if failure is None:
+                break
+            entry = ready[sent][0]
+            if not await self._failed(entry, failure):
+                break
+            blocked |= aggregates_of(entry)
+            events, reached = events + entry.get("events", 1), reached + 1
+            queue = [later for later, _ in ready[sent + 1:]]  # published again: JetStream drops the repeats
+        return events, reached
+
+    async def _readable(self, entry: dict[str, Any]) -> list[CloudEvent] | None:
+        """The entry's events; None when it cannot be read as events (it is parked)."""
         try:
-            await self._publish(entry)
-        except Exception as exc:
-            return "parked" if await self._failed(entry, exc) else "retry"
-        return "sent"
+            return [CloudEvent.model_validate_json(envelope) for envelope in envelopes_of(entry)]
+        except ValidationError as exc:
+            await self._failed(entry, exc)
+            return None
+
+    async def _publish(self, ready: list[tuple[dict[str, Any], list[CloudEvent]]]) -> tuple[int, Exception | None]:
+        """Every event of `ready` in order, each run of events of distinct aggregates sent without waiting for
+        each ack; the entries sent (a prefix, marked sent) and the failure that stopped the next one.
+
+        Within a run, a failed publish cannot put a later event of its aggregate on the bus ahead of it; a
+        bundle failing midway is published again from its first event (JetStream drops the repeats)."""
+        events = [(index, event) for index, (_, published) in enumerate(ready) for event in published]
+        failure: tuple[int, Exception] | None = None
+        for run in _distinct_runs(events):
+            outcomes = await self.bus.publish_pipelined([(event, _msg_id(event, ready[i][0])) for i, event in run])
+            for (index, event), outcome in zip(run, outcomes, strict=True):
+                if isinstance(outcome, Exception):
+                    failure = (index, outcome)
+                    break
+                _published(event, outcome)
+            if failure:
+                break
+        sent = failure[0] if failure else len(ready)
+        if sent:
+            await self.outbox.collection.update_many({"_id": {"$in": [entry["_id"] for entry, _ in ready[:sent]]}},
+                                                     {"$set": {"state": "sent", "sent_at": datetime.now(UTC)}})
+            OUTBOX_PUBLISHED.labels(self.service).inc(sum(len(published) for _, published in ready[:sent]))
+        return sent, failure[1] if failure else None
 
     async def _failed(self, entry: dict[str, Any], exc: Exception) -> bool:
         """Count a failed publish; True if the entry was parked (a permanent failure, or too many)."""
@@ -320,21 +379,62 @@ class OutboxRelay:
             took = time.monotonic() - started
             self._next_count = started + max(self.count_every, took / self.count_share)
 
-    async def _publish(self, entry: dict[str, Any]) -> None:
-        """Every event of the entry in order; a bundle failing midway is published again from its first event
-        (JetStream drops the repeats by `Nats-Msg-Id`)."""
-        for envelope in envelopes_of(entry):
-            await self._publish_one(CloudEvent.model_validate_json(envelope), entry.get("republish"))
 
-    async def _publish_one(self, event: CloudEvent, republished: str | None) -> None:
-        """`republished` (ops' token) takes the event past JetStream's de-duplication, on purpose."""
-        # A child of the span that raised the event (its traceparent), as the consumers' spans are.
-        with continued_span(f"publish {event.type}", SpanKind.PRODUCER, event.traceparent,
-                            **{"messaging.system": "nats", "messaging.operation.type": "send",
-                               "messaging.destination.name": event.nats_subject, "messaging.message.id": event.id}):
-            fresh = await self.bus.publish(event, msg_id=f"{event.id}:{republished}" if republished else None)
-            log.info("outbox.published", event_id=event.id, event_type=event.type, subject=event.subject,
-                     community=event.community, trace_id=trace_id_of(event.traceparent), duplicate=not fresh)
+def free_to_go_first(singles: list[dict[str, Any]], older: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Those of `singles` (pending, in order) that no pending entry of their aggregate precedes: `older` are
+    the pending entries of their aggregates written before the last of them (singles among them)."""
+    single_ids = {entry["_id"] for entry in singles}
+    waiting: dict[str, ObjectId] = {}  # an aggregate's oldest entry that stays pending
+    for entry in older:
+        if entry["_id"] not in single_ids:
+            for aggregate in aggregates_of(entry):
+                waiting[aggregate] = min(waiting.get(aggregate, entry["seq"]), entry["seq"])
+    free = []
+    for entry in singles:
+        if any(waiting.get(aggregate, entry["seq"]) < entry["seq"] for aggregate in aggregates_of(entry)):
+            for aggregate in aggregates_of(entry):
+                waiting.setdefault(aggregate, entry["seq"])
+        else:
+            free.append(entry)
+    return free
+
+
+def _about(entries: list[dict[str, Any]], batch: int) -> list[dict[str, Any]]:
+    """The first entries, up to the one that makes `batch` events (bundles: about `batch` events a batch)."""
+    events = 0
+    for taken, entry in enumerate(entries):
+        if events >= batch:
+            return entries[:taken]
+        events += entry.get("events", 1)
+    return entries
+
+
+def _distinct_runs(events: list[tuple[int, CloudEvent]]) -> Iterator[list[tuple[int, CloudEvent]]]:
+    """`events` cut in runs, in order, where no aggregate has two events."""
+    run: list[tuple[int, CloudEvent]] = []
+    aggregates: set[str] = set()
+    for item in events:
+        if item[1].subject in aggregates:
+            yield run
+            run, aggregates = [], set()
+        run.append(item)
+        aggregates.add(item[1].subject)
+    if run:
+        yield run
+
+
+def _msg_id(event: CloudEvent, entry: dict[str, Any]) -> str | None:
+    """Ops' `republish` token takes the event past JetStream's de-duplication, on purpose."""
+    return f"{event.id}:{entry['republish']}" if entry.get("republish") else None
+
+
+def _published(event: CloudEvent, fresh: bool) -> None:
+    # A child of the span that raised the event (its traceparent), as the consumers' spans are.
+    with continued_span(f"publish {event.type}", SpanKind.PRODUCER, event.traceparent,
+                        **{"messaging.system": "nats", "messaging.operation.type": "send",
+                           "messaging.destination.name": event.nats_subject, "messaging.message.id": event.id}):
+        log.info("outbox.published", event_id=event.id, event_type=event.type, subject=event.subject,
+                 community=event.community, trace_id=trace_id_of(event.traceparent), duplicate=not fresh)
 
 
 def _reason(exc: Exception) -> str:
