@@ -14,6 +14,7 @@ from linli_visits.api import campaigns, policy, tasks, visits
 from linli_visits.service_layer.context import Visits
 from linli_visits.service_layer.sweep import sweep
 from linli_visits.settings import VisitsSettings
+from linli_visits.storage import statistics_versions
 from linli_visits.storage.indexes import INDEXES
 from linli_visits.subscriptions import subscriptions
 
@@ -21,6 +22,7 @@ from linli_visits.subscriptions import subscriptions
 def create_app(settings: VisitsSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or VisitsSettings()
     runtime = ServiceRuntime(settings, INDEXES)
+    runtime.uow.before_commit.append(statistics_versions.record)
     ctx = Visits(uow=runtime.uow, db=runtime.db, clock=clock or Clock(settings.timezone), rules=group_rules(settings),
                  suppress_below=settings.suppress_below)
     runtime.subscriptions = subscriptions(ctx)

@@ -7,7 +7,7 @@ from linli_shared.outbox import Tx
 from linli_visits.handlers.inbound import RESIDENT_FIELDS, STAFF_FIELDS, HouseholdState, LifeEvent, ResidentState, Staff
 from linli_visits.service_layer import planning
 from linli_visits.service_layer.context import Visits
-from linli_visits.storage import life_events, projection
+from linli_visits.storage import life_events, projection, statistics_versions
 from linli_visits.storage import staff as staff_directory
 from linli_visits.storage.life_events import ParkedLifeEvent
 
@@ -22,6 +22,7 @@ async def residents_changed(ctx: Visits, events: list[CloudEvent], tx: Tx) -> No
     changed = await projection.apply_residents(tx, [
         (state.resident_id, event.aggregateversion, state.model_dump(mode="json", include=RESIDENT_FIELDS))
         for state, event in zip(states, events, strict=True)], known_since=ctx.clock.today().isoformat())
+    await statistics_versions.bump(tx, {resident["community_code"] for resident in changed})
     for resident in changed:  # a stale or repeated state changed nothing and plans nothing
         if resident["status"] != "active":
             await planning.cancel_pending(ctx, tx, resident["_id"], why=resident["status"])
@@ -36,6 +37,7 @@ async def households_changed(ctx: Visits, events: list[CloudEvent], tx: Tx) -> N
     await projection.apply_households(tx, [
         (state.household_id, event.aggregateversion, _household_fields(state))
         for state, event in zip(states, events, strict=True)])
+    await statistics_versions.bump(tx, {state.community_code for state in states})
 
 
 def _household_fields(state: HouseholdState) -> dict:

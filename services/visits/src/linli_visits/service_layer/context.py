@@ -1,9 +1,10 @@
 """What every visits use case and event handler needs, built once by the composition root."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from linli_shared.caching import InFlight, VersionedCache
 from linli_shared.clock import Clock
 from linli_shared.domain.groups import GroupRules
 from linli_shared.domain.suppression import DEFAULT_BELOW
@@ -20,6 +21,9 @@ class Visits:
     clock: Clock
     rules: GroupRules
     suppress_below: int = DEFAULT_BELOW  # officers' small cells (LINLI_SUPPRESS_BELOW)
+    # Each community's statistics figures, by (community, data version, period): service_layer/statistics.py.
+    statistics: VersionedCache = field(default_factory=lambda: VersionedCache(kept=256))
+    counting_statistics: InFlight = field(default_factory=InFlight)
 
     async def policy(self, community: str, tx: Tx | None = None) -> VisitPolicy:
         return (await self.policies({community}, tx))[community]

@@ -6,7 +6,7 @@ from linli_shared.outbox import Tx
 
 from linli_visits.domain.policy import VisitPolicy
 from linli_visits.service_layer.context import Visits
-from linli_visits.storage import policies
+from linli_visits.storage import policies, statistics_versions
 
 
 async def read(ctx: Visits, principal: Principal, community: str) -> VisitPolicy:
@@ -20,6 +20,7 @@ async def replace(ctx: Visits, principal: Principal, community: str, policy: Vis
 
     async def work(tx: Tx) -> None:
         await policies.replace(tx, community, policy, principal.sub, ctx.clock.now())
+        await statistics_versions.bump(tx, {community})  # coverage counts by the policy's cadences
 
     await ctx.uow.run(work)
     return policy

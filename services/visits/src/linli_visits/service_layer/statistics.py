@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,7 +13,7 @@ from linli_shared.errors import invalid
 from linli_visits.domain.policy import LIVING_ALONE_80
 from linli_visits.domain.small_cells import as_seen_by_officer, people_behind
 from linli_visits.service_layer.context import Visits
-from linli_visits.storage import projection, tasks, visits
+from linli_visits.storage import projection, statistics_versions, tasks, visits
 
 
 def _in_group(group: str, groups: list[str]) -> bool:
@@ -25,13 +26,17 @@ async def visit_statistics(ctx: Visits, principal: Principal, org: str, since: d
     principal.authorize(org, Access.AGGREGATE)
     if since > until:
         raise invalid("statistics.range.inverted", f"from {since} is after to {until}", ["query", "from"])
-    communities = [c for c in await projection.communities(ctx.db) if c.startswith(org)]
+    communities = await _communities(ctx, org)
+    versions = await statistics_versions.versions_of(ctx.db, communities)
     coverage: dict[str, Counter] = defaultdict(Counter)
-    for community in communities:
-        for group, counts in (await _coverage(ctx, community, until)).items():
+    made: list[dict[str, Any]] = []
+    overdue_tasks: list[dict[str, Any]] = []
+    for community, version in zip(communities, versions, strict=True):
+        figures = await _figures(ctx, community, version, since, until)
+        for group, counts in figures.coverage.items():
             coverage[group].update(counts)
-    made = await visits.figures_between(ctx.db, communities, since, until)
-    overdue_tasks = await tasks.overdue_in(ctx.db, communities)
+        made += figures.made
+        overdue_tasks += figures.overdue_tasks
     overdue = len(overdue_tasks)
     stats = {
         "org_code": org, "from": since, "to": until,
@@ -47,6 +52,38 @@ async def visit_statistics(ctx: Visits, principal: Principal, org: str, since: d
     if sees_exact_figures(principal):
         return {**stats, "suppressed": [], "suppressed_below": None}
     return as_seen_by_officer(stats, people_behind(made, overdue_tasks), ctx.suppress_below)
+
+
+async def _communities(ctx: Visits, org: str) -> list[str]:
+    """The communities under `org`; a community itself without a read (one with no residents counts nothing)."""
+    if len(org) == 12:  # an org code of 12 characters is a community's (a grid's adds -NN)
+        return [org]
+    return [c for c in await projection.communities(ctx.db) if c.startswith(org)]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What one community adds to the statistics of a period: coverage, the visits made, its overdue tasks."""
+    coverage: dict[str, Counter]
+    made: list[dict[str, Any]]
+    overdue_tasks: list[dict[str, Any]]
+
+
+async def _figures(ctx: Visits, community: str, version: int, since: date, until: date) -> Figures:
+    """A community's figures as of its data version: counted once per version (concurrent callers share the
+    count), then kept in the process; a write bumps the version, so older figures are never served again."""
+    key = (community, version, since, until)
+    if (kept := ctx.statistics.get(key)) is not None:
+        return kept
+
+    async def count() -> Figures:
+        figures = Figures(await _coverage(ctx, community, until),
+                          await visits.figures_between(ctx.db, [community], since, until),
+                          await tasks.overdue_in(ctx.db, [community]))
+        ctx.statistics.put(key, figures)
+        return figures
+
+    return await ctx.counting_statistics.run(key, count)
 
 
 async def _coverage(ctx: Visits, community: str, until: date) -> dict[str, Counter]:

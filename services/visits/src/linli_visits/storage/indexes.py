@@ -5,6 +5,7 @@ from pymongo import IndexModel
 
 RESIDENTS, HOUSEHOLDS, STAFF, LIFE_EVENTS = "residents", "households", "staff", "life_events"
 TASKS, VISITS, NEEDS, CAMPAIGNS, PAIRINGS, POLICIES = "tasks", "visits", "needs", "campaigns", "pairings", "policies"
+STATISTICS_VERSIONS = "statistics_versions"  # one document per community: its data version (_id the code)
 
 INDEXES = {
     RESIDENTS: [IndexModel([("community_code", A), ("_id", A)], name="by_community"),
