@@ -117,6 +117,8 @@ STRINGS.update({
     "card.tasks": "待走访任务",
     "card.visits": "走访记录",
     "card.life_events": "登记生活事件",
+    "card.life_history": "生活事件",
+    "card.no_life_events": "还没有登记生活事件。",
     "card.seeker": "求职登记",
     "card.seeker_none": "未登记求职。",
     "card.masked": "（已隐藏部分号码）",

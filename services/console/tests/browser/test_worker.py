@@ -40,6 +40,7 @@ def test_a_worker_finds_an_80_year_old_by_pinyin_initials_and_closes_the_hospita
     phone.get_by_label("事件类型").select_option("hospitalized")
     phone.get_by_role("button", name="登记").click()
     assert phone.get_by_text("生活事件已登记").is_visible()
+    assert phone.locator("ul.life-events li").filter(has_text="住院").count() == 1  # the registry lists it back
     screenshot(phone, "03-life-event-recorded")
 
     task = _wait_for_task(phone, stack.console, "王建国", "五必访·住院")
@@ -67,13 +68,16 @@ def test_the_card_is_masked_until_a_deliberate_reveal_which_the_registry_records
     phone.goto(f"{stack.console}/residents/{resident['id']}")
     full_id = resident["id_number"]
     assert full_id not in phone.content() and "*" in phone.locator("dd.id-number").inner_text()
+    admin = stack.staff["刘书记"]["id"]
+    reveals = {"actor": admin, "resident_id": resident["id"], "action": "pii.read"}
+    with stack.api("registry") as registry:
+        assert registry.get("/v1/audit-trail", params=reveals).json()["items"] == [], "opening the card revealed"
     phone.get_by_role("button", name="查看完整证件号和电话").click()
     assert phone.locator("dd.id-number").inner_text().startswith(full_id)
     screenshot(phone, "07-card-revealed")
-    admin = stack.staff["刘书记"]["id"]
     with stack.api("registry") as registry:
-        trail = registry.get("/v1/audit-trail", params={"actor": admin, "resident_id": resident["id"]}).json()
-    assert trail["items"], "the reveal is on the registry's trail"
+        trail = registry.get("/v1/audit-trail", params=reveals).json()
+    assert [e["detail"]["via"] for e in trail["items"]] == ["read"], "the reveal, and only it, is on the trail"
 
 
 def test_markup_in_a_name_and_an_estate_stays_text(stack, phone, sign_in, screenshot):

@@ -20,7 +20,7 @@ from linli_console.templating import render
 from linli_console.worklist import today
 
 router = APIRouter()
-SEEKER_PAGES = 4  # employment lists seekers by community only: look this far for the resident's record
+LIFE_EVENTS_SHOWN = 20  # the newest; older ones are in the registry
 JOB_SEEKING = {"unemployed", "laid_off"}
 LIFE_EVENTS = ("hospitalized", "discharged", "major_event", "special_situation", "moved_out", "deceased")
 
@@ -65,35 +65,33 @@ async def _optional(call) -> Any:
 async def _seeker(api: Backend, resident: dict) -> dict | None:
     if resident.get("employment_status") not in JOB_SEEKING:
         return None
-    cursor = None
-    for _ in range(SEEKER_PAGES):
-        params = {"limit": 500, **({"cursor": cursor} if cursor else {})}
-        page = await _optional(api.get("employment", f"/v1/communities/{resident['community_code']}/job-seekers",
-                                       params=params))
-        if not page:
-            return None
-        found = next((s for s in page["items"] if s["resident_id"] == resident["id"]), None)
-        if found or not (cursor := page.get("next_cursor")):
-            return found
-    return None
+    page = await _optional(api.get("employment", f"/v1/communities/{resident['community_code']}/job-seekers",
+                                   params={"resident_id": resident["id"], "limit": 1}))
+    return next(iter((page or {}).get("items", [])), None)
 
 
-async def _card(api: Backend, resident_id: str) -> dict[str, Any]:
-    resident = (await api.get("registry", f"/v1/residents/{resident_id}")).body
+async def _card(api: Backend, resident_id: str, revealed: bool = False) -> dict[str, Any]:
+    """Read masked unless `revealed`: only the deliberate reveal puts the resident on the registry's trail."""
+    reveal = {} if revealed else {"reveal": "false"}
+    resident = (await api.get("registry", f"/v1/residents/{resident_id}", params=reveal)).body
     community, household_id = resident["community_code"], resident.get("household_id")
     tasks_path = f"/v1/communities/{community}/visit-tasks"
-    household, members, overdue, open_, visits, seeker = await asyncio.gather(
+    household, members, overdue, open_, visits, seeker, life = await asyncio.gather(
         _optional(api.get("registry", f"/v1/households/{household_id}")) if household_id else _none(),
-        _optional(api.get("registry", f"/v1/communities/{community}/residents",
-                          params={"household_id": household_id, "limit": 50})) if household_id else _none(),
+        _optional(api.get("registry", f"/v1/communities/{community}/residents",  # housemates are never revealed
+                          params={"household_id": household_id, "limit": 50, "reveal": "false"}))
+        if household_id else _none(),
         _optional(api.get("visits", tasks_path, params={"resident_id": resident_id, "status": "overdue"})),
         _optional(api.get("visits", tasks_path, params={"resident_id": resident_id, "status": "open"})),
         _optional(api.get("visits", f"/v1/residents/{resident_id}/visits")),
-        _seeker(api, resident))
+        _seeker(api, resident),
+        _optional(api.get("registry", f"/v1/residents/{resident_id}/life-events",
+                          params={"limit": LIFE_EVENTS_SHOWN})))
     return {"resident": resident, "household": household,
             "members": [m for m in (members or {}).get("items", []) if m["id"] != resident_id],
             "tasks": [*(overdue or {}).get("items", []), *(open_ or {}).get("items", [])],
-            "visits": sorted(visits or [], key=lambda v: v["visited_at"], reverse=True), "seeker": seeker}
+            "visits": sorted(visits or [], key=lambda v: v["visited_at"], reverse=True), "seeker": seeker,
+            "life_events": (life or {}).get("items", [])}
 
 
 async def _none() -> None:
@@ -120,7 +118,8 @@ async def reveal(request: Request, resident_id: str, user: CurrentUser, api: Bac
     """The deliberate reveal: shown once, in this response, never kept by the console."""
     if not user.may_reveal:
         raise ApiProblem(403, "auth.role")
-    return _card_page(request, user, await _card(api, resident_id), revealed=True, notice=t("card.revealed"))
+    return _card_page(request, user, await _card(api, resident_id, revealed=True), revealed=True,
+                      notice=t("card.revealed"))
 
 
 @router.post("/residents/{resident_id}/life-events")
