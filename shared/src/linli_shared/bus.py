@@ -9,7 +9,7 @@ from typing import Any, Iterator, Sequence
 
 import nats
 from nats.aio.client import Client
-from nats.errors import MaxPayloadError
+from nats.errors import ConnectionClosedError, MaxPayloadError
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import APIError, NotFoundError
@@ -227,7 +227,10 @@ class Bus:
         try:
             for event, msg_id in messages:
                 payload = event.model_dump_json().encode()
-                if len(payload) > self.nc.max_payload:  # checked here: publish_async would hold its slot
+                # Checked here: publish_async would hold its slot of pending acks if the send raised.
+                if self.nc.is_closed or self.nc.is_draining:
+                    raise ConnectionClosedError
+                if len(payload) > self.nc.max_payload:
                     raise MaxPayloadError
                 acks.append(await self.js.publish_async(event.nats_subject, payload,
                                                         headers={"Nats-Msg-Id": msg_id or event.id}))
