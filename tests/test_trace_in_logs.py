@@ -52,6 +52,9 @@ async def test_one_trace_id_follows_a_request_into_every_consumer(tmp_path, nats
                 return found.json()["items"]
             await eventually(task_created)
             await eventually(lambda: _traced(logs["notify"], "notify.delivered"), timeout=30)
+            # a life event is handled in both of visits' lanes: the urgent one and, in stream order, the bulk one
+            await eventually(lambda: len([r for r in _lines(logs["visits"]) if r["event"] == "consumer.handled"
+                                          and r.get("trace_id") == TRACE]) == 2)
     registry_lines, visits_lines, notify_lines = (_lines(logs[name]) for name in ("registry", "visits", "notify"))
     request = [r for r in registry_lines if r["event"] == "http.request" and r.get("trace_id") == TRACE]
     caused = [r for r in registry_lines if r["event"] == "outbox.published" and r.get("trace_id") == TRACE]
@@ -59,7 +62,8 @@ async def test_one_trace_id_follows_a_request_into_every_consumer(tmp_path, nats
     followed = [r for r in visits_lines if r["event"] == "outbox.published" and r.get("trace_id") == TRACE]
     assert [(r["method"], r["status"]) for r in request] == [("POST", 201)]
     assert [r["event_type"] for r in caused] == ["linli.registry.resident.life_event_recorded.v1"]
-    assert [(r["event_id"], r["consumer"]) for r in handled] == [(caused[0]["event_id"], "visits-registry-v1")]
+    assert sorted((r["event_id"], r["consumer"]) for r in handled) == [
+        (caused[0]["event_id"], "visits-registry-urgent-v1"), (caused[0]["event_id"], "visits-registry-v1")]
     assert [r["event_type"] for r in followed] == ["linli.visits.task.created.v1"]
     assert all(r["service"] == "visits" and r["level"] == "info" for r in handled + followed)
     told = [r for r in notify_lines if r["event"] == "consumer.handled" and r.get("trace_id") == TRACE]
