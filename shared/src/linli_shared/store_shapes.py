@@ -162,3 +162,14 @@ class BacklogWindow:
 
 __all__ = ["BacklogWindow", "find_any_of", "find_ids_in_steps", "find_in", "find_in_then_keep", "find_listed_ids",
            "find_per_value", "write_by_id"]
+
+
+async def find_sorted_on(collection: AsyncCollection, index: str, query: Mapping[str, Any],
+                         sort: Sequence[tuple[str, int]], limit: int) -> list[Doc]:
+    """The first `limit` documents matching `query` in `sort` order, walking `index` (which must serve that sort).
+
+    MongoDB: the same find without the hint; its planner picks the index that serves the sort. SecantusDB picks
+    another index that matches the filter and sorts everything it found in memory (tasks by due date: 134 ms for
+    1,648 tasks, 60 ms on the index).
+    """
+    return await collection.find(query).sort(list(sort)).hint(index).limit(limit).batch_size(limit).to_list()

@@ -11,6 +11,7 @@ from linli_shared.errors import Problem
 from linli_shared.mongo import find_authorized
 from linli_shared.outbox import Tx
 from linli_shared.pagination import decode_cursor, encode_cursor, page_by_id
+from linli_shared.store_shapes import find_sorted_on
 
 from linli_visits.domain.policy import Reason
 from linli_visits.domain.rules import TaskPlan
@@ -20,6 +21,7 @@ from linli_visits.storage.stored import Day, Stored
 
 URGENT_REASONS = {"hospitalized", "special_situation"}
 PENDING = ("open", "overdue")
+BY_DUE = (("due_by", 1), ("_id", 1))  # the worker's order, served by the `by_due` index
 Status = Literal["open", "overdue", "completed", "cancelled"]
 
 
@@ -187,12 +189,20 @@ async def page_of_community(db: Any, community: str, limit: int, cursor: str | N
 
 async def _page_by_due(collection: Any, query: dict[str, Any], limit: int,
                        cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
-    """Keyset pagination on (due_by, _id), served by the `by_due` index; the cursor is "due_by|_id"."""
-    after = _due_position(decode_cursor(cursor))
-    if after is not None:
+    """Keyset pagination on (due_by, _id), on the `by_due` index; the cursor is "due_by|_id".
+
+    After a cursor, the rest of its day (by id) then the days after it: two plain finds, no `$or`.
+    """
+    docs: list[dict[str, Any]] = []
+    later = query
+    if (after := _due_position(decode_cursor(cursor))) is not None:
         due_by, task_id = after
-        query = {"$and": [query, {"$or": [{"due_by": {"$gt": due_by}}, {"due_by": due_by, "_id": {"$gt": task_id}}]}]}
-    docs = await collection.find(query).sort([("due_by", 1), ("_id", 1)]).limit(limit + 1).to_list()
+        day = query.get("due_by", {})
+        docs = await find_sorted_on(collection, "by_due", {**query, "due_by": {**day, "$eq": due_by},
+                                                           "_id": {"$gt": task_id}}, BY_DUE, limit + 1)
+        later = {**query, "due_by": {**day, "$gt": due_by}}
+    if len(docs) <= limit:
+        docs += await find_sorted_on(collection, "by_due", later, BY_DUE, limit + 1 - len(docs))
     more = len(docs) > limit
     docs = docs[:limit]
     return docs, encode_cursor(f"{docs[-1]['due_by']}|{docs[-1]['_id']}") if more else None
