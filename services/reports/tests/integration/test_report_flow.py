@@ -119,8 +119,9 @@ async def test_seed_000_fills_itself_and_goes_through_review(registry, district,
     await eventually(lambda: store.residents.find_one({"_id": people["alone_85"]["id"], "status": "deceased"}))
     assert (await community.get(f"/v1/reports/{report['id']}")).json()["values"] == report["values"]
 
-    returned = await street.post(f"/v1/reports/{report['id']}/return", json={"comment": "请核实80岁以上人数"})
-    assert (returned.json()["status"], returned.json()["comment"]) == ("returned", "请核实80岁以上人数")
+    comment = "请核实80岁以上人数，联系13812345678"
+    returned = await street.post(f"/v1/reports/{report['id']}/return", json={"comment": comment})
+    assert (returned.json()["status"], returned.json()["comment"]) == ("returned", comment)
     again = (await community.post(f"/v1/reports/{report['id']}/recompute")).json()
     assert again["revision"] == 2 and again["manual"] == {"notes": "时至今日共提供就业岗位2个"}
     assert {k: again["values"][k] for k in ("elderly_60", "elderly_80", "empty_nest")} == {
@@ -135,6 +136,8 @@ async def test_seed_000_fills_itself_and_goes_through_review(registry, district,
     events = await read_stream(nats_url, 8, "linli.reports.>")
     types = [json.loads(m.data)["type"].split(".")[3] for m in events]
     assert sorted(types) == sorted(["computed"] * 3 + ["submitted"] * 2 + ["returned", "accepted"])
+    on_the_bus = [json.loads(m.data)["data"]["comment"] for m in events if ".returned." in json.loads(m.data)["type"]]
+    assert on_the_bus == ["请核实80岁以上人数，联系138****5678"]  # typed text leaves masked
 
 
 async def test_xlsx_in_the_template_layout_and_a_rollup_that_adds_up(registry, district, street, store, nats_url):

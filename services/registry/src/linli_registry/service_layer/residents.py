@@ -13,7 +13,7 @@ from linli_shared.domain.groups import household_facts_from, person_facts_from, 
 from linli_shared.errors import conflict, invalid
 from linli_shared.mongo import version_mismatch
 from linli_shared.outbox import Tx
-from linli_shared.privacy import mask_id_number
+from linli_shared.privacy import mask_id_number, redact_text
 
 from linli_registry.domain.audit import new_entry
 from linli_registry.domain.commands import ChangeResident, RecordLifeEvent, RegisterResident
@@ -296,9 +296,11 @@ async def record_life_event(ctx: RegistryContext, principal: Principal,
                           recorded_at=datetime.now(UTC))
         store.add_life_event(tx, event)
         resident = resident.model_copy(update={"version": resident.version + 1, "updated_at": datetime.now(UTC)})
+        note = redact_text(cmd.note) if cmd.note else None  # typed text: no ID or phone number on the bus
         tx.emit(ResidentLifeEventRecorded(life_event_id=event.id, resident_id=resident_id,
                                           community_code=resident.community_code, kind=cmd.kind, date=day,
-                                          note=cmd.note), subject=resident_id, community=resident.community_code,
+                                          note=note),
+                subject=resident_id, community=resident.community_code,
                 aggregate_version=resident.version)
         if cmd.kind in _LEAVING:
             resident = resident.model_copy(update={"status": cmd.kind, "left_on": day.isoformat(),
