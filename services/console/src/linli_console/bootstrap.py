@@ -11,12 +11,16 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from linli_shared.body_limit import BodyLimit, allow_body
+
 from linli_console import session as sessions
 from linli_console.backend import ApiProblem
 from linli_console.pages import admin, community, jobs, ledger, residents, signin, worker
 from linli_console.settings import ConsoleSettings
 from linli_console.strings import t
 from linli_console.templating import render
+
+LEDGER_UPLOAD = "/ledger"  # pages/ledger.py's upload: the one form that carries a file
 
 # No inline script or style anywhere: every script and stylesheet is a file this service serves.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -41,6 +45,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.token_keys = None
     app.middleware("http")(_session_and_headers)
+    app.add_middleware(BodyLimit)  # outermost: every body is counted as it arrives, 1 MiB unless allowed more
     _error_pages(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     app.add_api_route("/healthz", _healthz, include_in_schema=False)
@@ -61,11 +66,22 @@ async def _healthz() -> JSONResponse:
 async def _session_and_headers(request: Request, call_next) -> Response:
     secret = request.app.state.settings.cookie_secret.get_secret_value()
     request.state.session = sessions.decode(request.cookies.get(sessions.COOKIE), secret)
+    if request.method == "POST" and request.url.path == LEDGER_UPLOAD and _signed_in(request):
+        allow_body(request, request.app.state.settings.upload_max_bytes)  # before a byte of the form is read
     response = await call_next(request)
     if request.state.session.changed:
         response.set_cookie(value=sessions.encode(request.state.session, secret), **sessions.cookie_options())
     response.headers.update(SECURITY_HEADERS)
     return response
+
+
+def _signed_in(request: Request) -> bool:
+    """A verified token: only a signed-in user may send a ledger's worth of bytes."""
+    try:
+        sessions.current_user(request)
+    except sessions.SignInRequired:
+        return False
+    return True
 
 
 def _error_pages(app: FastAPI) -> None:

@@ -20,6 +20,8 @@ class ConsoleSettings(ServiceSettings):
     notify_url: str = Field("http://127.0.0.1:8004", validation_alias=_env("notify_url"))
     reports_url: str = Field("http://127.0.0.1:8005", validation_alias=_env("reports_url"))
     api_timeout_seconds: float = Field(10.0, gt=0, validation_alias=_env("api_timeout_seconds"))
+    # A signed-in user's ledger upload may be this large (the registry's own default limit); any other body 1 MiB.
+    upload_max_bytes: int = Field(50 << 20, gt=0, validation_alias=_env("upload_max_bytes"))
     # Signs the session cookie (the user's token and CSRF token); a new value signs everyone out.
     cookie_secret: SecretStr = Field(SecretStr(DEV_COOKIE_SECRET), validation_alias=_env("cookie_secret"))
     # A page that mints a token for any staff member: development only. Unset means on outside production.

@@ -105,3 +105,23 @@ def test_production_has_no_dev_sign_in_and_no_development_cookie_secret():
         ConsoleSettings(**PRODUCTION)
     settings = ConsoleSettings(**PRODUCTION, cookie_secret="Zq8#kLm2$vR9pXw4!tN7yB3&cF6hJ1sD")
     assert settings.dev_signin is False
+
+
+def test_a_body_is_bounded_before_it_is_read_and_only_a_signed_in_upload_may_be_large():
+    from linli_shared.auth import issue_token
+    from linli_shared.settings import DEV_JWT_SECRET
+
+    settings = ConsoleSettings(registry_url="http://127.0.0.1:9", cookie_secret=SECRET, upload_max_bytes=3 << 20)
+    two_mib, four_mib = b"x" * (2 << 20), b"x" * (4 << 20)
+    files = {"file": ("台账.xlsx", two_mib, "application/octet-stream")}
+    with TestClient(create_app(settings), base_url="https://console.test") as anonymous:
+        assert anonymous.post("/ledger", files=files, follow_redirects=False).status_code == 413
+        assert anonymous.post("/signout", data={"csrf": "x" * (2 << 20)}, follow_redirects=False).status_code == 413
+    token = issue_token(DEV_JWT_SECRET, "w1", ["admin"], ["130303001001"], [], ttl_seconds=600)
+    with TestClient(create_app(settings), base_url="https://console.test",
+                    headers={"Authorization": f"Bearer {token}"}) as signed_in:
+        # within the upload allowance the body is read (and the form then refused for its missing CSRF token)
+        assert signed_in.post("/ledger", files=files, follow_redirects=False).status_code == 403
+        big = {"file": ("台账.xlsx", four_mib, "application/octet-stream")}
+        assert signed_in.post("/ledger", files=big, follow_redirects=False).status_code == 413
+        assert signed_in.post("/signout", data={"csrf": "x" * (2 << 20)}, follow_redirects=False).status_code == 413
