@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel
 
 from linli_shared.auth import Access, CurrentPrincipal, Principal
 from linli_shared.domain.ages import age_on
@@ -16,7 +15,14 @@ from linli_shared.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from linli_shared.privacy import mask_phone, redact_text
 
 from linli_registry.api.deps import ContextDep
-from linli_registry.api.schemas import LifeEventIn, LifeEventOut, ResidentIn, ResidentOut, ResidentPatch
+from linli_registry.api.schemas import (
+    LifeEventIn,
+    LifeEventListed,
+    LifeEventOut,
+    ResidentIn,
+    ResidentOut,
+    ResidentPatch,
+)
 from linli_registry.domain.vocabulary import ResidentStatus
 from linli_registry.service_layer import audit, queries, residents
 from linli_registry.service_layer.context import RegistryContext
@@ -28,18 +34,6 @@ router = APIRouter(prefix="/v1", tags=["residents"])
 # A pii:read token is answered unmasked by default (as it always was); `reveal=false` asks for the masked
 # resident, e.g. a card opened before a deliberate reveal, and then nothing is revealed, so nothing is recorded.
 Reveal = Annotated[bool, Query(description="false: masked even for a pii:read token, and no reveal on the trail")]
-
-
-class LifeEventListed(BaseModel):
-    """A recorded life event; an ID or mobile number typed into the note is masked."""
-
-    id: str
-    resident_id: str
-    kind: str
-    date: date
-    note: str | None
-    recorded_by: str
-    recorded_at: datetime
 
 
 def _out(ctx: RegistryContext, principal: Principal, resident: Resident, groups: list[str],

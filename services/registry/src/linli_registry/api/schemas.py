@@ -1,7 +1,7 @@
 """Request and response bodies of the registry's HTTP API."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -225,14 +225,23 @@ class LifeEventIn(Strict):
         return commands.RecordLifeEvent(resident_id=resident_id, kind=self.kind, date=self.date, note=self.note)
 
 
-class LifeEventOut(BaseModel):
+class LifeEventFields(BaseModel):
     id: str
     resident_id: str
     kind: str
     date: date
     note: str | None
     recorded_by: str
+
+
+class LifeEventOut(LifeEventFields):
     resident_status: ResidentStatus
+
+
+class LifeEventListed(LifeEventFields):
+    """A recorded life event; an ID or mobile number typed into the note is masked."""
+
+    recorded_at: datetime
 
 
 class StatisticsOut(BaseModel):
