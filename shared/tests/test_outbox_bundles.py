@@ -1,41 +1,9 @@
 """A bulk transaction's events go to the outbox in bundles: published in order, each once, parked together."""
 from __future__ import annotations
 
-import json
-from typing import ClassVar
+from linli_shared.outbox import BUNDLE_EVENTS, Outbox, OutboxRelay
 
-from linli_shared.bus import Bus
-from linli_shared.events import EventData
-from linli_shared.lease import Lease
-from linli_shared.outbox import BUNDLE_EVENTS, Outbox, OutboxRelay, UnitOfWork
-
-SERVICE = "source"  # what the wire fixture's SOURCE stream carries
-COMMUNITY = "130303001001"
-
-
-class ThingNoted(EventData):
-    TYPE: ClassVar[str] = "linli.source.thing.noted.v1"
-    n: int
-
-
-async def written(wire, outbox: Outbox, things: list[tuple[int, str]], bulk: bool) -> None:
-    async def work(tx) -> None:
-        for n, aggregate in things:
-            tx.emit(ThingNoted(n=n), subject=aggregate, community=COMMUNITY, aggregate_version=n)
-    await UnitOfWork(wire.uow.client, wire.db, SERVICE, outbox).run(work, bulk=bulk)
-
-
-async def published_numbers(wire) -> list[int]:
-    info = await wire.bus.js.stream_info("SOURCE")
-    if not info.state.messages:
-        return []
-    return [json.loads((await wire.bus.js.get_msg("SOURCE", seq)).data)["data"]["n"]
-            for seq in range(info.state.first_seq, info.state.last_seq + 1)]
-
-
-def relay_for(wire, outbox: Outbox, bus: Bus | None = None, **options) -> OutboxRelay:
-    return OutboxRelay(outbox, bus or wire.bus, Lease(wire.db, "relay-test", "me"), SERVICE, count_every=0,
-                       **options)
+from outbox_support import published_numbers, relay_for, written
 
 
 async def drain(relay: OutboxRelay) -> None:

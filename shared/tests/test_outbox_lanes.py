@@ -3,43 +3,21 @@ pending; a batch is published without waiting for each ack, and a failure in it 
 aggregate ahead."""
 from __future__ import annotations
 
-import json
-from typing import ClassVar
+from linli_shared.outbox import Outbox
 
-from linli_shared.events import EventData
-from linli_shared.lease import Lease
-from linli_shared.outbox import Outbox, OutboxRelay, UnitOfWork
+from outbox_support import ThingNoted, entry_of, published_numbers, relay_for, written
 
-SERVICE = "source"  # what the wire fixture's SOURCE stream carries
 BACKLOG = 2000
 
 
-class ThingNoted(EventData):
-    TYPE: ClassVar[str] = "linli.source.thing.noted.v1"
-    n: int
-
-
-async def written(wire, outbox: Outbox, things: list[tuple[int, str]], bulk: bool) -> None:
-    async def work(tx) -> None:
-        for n, aggregate in things:
-            tx.emit(ThingNoted(n=n), subject=aggregate, community="130303001001", aggregate_version=n)
-    await UnitOfWork(wire.uow.client, wire.db, SERVICE, outbox).run(work, bulk=bulk)
-
-
-async def published_numbers(wire) -> list[int]:
-    info = await wire.bus.js.stream_info("SOURCE")
-    return [json.loads((await wire.bus.js.get_msg("SOURCE", seq)).data)["data"]["n"]
-            for seq in range(info.state.first_seq, info.state.last_seq + 1)] if info.state.messages else []
-
-
 async def drain(wire, outbox: Outbox, **options) -> None:
-    relay = OutboxRelay(outbox, wire.bus, Lease(wire.db, "relay-test", "me"), SERVICE, count_every=0, **options)
+    relay = relay_for(wire, outbox, **options)
     while await relay.publish_pending():
         pass
 
 
 async def state_of(outbox: Outbox, n: int) -> str:
-    return (await outbox.collection.find_one({"envelope": {"$regex": f'"n":{n}}}'}}))["state"]
+    return (await entry_of(outbox, n))["state"]
 
 
 async def test_a_single_event_behind_a_bulk_backlog_goes_first_unless_its_aggregate_has_older_ones(wire) -> None:
@@ -60,7 +38,7 @@ async def test_a_single_event_behind_a_bulk_backlog_goes_first_unless_its_aggreg
 async def test_a_publish_failing_within_a_batch_lets_no_later_event_of_its_aggregate_onto_the_bus(wire) -> None:
     outbox = Outbox(wire.db)
     await written(wire, outbox, [(0, "a"), (1, "b"), (2, "b"), (3, "c")], bulk=False)
-    second = await outbox.collection.find_one({"envelope": {"$regex": '"n":1}'}})
+    second = await entry_of(outbox, 1)
     await outbox.collection.update_one({"_id": second["_id"]}, {"$set": {"envelope": second["envelope"].replace(
         ThingNoted.TYPE, "linli.nowhere.thing.noted.v1")}})  # a subject no stream takes
 

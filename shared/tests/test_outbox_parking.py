@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from typing import ClassVar
 
 import pytest
 from prometheus_client import REGISTRY
@@ -10,43 +9,23 @@ from structlog.testing import capture_logs
 
 from linli_shared.bus import Bus, StreamSpec
 from linli_shared.errors import Problem
-from linli_shared.events import EventData
-from linli_shared.lease import Lease
 from linli_shared.outbox import EVENT_BUDGET_BYTES, Outbox, OutboxRelay, UnitOfWork
 from linli_shared.outbox_cli import release, status
 
-SERVICE = "source"  # what the wire fixture's SOURCE stream carries
-COMMUNITY = "130303001001"
+from outbox_support import COMMUNITY, SERVICE, ThingNoted, entry_of, published_numbers, relay_for, written
+
 OVER_MAX_PAYLOAD = "x" * 1_100_000  # the test server's max_payload is NATS's default, 1 MB
-
-
-class ThingNoted(EventData):
-    TYPE: ClassVar[str] = "linli.source.thing.noted.v1"
-    n: int
-    note: str = ""
 
 
 def parked_total() -> float:
     return REGISTRY.get_sample_value("linli_outbox_parked_total", {"service": SERVICE}) or 0
 
 
-async def written(wire, outbox: Outbox, *things: tuple[int, str]) -> None:
-    """One entry per (n, aggregate), in this order."""
-    async def work(tx) -> None:
-        for n, aggregate in things:
-            tx.emit(ThingNoted(n=n), subject=aggregate, community=COMMUNITY, aggregate_version=n)
-    await UnitOfWork(wire.uow.client, wire.db, SERVICE, outbox).run(work)
-
-
 async def three_things(wire) -> Outbox:
     """An outbox holding things 0, 1 and 2, each its own aggregate."""
     outbox = Outbox(wire.db)
-    await written(wire, outbox, *[(n, f"thing-{n}") for n in range(3)])
+    await written(wire, outbox, [(n, f"thing-{n}") for n in range(3)])
     return outbox
-
-
-async def entry_of(outbox: Outbox, n: int) -> dict:
-    return await outbox.collection.find_one({"envelope": {"$regex": f'"n":{n},'}})
 
 
 async def set_data(outbox: Outbox, n: int, **data) -> None:
@@ -57,18 +36,6 @@ async def set_data(outbox: Outbox, n: int, **data) -> None:
     envelope["data"].update(data)
     await outbox.collection.update_one({"_id": entry["_id"]}, {"$set": {
         "envelope": json.dumps(envelope, separators=(",", ":"))}})
-
-
-async def published_numbers(wire) -> list[int]:
-    info = await wire.bus.js.stream_info("SOURCE")
-    if not info.state.messages:
-        return []
-    return [json.loads((await wire.bus.js.get_msg("SOURCE", seq)).data)["data"]["n"]
-            for seq in range(info.state.first_seq, info.state.last_seq + 1)]
-
-
-def relay_for(wire, outbox: Outbox, bus: Bus | None = None, **options) -> OutboxRelay:
-    return OutboxRelay(outbox, bus or wire.bus, Lease(wire.db, "relay-test", "me"), SERVICE, count_every=0, **options)
 
 
 async def drain(relay: OutboxRelay) -> None:
@@ -102,7 +69,7 @@ async def test_an_event_just_under_the_budget_is_written(wire) -> None:
 
 async def test_an_entry_too_large_for_the_bus_is_parked_at_once_and_the_entries_after_it_are_published(wire) -> None:
     outbox = Outbox(wire.db)
-    await written(wire, outbox, *[(n, f"thing-{n}") for n in range(7)])
+    await written(wire, outbox, [(n, f"thing-{n}") for n in range(7)])
     await set_data(outbox, 2, note=OVER_MAX_PAYLOAD)
     before = parked_total()
 
@@ -124,11 +91,11 @@ async def test_an_entry_too_large_for_the_bus_is_parked_at_once_and_the_entries_
 
 async def test_a_later_entry_of_the_same_aggregate_is_parked_behind_it_not_published_ahead(wire) -> None:
     outbox = Outbox(wire.db)
-    await written(wire, outbox, (0, "thing-a"), (1, "thing-b"), (2, "thing-a"), (3, "thing-b"))
+    await written(wire, outbox, [(0, "thing-a"), (1, "thing-b"), (2, "thing-a"), (3, "thing-b")])
     await set_data(outbox, 0, note=OVER_MAX_PAYLOAD)
     relay = relay_for(wire, outbox)
     await drain(relay)
-    await written(wire, outbox, (4, "thing-a"), (5, "thing-b"))  # after the park, in a later batch
+    await written(wire, outbox, [(4, "thing-a"), (5, "thing-b")])  # after the park, in a later batch
     await drain(relay)
 
     assert await published_numbers(wire) == [1, 3, 5]
@@ -140,7 +107,7 @@ async def test_a_later_entry_of_the_same_aggregate_is_parked_behind_it_not_publi
 
 async def test_released_entries_are_published_in_their_order_once_the_cause_is_fixed(wire) -> None:
     outbox = Outbox(wire.db)
-    await written(wire, outbox, (0, "thing-a"), (1, "thing-b"), (2, "thing-a"))
+    await written(wire, outbox, [(0, "thing-a"), (1, "thing-b"), (2, "thing-a")])
     await set_data(outbox, 0, note=OVER_MAX_PAYLOAD)
     relay = relay_for(wire, outbox)
     await drain(relay)
@@ -182,7 +149,7 @@ async def test_an_entry_that_keeps_failing_is_parked_after_max_attempts_and_the_
 
 async def test_failures_while_the_bus_is_away_do_not_count_toward_parking(wire) -> None:
     outbox = Outbox(wire.db)
-    await written(wire, outbox, (0, "thing-0"))
+    await written(wire, outbox, [(0, "thing-0")])
     away = await Bus.connect(wire.settings, name="relay-away")
     await away.nc.close()
     relay = relay_for(wire, outbox, bus=away, max_attempts=1)
