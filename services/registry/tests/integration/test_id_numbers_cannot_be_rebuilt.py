@@ -96,11 +96,12 @@ async def test_the_events_carry_no_part_of_the_id_number(admin, nats_url):
     assert (known_in(events, EXAMPLE), leaked_runs(events, EXAMPLE)) == ({}, [])
 
 
-async def test_a_number_typed_into_a_life_event_s_note_is_masked_on_the_bus(admin, nats_url):
+async def test_a_number_typed_into_a_life_event_s_note_is_masked_on_the_bus_and_in_the_answer(admin, nats_url):
     resident = await register(admin, EXAMPLE)
     response = await admin.post(f"/v1/residents/{resident['id']}/life-events", json={
         "kind": "hospitalized", "date": "2026-01-05", "note": f"家属 {EXAMPLE} 电话 13812345678 陪护"})
     assert response.status_code == 201, response.text
+    assert response.json()["note"] == "家属 1101************** 电话 138****5678 陪护"  # as the listing shows it
     messages = await read_stream(nats_url, expected=8)  # 5 orgs, the household, the resident, the life event
     recorded = [json.loads(m.data) for m in messages if json.loads(m.data)["type"].endswith("life_event_recorded.v1")]
     assert [event["data"]["note"] for event in recorded] == ["家属 1101************** 电话 138****5678 陪护"]

@@ -91,8 +91,8 @@ async def patch_resident(resident_id: str, body: ResidentPatch, ctx: ContextDep,
 async def post_life_event(resident_id: str, body: LifeEventIn, ctx: ContextDep,
                           principal: CurrentPrincipal) -> LifeEventOut:
     event, resident = await residents.record_life_event(ctx, principal, body.command(resident_id))
-    return LifeEventOut(id=event.id, resident_id=resident_id, kind=event.kind, date=event.date, note=event.note,
-                        recorded_by=event.recorded_by, resident_status=resident.status)
+    return LifeEventOut(id=event.id, resident_id=resident_id, kind=event.kind, date=event.date,
+                        note=_shown_note(event.note), recorded_by=event.recorded_by, resident_status=resident.status)
 
 
 @router.get("/residents/{resident_id}/life-events", response_model=Page[LifeEventListed])
@@ -100,8 +100,13 @@ async def list_life_events(resident_id: str, ctx: ContextDep, principal: Current
                            limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[LifeEventListed]:
     """Newest first (by the event's date)."""
     found, next_cursor = await queries.life_events_of(ctx, principal, resident_id, limit, cursor)
-    return Page(items=[LifeEventListed(**{**e.model_dump(), "note": redact_text(e.note) if e.note else e.note})
-                       for e in found], next_cursor=next_cursor)
+    return Page(items=[LifeEventListed(**{**e.model_dump(), "note": _shown_note(e.note)}) for e in found],
+                next_cursor=next_cursor)
+
+
+def _shown_note(note: str | None) -> str | None:
+    """A note is typed text: an ID or mobile number in it is masked wherever it is shown, to anyone."""
+    return redact_text(note) if note else note
 
 
 @router.get("/communities/{code}/residents", response_model=Page[ResidentOut])
