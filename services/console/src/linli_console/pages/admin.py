@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from linli_console.backend import ApiProblem, Backend, BackendDep
 from linli_console.pages.orgs import GROUPS, home_org
-from linli_console.session import CurrentUser
+from linli_console.session import CurrentUser, User
 from linli_console.strings import LABELS, label, t
 from linli_console.templating import render
 
@@ -19,6 +19,7 @@ TASKS_SHOWN = 100
 POLICY_DAYS = ("hospitalized_days", "major_event_days", "special_situation_days", "birthday_days_either_side",
                "birthday_notice_days", "follow_up_days", "festival_days_before", "festival_days_after")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STREET_DIGITS = 9
 REVIEW_ACTIONS = {"submit": "admin.submitted", "accept": "admin.accepted", "return": "admin.returned"}
 
 
@@ -132,7 +133,24 @@ async def _report(request: Request, user, api: Backend, report_id: str, notice: 
     labels = await _labels(api, report)
     return render(request, "admin/report.html", {
         "user": user, "report": report, "rows": report_rows(report, labels), "notice": notice,
+        "may_submit": may_submit(user, report), "may_review": may_review(user, report),
         "errors": errors or {}, "problem": problem}, status_code)
+
+
+def _admin_over(user: User, org_code: str) -> bool:
+    return "admin" in user.roles and any(org_code.startswith(code.split("-")[0]) for code in user.scope)
+
+
+def may_submit(user: User, report: dict) -> bool:
+    """The community's admin submits its draft or returned report (the reports service decides; this only
+    spares a person a button that can only fail)."""
+    return report["status"] in ("draft", "returned") and _admin_over(user, report["community_code"])
+
+
+def may_review(user: User, report: dict) -> bool:
+    """The street's admin (scope the street or above, not the community itself) accepts or returns."""
+    street = report["community_code"][:STREET_DIGITS]
+    return report["status"] == "submitted" and _admin_over(user, street)
 
 
 @router.get("/reports/{report_id}")
