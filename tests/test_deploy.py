@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import secrets
 import tomllib
@@ -14,8 +15,8 @@ import yaml
 from linli_devtools.paths import REPO_ROOT
 
 DEPLOY = REPO_ROOT / "deploy"
-# The console owns no database and joins no bus (a client of the others' APIs): no store user, NATS user or
-# compose entry of its own yet; its image lock is checked with every other in test_supply_chain.py.
+# The console owns no database and joins no bus (a client of the others' APIs): no store user or NATS user; its
+# compose entry sits behind its sign-on proxy (checked below); its image lock is checked in test_supply_chain.py.
 FRONT_ENDS = {"console"}
 SERVICES = sorted(p.name for p in (REPO_ROOT / "services").iterdir()
                   if (p / "pyproject.toml").exists() and p.name not in FRONT_ENDS)
@@ -262,3 +263,123 @@ def test_production_refuses_the_mongo_password_of_env_example_and_takes_a_random
     assert "placeholder" in mongo_password_weakness(example)
     generated = {**example, f"LINLI_MONGO_{service.upper()}_PASSWORD": secrets.token_hex(24)}  # as .env.example says
     assert mongo_password_weakness(generated) is None
+
+
+# --- The console: reached only through its sign-on proxy, in production mode, secrets as files ---
+
+CONSOLE, SIGNON = COMPOSE["services"]["console"], COMPOSE["services"]["signon"]
+
+
+def _networks(spec: dict) -> set[str]:
+    return set(spec.get("networks", ["default"]))
+
+
+def test_the_console_is_built_and_checked_like_the_services_and_calls_them_by_name():
+    assert CONSOLE["command"] == ["linli-console"] and CONSOLE["build"]["args"]["SERVICE"] == "console"
+    assert CONSOLE["healthcheck"]["test"] == ["CMD", "linli-healthcheck"]
+    env = CONSOLE["environment"]
+    assert (env["LINLI_SERVICE"], env["LINLI_CONSOLE_PORT"]) == ("console", 8006)  # the port the check asks
+    ports = {s: COMPOSE["services"][s]["environment"][f"LINLI_{s.upper()}_PORT"] for s in SERVICES}
+    assert {s: env[f"LINLI_CONSOLE_{s.upper()}_URL"] for s in SERVICES} == {
+        s: f"http://{s}:{port}" for s, port in ports.items()}
+    assert {name: c["condition"] for name, c in CONSOLE["depends_on"].items()} == dict.fromkeys(
+        SERVICES, "service_healthy")
+
+
+def test_only_the_sign_on_proxy_reaches_the_console_and_it_is_the_consoles_one_published_entry():
+    assert "ports" not in CONSOLE and "expose" not in CONSOLE and "network_mode" not in CONSOLE
+    assert COMPOSE["networks"]["signon"] == {"internal": True}  # no way out, nothing published on it
+    members = {net: {name for name, spec in COMPOSE["services"].items() if net in _networks(spec)}
+               for net in COMPOSE["networks"]}
+    assert members["signon"] == {"console", "signon"} and members["edge"] == {"signon"}
+    assert _networks(CONSOLE) == {"default", "signon"} and _networks(SIGNON) == {"edge", "signon"}
+    (published,) = SIGNON["ports"]
+    assert published.endswith(":4180") and SIGNON["environment"]["OAUTH2_PROXY_HTTP_ADDRESS"] == "0.0.0.0:4180"
+    env = SIGNON["environment"]
+    assert env["OAUTH2_PROXY_UPSTREAMS"] == f"http://console:{CONSOLE['environment']['LINLI_CONSOLE_PORT']}/"
+    assert env["OAUTH2_PROXY_PROVIDER"] == "oidc"
+    for flag in ("PASS_AUTHORIZATION_HEADER", "COOKIE_SECURE", "COOKIE_HTTPONLY", "REVERSE_PROXY"):
+        assert env[f"OAUTH2_PROXY_{flag}"] == "true", flag
+    assert SIGNON["user"].split(":")[0] not in ("0", "root")
+    assert SIGNON["depends_on"]["console"]["condition"] == "service_healthy"
+
+
+def test_the_console_and_its_proxy_take_every_secret_as_a_file_never_from_the_environment():
+    declared = COMPOSE["secrets"]
+    for spec in (CONSOLE, SIGNON):
+        for variable, value in spec["environment"].items():
+            if re.search(r"SECRET|PASSWORD|_KEY", variable):
+                assert variable.endswith("_FILE") and value.startswith("/run/secrets/"), variable
+                name = value.removeprefix("/run/secrets/")
+                assert name in spec["secrets"] and declared[name]["file"].startswith("./secrets/")
+    assert "LINLI_CONSOLE_COOKIE_SECRET_FILE" in CONSOLE["environment"]
+    assert {"OAUTH2_PROXY_CLIENT_SECRET_FILE", "OAUTH2_PROXY_COOKIE_SECRET_FILE"} <= set(SIGNON["environment"])
+    assert "LINLI_JWT_SECRET" not in json.dumps(CONSOLE)  # nothing here could mint a token
+    ignored = (DEPLOY / "secrets" / ".gitignore").read_text(encoding="utf-8").split()
+    assert "*" in ignored and "deploy/secrets" in (REPO_ROOT / ".dockerignore").read_text(encoding="utf-8").split()
+
+
+def _console_environment_of_compose(cookie_secret_file) -> dict[str, str]:
+    example = dict(re.findall(r"^(\w+)=(.*)$", (DEPLOY / ".env.example").read_text(encoding="utf-8"), re.M))
+    env = {key: _compose_value(str(value), example) for key, value in CONSOLE["environment"].items()}
+    return {**env, "LINLI_CONSOLE_COOKIE_SECRET_FILE": str(cookie_secret_file)}
+
+
+def test_the_console_of_compose_starts_in_production_with_no_dev_sign_in(tmp_path, monkeypatch):
+    from linli_console.settings import ConsoleSettings
+    secret_file = tmp_path / "console_cookie_secret"
+    secret_file.write_text(secrets.token_urlsafe(32) + "\n", encoding="utf-8")
+    for variable in [v for v in os.environ if v.startswith("LINLI_")]:
+        monkeypatch.delenv(variable)
+    for variable, value in _console_environment_of_compose(secret_file).items():
+        monkeypatch.setenv(variable, value)
+    settings = ConsoleSettings()
+    assert (settings.environment, settings.dev_signin, settings.jwt_secret) == ("production", False, None)
+    assert settings.cookie_secret.get_secret_value() == secret_file.read_text(encoding="utf-8").strip()
+    monkeypatch.setenv("LINLI_CONSOLE_DEV_SIGNIN", "true")
+    with pytest.raises(ValueError, match="LINLI_CONSOLE_DEV_SIGNIN cannot be on in production"):
+        ConsoleSettings()
+
+
+def test_in_production_the_console_admits_only_a_token_its_identity_provider_signed_for_linli():
+    """What the proxy passes on is checked as the services check it; a dev token or a stranger's is sent away."""
+    import time
+
+    import jwt
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+    from fastapi.testclient import TestClient
+    from linli_console.bootstrap import create_app
+    from linli_console.settings import ConsoleSettings
+    from linli_console.strings import t
+
+    from linli_shared.auth import issue_token
+    from linli_shared.settings import DEV_JWT_SECRET
+
+    idp = ed25519.Ed25519PrivateKey.generate()
+    pem = idp.public_key().public_bytes(serialization.Encoding.PEM,
+                                        serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    # Port 9 refuses: no page here reaches a service (the search page without a query calls none).
+    urls = {f"{s}_url": "http://127.0.0.1:9" for s in SERVICES}
+    settings = ConsoleSettings(environment="production", jwt_public_key=pem, jwt_issuer="https://idp.test",
+                               jwt_audience="linli", cookie_secret=secrets.token_urlsafe(32), **urls)
+
+    def idp_token(audience: str) -> str:
+        now = int(time.time())
+        return jwt.encode({"sub": "worker-1", "iss": "https://idp.test", "aud": audience, "iat": now,
+                           "exp": now + 300, "roles": ["worker"], "scope": ["130303001001"], "perms": []},
+                          idp, algorithm="EdDSA")
+
+    def search_page(token: str | None):
+        headers = {"Authorization": f"Bearer {token}"} if token else {}  # as the sign-on proxy sends it
+        return client.get("/residents", headers=headers, follow_redirects=False)
+
+    with TestClient(create_app(settings), base_url="https://console.test") as client:
+        dev_token = issue_token(DEV_JWT_SECRET, "worker-1", ["worker"], ["130303001001"], [], ttl_seconds=300)
+        for refused in (None, dev_token, idp_token("another-system"), idp_token("linli")[:-4] + "AAAA"):
+            response = search_page(refused)
+            assert (response.status_code, response.headers.get("location")) == (303, "/signin")
+        admitted = search_page(idp_token("linli"))
+        assert admitted.status_code == 200 and "worker-1（网格员）" in admitted.text
+        page = client.get("/signin")
+        assert t("signin.sso") in page.text and 'name="staff_id"' not in page.text  # no dev sign-in form
