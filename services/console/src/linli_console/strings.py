@@ -5,6 +5,8 @@ Enumerations the APIs return (reasons, methods, groups, ...) are labelled by `la
 """
 from __future__ import annotations
 
+import re
+
 STRINGS: dict[str, str] = {}
 LABELS: dict[str, dict[str, str]] = {}
 
@@ -31,6 +33,8 @@ STRINGS.update({
     "error.csrf": "页面已过期或来源不明，请刷新页面后再提交。",
     "error.not_found": "找不到这个页面。",
     "error.field": "这一项填写有误",
+    "error.too_long": "太长了：最多 {n} 个字",
+    "error.date_unreadable": "看不懂这个日期：请写成 2026年12月6日 或 2026-12-6",
 })
 
 # --- sign-in [C1] ---
@@ -43,6 +47,7 @@ STRINGS.update({
     "signin.none": "没有可选的工作人员。",
     "signin.expired": "登录已过期，请重新登录。",
     "signin.pii": "可查看完整证件号",
+    "signin.staff_missing": "请选择一位工作人员",
     "signed_out": "已退出。",
 })
 
@@ -128,6 +133,8 @@ STRINGS.update({
     "card.no_visits": "还没有走访记录。",
     "card.nobody_home": "无人在家",
     "card.met": "见到本人",
+    "card.building": "{v}号楼",
+    "card.unit": "{v}单元",
     "life.kind": "事件类型",
     "life.date": "日期",
     "life.note": "说明",
@@ -183,6 +190,8 @@ FIELD_CODES: dict[str, str] = {
     "less_than_equal": "数值太大",
     "greater_than": "数值太小",
     "value_error": "这一项填写有误",
+    "life_event.date.future": "日期不能晚于今天",
+    "life_event.date.before_birth": "日期不能早于出生日期",
 }
 
 
@@ -205,7 +214,10 @@ def problem_message(status: int, code: str) -> str:
     return STATUS_PROBLEMS.get(status, "操作没有成功，请检查后再试。")
 
 
-def field_message(code: str, _english: str) -> str:
+def field_message(code: str, english: str) -> str:
+    """The API's error on one field, in Chinese; a length limit keeps its number (the API's message holds it)."""
+    if code == "string_too_long" and (limit := re.search(r"\d+", english)):
+        return STRINGS["error.too_long"].format(n=limit.group())
     return FIELD_CODES.get(code, STRINGS["error.field"])
 
 
@@ -257,6 +269,7 @@ STRINGS.update({
     "ledger.grid": "网格",
     "ledger.as_of": "统计日期",
     "ledger.download": "下载 Excel",
+    "ledger.export_file": "台账_{code}.xlsx",
     "community.title": "社区概况",
     "community.filters": "查看条件",
     "community.as_of": "统计日期",
@@ -346,6 +359,9 @@ STRINGS.update({
     "admin.returned": "已退回。",
     "admin.download": "下载 Excel",
     "admin.history": "办理经过",
+    "picker.community": "社区",
+    "picker.org": "社区或街道",
+    "picker.go": "切换",
 })
 
 LABELS["group"] = {**{  # the core's wording wins where both name a group

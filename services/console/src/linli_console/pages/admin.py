@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from linli_console.backend import ApiProblem, Backend, BackendDep
-from linli_console.pages.orgs import GROUPS, home_org
+from linli_console.pages.orgs import GROUPS, Picker, community_picker, org_picker
 from linli_console.session import CurrentUser, User
 from linli_console.strings import LABELS, label, t
 from linli_console.templating import render
@@ -29,13 +29,15 @@ async def _staff(api: Backend, community: str) -> list[dict]:
     return [s for s in staff if s["role"] in ("worker", "admin")]
 
 
-async def _tasks(request: Request, user, api: Backend, community: str, status: str, notice: str | None = None,
+async def _tasks(request: Request, user, api: Backend, picker: Picker, status: str, notice: str | None = None,
                  problem: str | None = None, status_code: int = 200) -> Response:
+    community = picker.chosen
     tasks = (await api.get("visits", f"/v1/communities/{community}/visit-tasks",
                            params={"status": status, "limit": TASKS_SHOWN})).body
     staff = await _staff(api, community)
     return render(request, "admin/tasks.html", {
-        "user": user, "community": community, "tasks": tasks, "staff": {s["id"]: s["name"] for s in staff},
+        "user": user, "community": community, "picker": picker, "tasks": tasks,
+        "staff": {s["id"]: s["name"] for s in staff},
         "staff_options": [(s["id"], s["name"]) for s in staff], "values": {"status": status},
         "status_options": list(LABELS["task_status"].items()), "notice": notice, "problem": problem}, status_code)
 
@@ -44,20 +46,20 @@ async def _tasks(request: Request, user, api: Backend, community: str, status: s
 async def tasks_page(request: Request, user: CurrentUser, api: BackendDep,
                      community: Annotated[str | None, Query()] = None,
                      status: Annotated[str, Query()] = "open", assigned: bool = False) -> Response:
-    return await _tasks(request, user, api, home_org(user, community), status,
+    return await _tasks(request, user, api, await community_picker(api, user, community), status,
                         notice=t("admin.assigned") if assigned else None)
 
 
 @router.post("/tasks/{task_id}/assign")
 async def assign(request: Request, user: CurrentUser, api: BackendDep, task_id: str) -> Response:
     form = await request.form()
-    community = home_org(user, str(form.get("community") or "") or None)
+    picker = await community_picker(api, user, str(form.get("community") or "") or None)
     status = str(form.get("status") or "open")
     try:
         await api.post("visits", f"/v1/visit-tasks/{quote(task_id)}/assign", json={"staff_id": form.get("staff_id")})
     except ApiProblem as exc:
-        return await _tasks(request, user, api, community, status, problem=exc.message, status_code=exc.status)
-    return RedirectResponse(f"/admin/tasks?community={quote(community)}&status={quote(status)}&assigned=1",
+        return await _tasks(request, user, api, picker, status, problem=exc.message, status_code=exc.status)
+    return RedirectResponse(f"/admin/tasks?community={quote(picker.chosen)}&status={quote(status)}&assigned=1",
                             status_code=303)
 
 
@@ -76,31 +78,32 @@ def policy_from_form(form, current: dict) -> dict:
             **{k: _days(form.get(k)) for k in POLICY_DAYS if k in form}}
 
 
-def _policy_page(request: Request, user, community: str, policy: dict, errors: dict | None = None,
+def _policy_page(request: Request, user, picker: Picker, policy: dict, errors: dict | None = None,
                  problem: str | None = None, notice: str | None = None, status_code: int = 200) -> Response:
     return render(request, "admin/policy.html", {
-        "user": user, "community": community, "policy": policy, "days": POLICY_DAYS, "groups": GROUPS,
-        "errors": errors or {}, "problem": problem, "notice": notice}, status_code)
+        "user": user, "community": picker.chosen, "picker": picker, "policy": policy, "days": POLICY_DAYS,
+        "groups": GROUPS, "errors": errors or {}, "problem": problem, "notice": notice}, status_code)
 
 
 @router.get("/policy")
 async def policy_page(request: Request, user: CurrentUser, api: BackendDep,
                       community: Annotated[str | None, Query()] = None, saved: bool = False) -> Response:
-    code = home_org(user, community)
-    policy = (await api.get("visits", f"/v1/communities/{code}/visit-policy")).body
-    return _policy_page(request, user, code, policy, notice=t("admin.policy_saved") if saved else None)
+    picker = await community_picker(api, user, community)
+    policy = (await api.get("visits", f"/v1/communities/{picker.chosen}/visit-policy")).body
+    return _policy_page(request, user, picker, policy, notice=t("admin.policy_saved") if saved else None)
 
 
 @router.post("/policy")
 async def save_policy(request: Request, user: CurrentUser, api: BackendDep) -> Response:
     form = await request.form()
-    code = home_org(user, str(form.get("community") or "") or None)
+    picker = await community_picker(api, user, str(form.get("community") or "") or None)
+    code = picker.chosen
     current = (await api.get("visits", f"/v1/communities/{code}/visit-policy")).body
     changed = policy_from_form(form, current)
     try:
         await api.put("visits", f"/v1/communities/{code}/visit-policy", json=changed)
     except ApiProblem as exc:
-        return _policy_page(request, user, code, changed, exc.field_errors, exc.message, status_code=exc.status)
+        return _policy_page(request, user, picker, changed, exc.field_errors, exc.message, status_code=exc.status)
     return RedirectResponse(f"/admin/policy?community={quote(code)}&saved=1", status_code=303)
 
 
@@ -109,11 +112,11 @@ async def save_policy(request: Request, user: CurrentUser, api: BackendDep) -> R
 async def reports_page(request: Request, user: CurrentUser, api: BackendDep,
                        org: Annotated[str | None, Query()] = None,
                        status: Annotated[str | None, Query()] = None) -> Response:
-    code = home_org(user, org)
-    reports = (await api.get("reports", f"/v1/orgs/{code}/reports",
+    picker = await org_picker(api, user, org)
+    reports = (await api.get("reports", f"/v1/orgs/{picker.chosen}/reports",
                              params={k: v for k, v in {"status": status, "limit": 200}.items() if v})).body
     return render(request, "admin/reports.html", {
-        "user": user, "org": code, "reports": reports, "values": {"status": status or ""},
+        "user": user, "org": picker.chosen, "picker": picker, "reports": reports, "values": {"status": status or ""},
         "status_options": [("", t("common.all")), *LABELS["report_status"].items()]})
 
 

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from linli_console import charts
 from linli_console.backend import ApiProblem, Backend, BackendDep
-from linli_console.pages.orgs import GROUPS, home_org
+from linli_console.pages.orgs import COMMUNITY_DIGITS, GROUPS, home_org, org_picker
 from linli_console.session import CurrentUser
 from linli_console.strings import label, t
 from linli_console.templating import render
@@ -44,9 +44,6 @@ def coverage_rows(coverage: dict, cadences: dict[str, int], period_days: int) ->
              "target": coverage_target(cadences.get(group), period_days)} for group, c in coverage.items()]
 
 
-COMMUNITY_DIGITS = 12
-
-
 async def _cadences(api: Backend, org: str) -> dict[str, int]:
     """A community's cadences per group; a street or district has none of its own (targets are then 100 %)."""
     if len(org) != COMMUNITY_DIGITS:
@@ -71,20 +68,21 @@ async def community_page(request: Request, user: CurrentUser, api: BackendDep,
                          as_of: Annotated[date | None, Query()] = None,
                          since: Annotated[date | None, Query(alias="from")] = None,
                          until: Annotated[date | None, Query(alias="to")] = None) -> Response:
-    code = home_org(user, org)
+    code = home_org(user, org)  # as the picker chooses it: the picker's tree is read beside the figures
     as_of = as_of or date.today()
     until = until or as_of
     since = since or until.replace(day=1)
     period = {"from": since.isoformat(), "to": until.isoformat()}
-    stats, visits, jobs, cadences = await asyncio.gather(
+    stats, visits, jobs, cadences, picker = await asyncio.gather(
         api.get("registry", f"/v1/orgs/{code}/statistics", params={"as_of": as_of.isoformat()}),
         api.get("visits", f"/v1/orgs/{code}/visit-statistics", params=period),
         api.get("employment", f"/v1/orgs/{code}/employment-statistics", params=period),
-        _cadences(api, code))
+        _cadences(api, code), org_picker(api, user, org))
     stats, visits, jobs = stats.body, visits.body, jobs.body
     coverage = coverage_rows(visits.get("coverage", {}), cadences, (until - since).days + 1)
     return render(request, "community/index.html", {
-        "user": user, "org": code, "stats": stats, "visits": visits, "jobs": jobs, "coverage": coverage,
+        "user": user, "org": code, "picker": picker, "stats": stats, "visits": visits, "jobs": jobs,
+        "coverage": coverage,
         "keys": ("residents", "households", *GROUPS), "employment_figures": EMPLOYMENT_FIGURES,
         "values": {"as_of": as_of.isoformat(), "from": since.isoformat(), "to": until.isoformat()},
         "charts": _charts(stats, coverage)})

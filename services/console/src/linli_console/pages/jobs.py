@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from linli_console.backend import ApiProblem, Backend, BackendDep
-from linli_console.pages.orgs import home_org
+from linli_console.pages.orgs import community_picker
 from linli_console.session import CurrentUser
 from linli_console.strings import LABELS, t
 from linli_console.templating import render
@@ -25,12 +25,13 @@ async def jobs_page(request: Request, user: CurrentUser, api: BackendDep,
                     community: Annotated[str | None, Query()] = None,
                     priority_group: Annotated[str | None, Query()] = None,
                     cursor: Annotated[str | None, Query()] = None) -> Response:
-    code = home_org(user, community)
+    picker = await community_picker(api, user, community)
+    code = picker.chosen
     filters = {k: v for k, v in {"priority_group": priority_group, "cursor": cursor}.items() if v}
     seekers = (await api.get("employment", f"/v1/communities/{code}/job-seekers", params=filters)).body
     postings = (await api.get("employment", "/v1/jobs", params={"community": code, "status": "open"})).body
     return render(request, "jobs/index.html", {
-        "user": user, "community": code, "seekers": seekers, "postings": postings["items"],
+        "user": user, "community": code, "picker": picker, "seekers": seekers, "postings": postings["items"],
         "values": {"priority_group": priority_group or ""},
         "group_options": [("", t("common.all")), *LABELS["priority_group"].items()]})
 
