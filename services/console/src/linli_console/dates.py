@@ -1,11 +1,14 @@
 """Dates as people here write them: 2026年12月6日, 12月6日 周日."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 WEEKDAYS = "一二三四五六日"
 LOCAL = ZoneInfo("Asia/Shanghai")
+# 2026年12月6日, 2026-12-6, 2026/12/6, 2026.12.6 (and the browser's 2026-12-06), spaces allowed around the parts.
+TYPED = re.compile(r"\s*(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?\s*")
 
 
 def _as_date(value: date | str | None) -> date | None:
@@ -45,3 +48,11 @@ def window(start: date | str | None, end: date | str | None) -> str:
     if first and last and first != last:
         return f"{short_date(first)} – {short_date(last)}"
     return short_date(first or last)
+
+
+def typed(text: str) -> date:
+    """A date as a person here types it; ValueError for anything else (the caller says so beside the field)."""
+    found = TYPED.fullmatch(text)
+    if not found:
+        raise ValueError(text)
+    return date(*(int(part) for part in found.groups()))

@@ -93,6 +93,6 @@ async def export(user: CurrentUser, api: BackendDep, request: Request,
     code = home_org(user, community)
     params = {k: v for k in EXPORT_FILTERS if (v := request.query_params.get(k))}
     ledger = await api.get("registry", f"/v1/communities/{code}/residents.xlsx", params=params)
-    name = quote(f"台账_{code}.xlsx")
+    name = quote(t("ledger.export_file").format(code=code))
     return Response(ledger.body, media_type=XLSX,
                     headers={"Content-Disposition": f"attachment; filename=ledger.xlsx; filename*=UTF-8''{name}"})

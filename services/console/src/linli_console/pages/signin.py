@@ -9,6 +9,7 @@ from linli_shared.auth import PII_READ, issue_token
 
 from linli_console.backend import ApiProblem, Backend
 from linli_console.session import session_of
+from linli_console.strings import t
 from linli_console.templating import render
 
 router = APIRouter()
@@ -58,7 +59,7 @@ async def signin(request: Request) -> Response:
     chosen = next((m for m in await _staff(request) if m["id"] == form.get("staff_id")), None)
     if chosen is None:
         return render(request, "signin/dev.html", {"staff": await _staff(request),
-                                                   "errors": {"staff_id": "请选择一位工作人员"}}, status_code=422)
+                                                   "errors": {"staff_id": t("signin.staff_missing")}}, status_code=422)
     token = dev_token(settings.jwt_secret.get_secret_value(), chosen["id"], chosen["role"], chosen["org_code"],
                       pii=form.get("pii") == "on")
     session_of(request).sign_in(token, chosen["name"])

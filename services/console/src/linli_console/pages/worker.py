@@ -87,7 +87,7 @@ def visit_body(task: dict, form: dict[str, Any], when: str) -> dict[str, Any]:
                             "method": form.get("method") or "in_person",
                             "observations": (form.get("observations") or "").strip() or None}
     if (form.get("need_description") or "").strip():
-        body["needs"] = [{"category": form.get("need_category") or "其他",
+        body["needs"] = [{"category": form.get("need_category") or NEED_CATEGORIES[-1],
                           "description": form["need_description"].strip(), "urgent": form.get("need_urgent") == "on"}]
     if (form.get("aid_description") or "").strip():
         body["aid"] = [{"kind": form.get("aid_kind") or "goods", "description": form["aid_description"].strip(),
