@@ -70,7 +70,7 @@ def test_an_api_problem_names_each_field_in_chinese():
         {"loc": ["body", "needs", 0, "description"], "code": "missing", "message": "Field required"}]})
     problem = problem_of(response)
     assert problem.status == 422
-    assert problem.field_errors == {"observations": "太长了", "needs.description": "请填写这一项"}
+    assert problem.field_errors == {"observations": "太长了：最多 2000 个字", "needs.description": "请填写这一项"}
     assert problem.message == "有几项填写有误，请看标出的地方。"
 
 
