@@ -19,6 +19,7 @@ from linli_registry.settings import RegistrySettings
 from linli_registry.storage.community_changes import bump_data_versions
 from linli_registry.storage.facts import KeptFacts
 from linli_registry.storage.indexes import INDEXES
+from linli_registry.storage.search_keys import KeptSearchKeys
 
 
 def create_app(settings: RegistrySettings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -27,7 +28,7 @@ def create_app(settings: RegistrySettings | None = None, clock: Clock | None = N
     runtime.uow.before_commit.append(bump_data_versions)
     ctx = RegistryContext(
         uow=runtime.uow, db=runtime.db, rules=group_rules(settings), clock=clock or Clock(settings.timezone),
-        facts=KeptFacts(settings.facts_kept_communities),
+        facts=KeptFacts(settings.facts_kept_communities), search_keys=KeptSearchKeys(settings.facts_kept_communities),
         vault=PiiVault(settings.pii_key.get_secret_value(), settings.pii_hash_key.get_secret_value()),
         id_tail_searches_per_hour=settings.id_tail_searches_per_hour, suppress_below=settings.suppress_below)
     runner = ImportRunner(ctx, runtime.owner, batch_rows=settings.import_batch_rows,

@@ -109,3 +109,19 @@ async def test_search_is_scoped_like_every_listing(admin, client_for, make_token
     assert refused.status_code == 403, refused.text
     theirs = await other.get(f"/v1/communities/{OTHER_COMMUNITY}/residents", params={"q": "wxm"})
     assert [r["name"] for r in theirs.json()["items"]] == ["王小明"]
+
+
+async def test_search_reads_the_community_whole_once_and_then_only_what_changed(app, admin):
+    household = await new_household(admin)
+    first = await new_resident(admin, date(1950, 1, 1), name="王小明", household_id=household)
+    assert await found(admin, "wxm") == ["王小明"]
+    renamed = await admin.patch(f"/v1/residents/{first['id']}", json={"name": "李小明"},
+                                headers={"If-Match": f'"{first["version"]}"'})
+    assert renamed.status_code == 200, renamed.text
+    await new_resident(admin, date(1951, 1, 1), name="王晓梅")
+
+    assert await found(admin, "wxm") == ["王晓梅"]
+    assert await found(admin, "lxm") == ["李小明"]
+    assert await found(admin, "wxm", household_id=household) == []
+    assert await found(admin, "lxm", household_id=household) == ["李小明"]
+    assert app.state.registry.search_keys.full_reads == 1  # the rest came from the community's change log

@@ -21,11 +21,6 @@ _MARKED = re.compile(
 _DASHED = re.compile(r"(?P<estate>[^0-9]*?)(?P<building>[0-9]+)-(?P<unit>[0-9]+)(?:-(?P<room>[0-9]+))?")
 
 
-def phone_tail_pattern(tail: str) -> str:
-    """A regex for a phone stored as typed, ending in these digits with any spaces or hyphens between them."""
-    return "[- ]*".join(map(re.escape, tail)) + "$"
-
-
 @dataclass(frozen=True)
 class AddressQuery:
     estate: str | None = None

@@ -16,6 +16,7 @@ from linli_shared.privacy import PiiVault
 from linli_registry.domain.orgs import OrgCode, OrgCodeError, parse_org_code
 from linli_registry.storage import orgs
 from linli_registry.storage.facts import KeptFacts
+from linli_registry.storage.search_keys import KeptSearchKeys
 from linli_registry.storage.statistics_cache import StatisticsCache
 
 
@@ -27,6 +28,7 @@ class RegistryContext:
     rules: GroupRules
     clock: Clock
     facts: KeptFacts = field(default_factory=KeptFacts)  # recently used communities' residents, for the rules
+    search_keys: KeptSearchKeys = field(default_factory=KeptSearchKeys)  # the same communities' names, for search
     derived_groups: VersionedCache = field(default_factory=VersionedCache)  # a community's groups, as of a day
     statistics: StatisticsCache = field(default_factory=StatisticsCache)  # per community, stored and in flight
     id_tail_searches_per_hour: int = 30  # per caller without pii:read (each one can reveal whose tail it is)

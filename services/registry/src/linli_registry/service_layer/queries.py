@@ -14,7 +14,7 @@ from linli_shared.pagination import page_by_id, page_of_known_ids
 from linli_registry.domain.small_cells import DISTRICT_DIGITS, as_seen, hidden_in_district
 from linli_registry.service_layer import search
 from linli_registry.service_layer.context import RegistryContext, existing_community, org_code_or_422
-from linli_registry.service_layer.resident_filters import ResidentFilter, base_query, group_ids, query_for
+from linli_registry.service_layer.resident_filters import ResidentFilter, base_query, group_ids
 from linli_registry.storage import life_events, orgs
 from linli_registry.storage import residents as resident_store
 from linli_registry.storage.residents import LifeEvent, Resident
@@ -27,8 +27,7 @@ async def list_residents(ctx: RegistryContext, principal: Principal, community: 
     principal.authorize(community, Access.READ)
     await existing_community(ctx.db, community)
     if q and q.strip():  # ranked by relevance, so paged by offset rather than by _id
-        return await search.search_residents(ctx, principal, community, q, await query_for(ctx, community, f),
-                                             limit, cursor)
+        return await search.search_residents(ctx, principal, community, q, f, limit, cursor)
     query, ids = await base_query(ctx, community, f), await group_ids(ctx, community, f)
     residents = resident_store.collection(ctx.db)
     if ids is None:

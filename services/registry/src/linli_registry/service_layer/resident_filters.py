@@ -1,6 +1,7 @@
 """The listing's filters, shared by the listing and the ledger export (e.g. all 80+ living alone in one grid)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -74,6 +75,20 @@ async def query_for(ctx: RegistryContext, community: str, f: ResidentFilter,
     query = await base_query(ctx, community, f)
     ids = await group_ids(ctx, community, f, known)
     return query if ids is None else _all_of([query, {"_id": {"$in": sorted(ids)}}])
+
+
+async def admission(ctx: RegistryContext, community: str,
+                    f: ResidentFilter) -> Callable[[dict[str, Any]], bool]:
+    """The filter as a test of a resident's stored `_id`, `status` and `household_id`, for residents in hand."""
+    ids = await group_ids(ctx, community, f)
+    grid = set(await household_store.ids_in_grid(ctx.db, community, f.grid)) if f.grid else None
+
+    def admits(doc: dict[str, Any]) -> bool:
+        household = doc.get("household_id")
+        return ((not f.status or doc.get("status") == f.status)
+                and (not f.household_id or household == f.household_id)
+                and (grid is None or household in grid) and (ids is None or doc["_id"] in ids))
+    return admits
 
 
 async def base_query(ctx: RegistryContext, community: str, f: ResidentFilter) -> dict[str, Any]:

@@ -128,17 +128,10 @@ async def housemates(db: Any, communities: list[str], household_ids: list[str],
                                 session=session)
 
 
-async def candidates(db: Any, query: dict[str, Any], fields: dict[str, int], cap: int) -> list[dict[str, Any]]:
-    """The first `cap` residents matching `query` by `_id`, only `fields` of each."""
-    return await db[RESIDENTS].find(query, fields).sort("_id", 1).limit(cap).to_list()
-
-
 async def of_community(db: Any, community: str, ids: list[str]) -> list[Resident]:
-    """Whole residents of one community by id (any order)."""
-    if not ids:
-        return []
-    docs = await db[RESIDENTS].find({"community_code": community, "_id": {"$in": ids}}).to_list()
-    return [Resident.model_validate(d) for d in docs]
+    """Whole residents of one community by id (any order), by the `_id` index alone (`find_in`)."""
+    docs = await find_in(db[RESIDENTS], "_id", ids)
+    return [Resident.model_validate(d) for d in docs if d["community_code"] == community]
 
 
 def collection(db: Any) -> Any:
