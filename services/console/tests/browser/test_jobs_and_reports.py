@@ -103,7 +103,8 @@ def _report_run(stack) -> None:
 
 def _open_report(page, console: str) -> None:
     page.goto(f"{console}/admin/reports")
-    page.locator("#reports tbody tr", has_text="工农里").first.get_by_role("link").click()
+    row = page.locator("#reports tbody tr", has_text="工农里").first
+    row.get_by_role("link", name="社区基本情况统计表").click()  # the template's name, not its key
 
 
 def test_the_street_returns_a_report_with_a_reason_the_community_reads_then_accepts_it(stack, street_admin, desk,

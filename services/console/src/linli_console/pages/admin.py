@@ -2,6 +2,7 @@
 admin submits, the street accepts or returns with a comment. Roll-ups are the community page at a street."""
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 from urllib.parse import quote
 
@@ -113,10 +114,12 @@ async def reports_page(request: Request, user: CurrentUser, api: BackendDep,
                        org: Annotated[str | None, Query()] = None,
                        status: Annotated[str | None, Query()] = None) -> Response:
     picker = await org_picker(api, user, org)
-    reports = (await api.get("reports", f"/v1/orgs/{picker.chosen}/reports",
-                             params={k: v for k, v in {"status": status, "limit": 200}.items() if v})).body
+    params = {k: v for k, v in {"status": status, "limit": 200}.items() if v}
+    reports, templates = await asyncio.gather(api.get("reports", f"/v1/orgs/{picker.chosen}/reports", params=params),
+                                              api.get("reports", f"/v1/orgs/{picker.chosen}/report-templates"))
     return render(request, "admin/reports.html", {
-        "user": user, "org": picker.chosen, "picker": picker, "reports": reports, "values": {"status": status or ""},
+        "user": user, "org": picker.chosen, "picker": picker, "reports": reports.body,
+        "template_names": {tp["key"]: tp["name"] for tp in templates.body}, "values": {"status": status or ""},
         "status_options": [("", t("common.all")), *LABELS["report_status"].items()]})
 
 
