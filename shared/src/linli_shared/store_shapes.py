@@ -161,7 +161,18 @@ class BacklogWindow:
 
 
 __all__ = ["BacklogWindow", "find_any_of", "find_ids_in_steps", "find_in", "find_in_then_keep", "find_listed_ids",
-           "find_per_value", "write_by_id"]
+           "find_per_value", "without_scope", "write_by_id"]
+
+
+def without_scope(query: Mapping[str, Any], scope: str = "community_code") -> dict[str, Any]:
+    """`query` without its `scope` condition, for a query narrowed by a field with an index of its own (a
+    resident's id); the caller checks `scope` on the documents that come back.
+
+    MongoDB: the query as it is, planned on the narrowing field's index. SecantusDB scans the whole collection
+    when the query also names `community_code` (a resident's open tasks: 140 ms over 1,648 tasks, 2 ms on the
+    resident's index).
+    """
+    return {field: condition for field, condition in query.items() if field != scope}
 
 
 async def find_sorted_on(collection: AsyncCollection, index: str, query: Mapping[str, Any],

@@ -41,3 +41,16 @@ async def test_a_bad_order_date_or_status_is_a_422_naming_the_parameter(visits):
         response = await visits.get(LIST, params=params)
         assert response.status_code == 422, (params, response.text)
         assert name in response.text
+
+
+async def test_a_residents_tasks_are_listed_only_under_the_residents_community(apps, visits):
+    theirs = [{**_task(key, due_in), "resident_id": "r-1"} for key, due_in in (("a", 3), ("b", -1), ("c", 9))]
+    await apps[1].state.visits.db.tasks.insert_many([*theirs, _task("d", 1), {**_task("e", 1, community=OTHER),
+                                                                                "resident_id": "r-2"}])
+
+    first = (await visits.get(LIST, params={"resident_id": "r-1", "status": "pending", "limit": 2})).json()
+    rest = (await visits.get(LIST, params={"resident_id": "r-1", "status": "pending", "limit": 2,
+                                           "cursor": first["next_cursor"]})).json()
+    assert [t["id"] for t in first["items"] + rest["items"]] == ["a", "b", "c"] and rest["next_cursor"] is None
+    elsewhere = (await visits.get(LIST, params={"resident_id": "r-2"})).json()
+    assert elsewhere == {"items": [], "next_cursor": None}

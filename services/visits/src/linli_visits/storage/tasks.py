@@ -11,7 +11,7 @@ from linli_shared.errors import Problem
 from linli_shared.mongo import find_authorized
 from linli_shared.outbox import Tx
 from linli_shared.pagination import decode_cursor, encode_cursor, page_by_id
-from linli_shared.store_shapes import find_sorted_on
+from linli_shared.store_shapes import find_sorted_on, without_scope
 
 from linli_visits.domain.policy import Reason
 from linli_visits.domain.rules import TaskPlan
@@ -182,8 +182,11 @@ async def page_of_community(db: Any, community: str, limit: int, cursor: str | N
         query["due_by"] = {"$lt": due_before.isoformat()}
     if window_open_on:
         query["due_from"] = {"$lte": window_open_on.isoformat()}
-    page = _page_by_due if by_due else page_by_id
-    docs, next_cursor = await page(db[TASKS], query, limit, cursor)
+    if resident_id and not by_due:  # a resident's tasks are all in the resident's community, or none is
+        docs, next_cursor = await page_by_id(db[TASKS], without_scope(query), limit, cursor)
+        docs = [d for d in docs if d["community_code"] == community]
+    else:
+        docs, next_cursor = await (_page_by_due if by_due else page_by_id)(db[TASKS], query, limit, cursor)
     return [Task.model_validate(d) for d in docs], next_cursor
 
 
