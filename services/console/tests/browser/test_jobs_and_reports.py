@@ -60,6 +60,7 @@ def test_an_admin_refers_a_4050_seeker_from_a_postings_matches_and_records_the_h
     sign_in(desk, "刘书记")
     desk.goto(f"{stack.console}/jobs")
     desk.get_by_role("link", name="小区保洁员").click()
+    assert "月薪（元）：2200–2800" in desk.locator("main p").first.inner_text()
     match = desk.locator("li.match", has_text="李桂兰")
     assert match.locator(".tag", has_text="4050人员").is_visible()
     assert match.locator("ul.reasons li").count() >= 1 and "4050" in match.locator("ul.reasons").inner_text()
