@@ -1,7 +1,7 @@
 from datetime import date
 
 from linli_console.pages.admin import policy_from_form, report_rows
-from linli_console.pages.community import coverage_target, month_starts
+from linli_console.pages.community import coverage_rows, month_starts
 from linli_console.pages.ledger import plain_message
 from starlette.datastructures import FormData
 
@@ -11,10 +11,12 @@ def test_a_row_error_is_shown_without_the_apis_english_gloss():
     assert plain_message("出生日期（农历）不对") == "出生日期（农历）不对"
 
 
-def test_a_group_should_be_fully_covered_once_the_period_is_as_long_as_its_cadence():
-    assert coverage_target(7, 30) == 1.0
-    assert coverage_target(30, 6) == 0.2
-    assert coverage_target(None, 6) == 1.0
+def test_coverage_is_held_against_every_member_whatever_the_period():
+    """The visits service counts a member covered when seen within the group's cadence before the period's end:
+    a community's 6 days of a 30-day cadence aim at all its members, as its street's roll-up does (not 20 %)."""
+    coverage = {"empty_nest_households": {"members": 12, "visited": 3, "share": 0.25},
+                "living_alone_elderly_80": {"members": 7, "visited": 7, "share": 1.0}}
+    assert [row["target"] for row in coverage_rows(coverage)] == [1.0, 1.0]
 
 
 def test_six_months_end_on_the_as_of_day_and_cross_the_new_year():

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from linli_console import charts
-from linli_console.backend import ApiProblem, Backend, BackendDep
-from linli_console.pages.orgs import COMMUNITY_DIGITS, GROUPS, home_org, org_picker
+from linli_console.backend import Backend, BackendDep
+from linli_console.pages.orgs import GROUPS, home_org, org_picker
 from linli_console.session import CurrentUser
 from linli_console.strings import label, t
 from linli_console.templating import render
@@ -21,12 +21,9 @@ MONTHS_SHOWN = 6
 EMPLOYMENT_FIGURES = ("seekers", "seekers_4050", "referrals", "referrals_4050", "placements", "placed_4050")
 
 
-def coverage_target(every_days: int | None, period_days: int) -> float:
-    """The share of a group a worker should have seen in the period: all of it once the period is as long
-    as the group's cadence, a proportional share of a shorter one; 100 % where no cadence is set."""
-    if not every_days:
-        return 1.0
-    return min(1.0, period_days / every_days)
+# The visits service counts a member as covered when seen within the group's cadence before the period's end,
+# so the goal is every member, whatever the period's length, for a community and a roll-up alike.
+COVERAGE_TARGET = 1.0
 
 
 def month_starts(as_of: date, months: int) -> list[tuple[date, date]]:
@@ -39,20 +36,9 @@ def month_starts(as_of: date, months: int) -> list[tuple[date, date]]:
     return spans[::-1]
 
 
-def coverage_rows(coverage: dict, cadences: dict[str, int], period_days: int) -> list[dict]:
+def coverage_rows(coverage: dict) -> list[dict]:
     return [{"group": group, "members": c.get("members"), "visited": c.get("visited"), "share": c.get("share"),
-             "target": coverage_target(cadences.get(group), period_days)} for group, c in coverage.items()]
-
-
-async def _cadences(api: Backend, org: str) -> dict[str, int]:
-    """A community's cadences per group; a street or district has none of its own (targets are then 100 %)."""
-    if len(org) != COMMUNITY_DIGITS:
-        return {}
-    try:
-        policy = (await api.get("visits", f"/v1/communities/{org}/visit-policy")).body
-    except ApiProblem:
-        return {}
-    return {c["group"]: c["every_days"] for c in policy["cadences"]}
+             "target": COVERAGE_TARGET} for group, c in coverage.items()]
 
 
 async def _monthly_visits(api: Backend, org: str, as_of: date) -> list[tuple[str, int]]:
@@ -73,13 +59,13 @@ async def community_page(request: Request, user: CurrentUser, api: BackendDep,
     until = until or as_of
     since = since or until.replace(day=1)
     period = {"from": since.isoformat(), "to": until.isoformat()}
-    stats, visits, jobs, cadences, picker = await asyncio.gather(
+    stats, visits, jobs, picker = await asyncio.gather(
         api.get("registry", f"/v1/orgs/{code}/statistics", params={"as_of": as_of.isoformat()}),
         api.get("visits", f"/v1/orgs/{code}/visit-statistics", params=period),
         api.get("employment", f"/v1/orgs/{code}/employment-statistics", params=period),
-        _cadences(api, code), org_picker(api, user, org))
+        org_picker(api, user, org))
     stats, visits, jobs = stats.body, visits.body, jobs.body
-    coverage = coverage_rows(visits.get("coverage", {}), cadences, (until - since).days + 1)
+    coverage = coverage_rows(visits.get("coverage", {}))
     return render(request, "community/index.html", {
         "user": user, "org": code, "picker": picker, "stats": stats, "visits": visits, "jobs": jobs,
         "coverage": coverage,
