@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from linli_visits.storage import statistics_versions
 from linli_visits.storage.tasks import Task
 
 from visits_helpers import COMMUNITY, OTHER, TODAY
@@ -54,3 +55,15 @@ async def test_a_residents_tasks_are_listed_only_under_the_residents_community(a
     assert [t["id"] for t in first["items"] + rest["items"]] == ["a", "b", "c"] and rest["next_cursor"] is None
     elsewhere = (await visits.get(LIST, params={"resident_id": "r-2"})).json()
     assert elsewhere == {"items": [], "next_cursor": None}
+
+
+async def test_a_workers_day_is_kept_until_the_communitys_data_version_moves(apps, visits):
+    ctx = apps[1].state.visits
+    await ctx.db.tasks.insert_many([_task("a", 1), _task("b", 2)])
+    day = {"status": "pending", "window_open_on": TODAY.isoformat(), "order": "due"}
+    assert [t["id"] for t in (await visits.get(LIST, params=day)).json()["items"]] == ["a", "b"]
+
+    await ctx.db.tasks.insert_one(_task("c", 0))  # behind the service's back: no event, no new version
+    assert [t["id"] for t in (await visits.get(LIST, params=day)).json()["items"]] == ["a", "b"]
+    await ctx.uow.run(lambda tx: statistics_versions.bump(tx, {COMMUNITY}))  # what every task's move does
+    assert [t["id"] for t in (await visits.get(LIST, params=day)).json()["items"]] == ["c", "a", "b"]

@@ -24,6 +24,8 @@ class Visits:
     # Each community's statistics figures, by (community, data version, period): service_layer/statistics.py.
     statistics: VersionedCache = field(default_factory=lambda: VersionedCache(kept=256))
     counting_statistics: InFlight = field(default_factory=InFlight)
+    # Pages of a community's tasks nearest due first, by (community, data version, the query): service_layer/tasks.py.
+    due_pages: VersionedCache = field(default_factory=lambda: VersionedCache(kept=64))
 
     async def policy(self, community: str, tx: Tx | None = None) -> VisitPolicy:
         return (await self.policies({community}, tx))[community]

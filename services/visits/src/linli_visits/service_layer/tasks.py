@@ -9,7 +9,7 @@ from linli_shared.outbox import Tx
 
 from linli_visits.service_layer.context import Visits
 from linli_visits.storage import staff as staff_directory
-from linli_visits.storage import tasks
+from linli_visits.storage import statistics_versions, tasks
 from linli_visits.storage.tasks import Task
 
 Page = tuple[list[Task], str | None]
@@ -17,9 +17,20 @@ Page = tuple[list[Task], str | None]
 
 async def community_tasks(ctx: Visits, principal: Principal, community: str, limit: int, cursor: str | None,
                           **filters: Any) -> Page:
-    """The community's tasks, narrowed by `filters` (storage.tasks.page_of_community's keywords)."""
+    """The community's tasks, narrowed by `filters` (storage.tasks.page_of_community's keywords).
+
+    Nearest due first is a worker's day, asked for on every visit to the page; it reads every pending task of the
+    community to sort them (60-130 ms for 1,648 on SecantusDB), so its pages are kept by the community's data
+    version, which every task's creation and move bumps: an unchanged community costs one read of its version."""
     principal.authorize(community, Access.READ)
-    return await tasks.page_of_community(ctx.db, community, limit, cursor, **filters)
+    if not filters.get("by_due"):
+        return await tasks.page_of_community(ctx.db, community, limit, cursor, **filters)
+    (version,) = await statistics_versions.versions_of(ctx.db, [community])  # read first: the page is as new
+    key = (community, version, limit, cursor, *sorted(filters.items()))
+    if (page := ctx.due_pages.get(key)) is None:
+        page = await tasks.page_of_community(ctx.db, community, limit, cursor, **filters)
+        ctx.due_pages.put(key, page)
+    return page
 
 
 async def my_tasks(ctx: Visits, principal: Principal, limit: int, cursor: str | None, status: str | None) -> Page:
