@@ -113,7 +113,11 @@ AUDIT = """data => {
   for (const el of document.querySelectorAll(dated)) {
     if (el.type !== 'date') problems.push(`a date typed as free text: ${where(el)}`);
   }
-  const text = data.reduce((rest, value) => rest.split(value).join(''), document.body.innerText)
+  const said = [...document.querySelectorAll('[aria-label], [alt], [title], option')]
+    .map(el => [el.getAttribute('aria-label'), el.getAttribute('alt'), el.getAttribute('title'),
+                el.tagName === 'OPTION' ? el.textContent : ''].join(' '));
+  const text = data.reduce((rest, value) => rest.split(value).join(''),
+                           [document.title, document.body.innerText, ...said].join('\\n'))
     .replace(/\\S+\\.(xlsx|csv)\\b/g, '');
   const machine = text.match(/\\b\\d{4}[-/]\\d{1,2}[-/]\\d{1,2}\\b|\\b\\d{1,2}\\/\\d{1,2}\\/\\d{4}\\b|T\\d{2}:\\d{2}/g);
   if (machine) problems.push(`dates as a machine writes them: ${machine}`);
@@ -203,6 +207,7 @@ def test_every_key_page_has_names_alternatives_order_contrast_focus_and_words_fo
     assert task.locator(".overdue").count() == 1
     problems += _audit(phone, "today")
     task.get_by_role("link", name="记录走访").click()
+    phone.wait_for_url("**/visit?**")  # and its stylesheet: `load`, as goto waits for
     problems += _audit(phone, "visit form")
     for path in ("/inbox", "/residents?q=5678", f"/residents/{stack.residents['王建国']['id']}", "/jobs",
                  f"/residents/{stack.residents['孙秀英']['id']}"):  # the last another community's: an error page
@@ -226,7 +231,7 @@ def test_every_key_page_has_names_alternatives_order_contrast_focus_and_words_fo
     assert not problems, "\n".join(problems)
 
 
-def test_tab_reaches_the_first_tasks_record_button_and_enter_opens_it(stack, phone, sign_in):
+def test_tab_reaches_the_first_tasks_record_button_and_enter_opens_it(stack, phone, sign_in, screenshot):
     _hospitalise(stack, "王建国")
     sign_in(phone, "陈社工")
     first = _first_task(phone, stack.console).get_by_role("link", name="记录走访")
@@ -239,18 +244,21 @@ def test_tab_reaches_the_first_tasks_record_button_and_enter_opens_it(stack, pho
         raise AssertionError("Tab never reached the first task's 记录走访")
     outline = phone.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
+    screenshot(phone, "30-keyboard-focus-on-record-visit")
     phone.keyboard.press("Enter")
     phone.wait_for_url("**/visit?**")
     assert phone.get_by_role("heading", name="记录走访").is_visible()
 
 
-def test_a_too_long_observation_is_explained_beside_its_field_and_what_was_typed_stays(stack, phone, sign_in):
+def test_a_too_long_observation_is_explained_beside_its_field_and_what_was_typed_stays(stack, phone, sign_in,
+                                                                                       screenshot):
     _hospitalise(stack, "王建国")
     sign_in(phone, "陈社工")
     _first_task(phone, stack.console).get_by_role("link", name="记录走访").click()
     typed = "老人精神尚可。" * 300  # 2,100 characters: the visits API takes at most 2,000
     phone.get_by_label("走访情况").fill(typed)
     phone.get_by_role("button", name="保存走访记录").click()
+    phone.locator("#observations-error").wait_for()
 
     observations = phone.get_by_label("走访情况")
     assert observations.get_attribute("aria-invalid") == "true"
@@ -259,21 +267,26 @@ def test_a_too_long_observation_is_explained_beside_its_field_and_what_was_typed
     assert "太长" in said and "2000" in said
     assert observations.input_value() == typed
     assert not _audit(phone, "visit form with an error")
+    screenshot(phone, "31-visit-error-beside-its-field")
 
 
-def test_a_future_date_and_an_unknown_kind_of_life_event_are_explained_beside_their_fields(stack, phone, sign_in):
+def test_a_future_date_and_an_unknown_kind_of_life_event_are_explained_beside_their_fields(stack, phone, sign_in,
+                                                                                           screenshot):
     sign_in(phone, "陈社工")
     phone.goto(f"{stack.console}/residents/{stack.residents['王建国']['id']}")
     tomorrow = date.today() + timedelta(days=1)
     phone.get_by_label("日期").fill(tomorrow.isoformat())
     phone.get_by_role("button", name="登记").click()
+    phone.locator("#date-error").wait_for()
     assert "不能晚于今天" in phone.locator(".field:has(#f-date) .field-error").inner_text()
     assert phone.get_by_label("日期").input_value() == tomorrow.isoformat()
 
     phone.locator("#f-kind option").first.evaluate("option => { option.value = 'flood'; }")
     phone.get_by_label("日期").fill(date.today().isoformat())
     phone.get_by_role("button", name="登记").click()
+    phone.locator("#kind-error").wait_for()
     assert "请从选项中选择" in phone.locator(".field:has(#f-kind) .field-error").inner_text()
     assert phone.locator("#f-kind").get_attribute("aria-invalid") == "true"
     assert not _audit(phone, "life event with errors")
+    screenshot(phone, "32-life-event-error-beside-its-field")
 
