@@ -58,7 +58,8 @@ async def existing_community(db: Any, code: str, session: Any = None) -> orgs.Or
 
 
 async def known_community(ctx: RegistryContext, code: str, session: Any = None) -> None:
-    """`existing_community` for a write: a community found once is not read again (orgs are never removed)."""
+    """`existing_community` for a write or a listing: a community found once is not read again (orgs are never
+    removed)."""
     if code not in ctx.known_communities:
         await existing_community(ctx.db, code, session)
         ctx.known_communities.add(code)

@@ -13,7 +13,7 @@ from linli_shared.pagination import page_by_id, page_of_known_ids
 
 from linli_registry.domain.small_cells import DISTRICT_DIGITS, as_seen, hidden_in_district
 from linli_registry.service_layer import search
-from linli_registry.service_layer.context import RegistryContext, existing_community, org_code_or_422
+from linli_registry.service_layer.context import RegistryContext, known_community, org_code_or_422
 from linli_registry.service_layer.resident_filters import ResidentFilter, base_query, group_ids
 from linli_registry.storage import life_events, orgs
 from linli_registry.storage import residents as resident_store
@@ -25,7 +25,7 @@ log = get_logger()
 async def list_residents(ctx: RegistryContext, principal: Principal, community: str, f: ResidentFilter, q: str | None,
                          limit: int, cursor: str | None) -> tuple[list[Resident], str | None]:
     principal.authorize(community, Access.READ)
-    await existing_community(ctx.db, community)
+    await known_community(ctx, community)  # a listing or search reads the org once per process
     if q and q.strip():  # ranked by relevance, so paged by offset rather than by _id
         return await search.search_residents(ctx, principal, community, q, f, limit, cursor)
     query, ids = await base_query(ctx, community, f), await group_ids(ctx, community, f)
