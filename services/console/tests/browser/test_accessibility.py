@@ -56,6 +56,12 @@ AUDIT = """data => {
   for (const el of document.querySelectorAll('a[href], button')) {
     if (!(el.textContent.trim() || el.getAttribute('aria-label'))) problems.push(`nameless: ${where(el)}`);
   }
+  const purpose = new Map();  // a link's name tells where it goes: two names alike go to one place
+  for (const a of document.querySelectorAll('a[href]')) {
+    const name = (a.getAttribute('aria-label') || a.textContent).trim();
+    if (purpose.has(name) && purpose.get(name) !== a.getAttribute('href')) problems.push(`links alike: ${name}`);
+    purpose.set(name, a.getAttribute('href'));
+  }
   for (const img of document.querySelectorAll('img')) {
     if (!(img.getAttribute('alt') || '').trim()) problems.push(`image without alt: ${where(img)}`);
   }
@@ -244,7 +250,7 @@ def test_tab_reaches_the_first_tasks_record_button_and_enter_opens_it(stack, pho
         raise AssertionError("Tab never reached the first task's 记录走访")
     outline = phone.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
-    screenshot(phone, "30-keyboard-focus-on-record-visit")
+    screenshot(phone, "70-keyboard-focus-on-record-visit")
     phone.keyboard.press("Enter")
     phone.wait_for_url("**/visit?**")
     assert phone.get_by_role("heading", name="记录走访").is_visible()
@@ -267,7 +273,7 @@ def test_a_too_long_observation_is_explained_beside_its_field_and_what_was_typed
     assert "太长" in said and "2000" in said
     assert observations.input_value() == typed
     assert not _audit(phone, "visit form with an error")
-    screenshot(phone, "31-visit-error-beside-its-field")
+    screenshot(phone, "71-visit-error-beside-its-field")
 
 
 def test_a_future_date_and_an_unknown_kind_of_life_event_are_explained_beside_their_fields(stack, phone, sign_in,
@@ -288,5 +294,5 @@ def test_a_future_date_and_an_unknown_kind_of_life_event_are_explained_beside_th
     assert "请从选项中选择" in phone.locator(".field:has(#f-kind) .field-error").inner_text()
     assert phone.locator("#f-kind").get_attribute("aria-invalid") == "true"
     assert not _audit(phone, "life event with errors")
-    screenshot(phone, "32-life-event-error-beside-its-field")
+    screenshot(phone, "72-life-event-error-beside-its-field")
 
