@@ -64,7 +64,7 @@ STRINGS.update({
     "worker.mine": "分给我的",
     "worker.unassigned": "未分配",
     "worker.record": "记录走访",
-    "worker.record_for": "（{name}，{reason}）",  # read out after 记录走访: which of the list's buttons this is
+    "worker.record_for": "（{name}，{reason}，{due}）",  # read out after 记录走访: which of the list's buttons this is
     "worker.card": "居民档案",
     "worker.visit_saved": "走访已记录。",
     "worker.more": "还有 {n} 个任务，完成上面的之后会依次显示。",

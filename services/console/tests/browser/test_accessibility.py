@@ -258,7 +258,7 @@ def test_tab_reaches_the_first_tasks_record_button_and_enter_opens_it(stack, pho
 
 def test_a_too_long_observation_is_explained_beside_its_field_and_what_was_typed_stays(stack, phone, sign_in,
                                                                                        screenshot):
-    _hospitalise(stack, "王建国")
+    _hospitalise(stack, "王建国", days_ago=2)
     sign_in(phone, "陈社工")
     _first_task(phone, stack.console).get_by_role("link", name="记录走访").click()
     typed = "老人精神尚可。" * 300  # 2,100 characters: the visits API takes at most 2,000
@@ -272,6 +272,7 @@ def test_a_too_long_observation_is_explained_beside_its_field_and_what_was_typed
     said = phone.locator(".field:has(#f-observations) .field-error").inner_text()
     assert "太长" in said and "2000" in said
     assert observations.input_value() == typed
+    assert phone.evaluate("document.activeElement.id") == "f-observations"  # the keyboard lands on it
     assert not _audit(phone, "visit form with an error")
     screenshot(phone, "71-visit-error-beside-its-field")
 
@@ -286,6 +287,7 @@ def test_a_future_date_and_an_unknown_kind_of_life_event_are_explained_beside_th
     phone.locator("#date-error").wait_for()
     assert "不能晚于今天" in phone.locator(".field:has(#f-date) .field-error").inner_text()
     assert phone.get_by_label("日期").input_value() == tomorrow.isoformat()
+    assert phone.evaluate("document.activeElement.id") == "f-date"
 
     phone.locator("#f-kind option").first.evaluate("option => { option.value = 'flood'; }")
     phone.get_by_label("日期").fill(date.today().isoformat())
@@ -293,6 +295,7 @@ def test_a_future_date_and_an_unknown_kind_of_life_event_are_explained_beside_th
     phone.locator("#kind-error").wait_for()
     assert "请从选项中选择" in phone.locator(".field:has(#f-kind) .field-error").inner_text()
     assert phone.locator("#f-kind").get_attribute("aria-invalid") == "true"
+    assert phone.evaluate("document.activeElement.id") == "f-kind"
     assert not _audit(phone, "life event with errors")
     screenshot(phone, "72-life-event-error-beside-its-field")
 
