@@ -185,7 +185,7 @@ def _serve(args: argparse.Namespace, root: Path, nats: NatsServer, stores: dict[
     if args.demo and "registry" in urls:
         from linli_devtools.demo import load_demo
 
-        load_demo(urls["registry"], token)
+        load_demo(urls, token)
     console = None
     if console_port:
         procs["console"] = subprocess.Popen([sys.executable, "-m", CONSOLE[0]], env=_console_env(console_port, urls))
