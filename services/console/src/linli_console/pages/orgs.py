@@ -28,13 +28,15 @@ class Picker:
 
 
 async def _tree(api: Backend, code: str) -> list[dict]:
-    """The org and every street and community under it, in tree order (grids are inside a community's pages)."""
+    """The org and every street and community under it, in tree order (grids are inside a community's pages):
+    one registry call for a street, one more per street for the district (a community's entry in its street's
+    list is enough)."""
     org = (await api.get("registry", f"/v1/orgs/{code}")).body
-    if len(code) >= COMMUNITY_DIGITS:
-        return [org]
-    below = await asyncio.gather(*(_tree(api, child["code"]) for child in org["children"]
-                                   if len(child["code"]) <= COMMUNITY_DIGITS))
-    return [org, *(o for orgs in below for o in orgs)]
+    children = [child for child in org["children"] if len(child["code"]) <= COMMUNITY_DIGITS]
+    if all(len(child["code"]) == COMMUNITY_DIGITS for child in children):
+        return [org, *children]
+    below = await asyncio.gather(*(_tree(api, child["code"]) for child in children))
+    return [org, *(o for tree in below for o in tree)]
 
 
 async def _orgs_in_scope(api: Backend, user: User) -> list[dict]:
