@@ -162,6 +162,11 @@ class ConsumerRunner:
 
         return work
 
+    async def _in_lane(self, events: list[CloudEvent]) -> None:
+        """The group's transaction, in its turn: an urgent lane's first, a bulk lane's after (outbox.Lanes)."""
+        async with self.uow.outbox.lanes.urgent() if self.subscription.urgent else self.uow.outbox.lanes.bulk():
+            await self.uow.run(self._work(events))
+
     def _inbox_entry(self, event: CloudEvent) -> dict[str, Any]:
         return {"_id": f"{self.durable}:{event.id}", "type": event.type, "handled_at": datetime.now(UTC)}
 
@@ -235,7 +240,7 @@ class ConsumerRunner:
         with _handling(events[0], self.durable) if alone else nullcontext():
             started = time.perf_counter()
             try:
-                await self._keeping_alive(msgs, self.uow.run(self._work(events)))
+                await self._keeping_alive(msgs, self._in_lane(events))
             except Exception as exc:
                 if not alone:  # rolled back: each message gets its own transaction, retries, dead letters
                     log.info("consumer.group_split", consumer=self.durable, size=len(msgs), error=_describe(exc))

@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Awaitable, Callable, Iterator, Sequence, TypeVar
+from typing import Any, AsyncIterator, Awaitable, Callable, Iterator, Sequence, TypeVar
 
 from bson import ObjectId
 from nats.errors import MaxPayloadError
@@ -92,10 +93,52 @@ class Tx:
         return event
 
 
+class Lanes:
+    """Urgent transactions before bulk ones, in one service: a bulk transaction does not start while an urgent one
+    waits or runs, and an urgent one waits only for the bulk ones already running.
+
+    Two transactions that write one document (a community's statistics version, which every commit bumps) cannot
+    both commit: MongoDB aborts the later writer with a WriteConflict and `with_transaction` runs it again from the
+    start. Behind a bulk lane committing a group every few hundred milliseconds, an urgent transaction lost that race
+    again and again, for seconds, until the backlog was done. Here it waits for the running bulk group to commit,
+    then runs alone.
+    """
+
+    def __init__(self) -> None:
+        self._urgent = self._bulk = 0
+        self._changed = asyncio.Condition()
+
+    @asynccontextmanager
+    async def urgent(self) -> AsyncIterator[None]:
+        async with self._changed:
+            self._urgent += 1
+        try:
+            async with self._changed:
+                await self._changed.wait_for(lambda: self._bulk == 0)
+            yield
+        finally:
+            async with self._changed:
+                self._urgent -= 1
+                self._changed.notify_all()
+
+    @asynccontextmanager
+    async def bulk(self) -> AsyncIterator[None]:
+        async with self._changed:
+            await self._changed.wait_for(lambda: self._urgent == 0)
+            self._bulk += 1
+        try:
+            yield
+        finally:
+            async with self._changed:
+                self._bulk -= 1
+                self._changed.notify_all()
+
+
 class Outbox:
     def __init__(self, db: Any) -> None:
         self.collection = db[OUTBOX]
         self.new_entries = Doorbell()  # rung after a commit, so the relay publishes now, not at its next poll
+        self.lanes = Lanes()  # the service's consumers take turns through it (`Subscription.urgent`)
 
     async def add(self, events: list[CloudEvent], session: AsyncClientSession,
                   inserts: Sequence[CommitInsert] = (), bulk: bool = False) -> None:

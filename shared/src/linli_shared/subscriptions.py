@@ -50,6 +50,9 @@ class Subscription:
     # commit): a fetch handled as one group pays them once for 100 events rather than five times.
     messages_per_fetch: int = 100  # messages one pull asks the server for
     first_deliveries_per_transaction: int = 100  # handled in one transaction (1: one transaction per message)
+    # Its transactions go before those of the service's other consumers (outbox.Lanes): a lane for what must not
+    # wait behind a backlog (a hospitalisation's mandatory visit).
+    urgent: bool = False
 
     def __post_init__(self) -> None:
         if not _DURABLE_NAME.fullmatch(self.durable):

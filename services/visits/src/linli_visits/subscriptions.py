@@ -31,7 +31,7 @@ def subscriptions(ctx: Visits) -> list[Subscription]:
             f"{REGISTRY}.household.updated.v1": households,
             f"{REGISTRY}.staff.upserted.v1": on(registry.staff_changed),
         }),
-        Subscription(durable="visits-registry-urgent-v1", stream="REGISTRY", handlers={
+        Subscription(durable="visits-registry-urgent-v1", stream="REGISTRY", urgent=True, handlers={
             f"{REGISTRY}.resident.life_event_recorded.v1": on(registry.life_event_recorded),
         }),
         Subscription(durable="visits-employment-v1", stream="EMPLOYMENT", handlers={
