@@ -303,7 +303,7 @@ STRINGS.update({
     "community.chart_groups": "人口结构与重点人群",
     "community.chart_groups_desc": "各重点人群的人数（户数），数字写在每条柱子末端。",
     "community.chart_coverage": "走访覆盖与目标",
-    "community.chart_coverage_desc": "各走访人群中，截至所选期间最后一天、在各自走访周期内见过本人的比例；目标是全部见到。",
+    "community.chart_coverage_desc": "截至所选期间最后一天，各走访人群在走访周期内见过本人的比例，目标为全部。",
     "community.chart_months": "近六个月每月走访次数",
     "community.chart_months_desc": "每月走访次数，数字写在每个点的上方。",
     "community.met_target": "达标",
