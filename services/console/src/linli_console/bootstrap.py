@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from linli_shared.body_limit import BodyLimit, allow_body
 
 from linli_console import session as sessions
-from linli_console.backend import ApiProblem
+from linli_console.backend import ApiProblem, server_timing
 from linli_console.pages import admin, community, jobs, ledger, residents, signin, worker
 from linli_console.settings import ConsoleSettings
 from linli_console.strings import t
@@ -72,6 +72,8 @@ async def _session_and_headers(request: Request, call_next) -> Response:
     if request.state.session.changed:
         response.set_cookie(value=sessions.encode(request.state.session, secret), **sessions.cookie_options())
     response.headers.update(SECURITY_HEADERS)
+    if calls := getattr(request.state, "api_calls", None):
+        response.headers["Server-Timing"] = server_timing(calls)
     return response
 
 

@@ -7,7 +7,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from linli_console import dates, session
-from linli_console.backend import problem_of
+from linli_console.backend import problem_of, server_timing
 from linli_console.bootstrap import create_app
 from linli_console.settings import ConsoleSettings
 from linli_console.templating import TEMPLATES
@@ -72,6 +72,10 @@ def test_an_api_problem_names_each_field_in_chinese():
     assert problem.status == 422
     assert problem.field_errors == {"observations": "太长了：最多 2000 个字", "needs.description": "请填写这一项"}
     assert problem.message == "有几项填写有误，请看标出的地方。"
+
+
+def test_server_timing_names_each_api_call_by_its_service_and_time_only():
+    assert server_timing([("registry", 41.26), ("visits", 3.0)]) == "registry;dur=41.3, visits;dur=3.0"
 
 
 def test_dates_read_as_people_here_write_them():

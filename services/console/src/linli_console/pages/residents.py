@@ -13,9 +13,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from linli_shared.privacy import mask_id_number, mask_phone
 
+from linli_console import dates
 from linli_console.backend import ApiProblem, Backend, BackendDep
 from linli_console.session import CurrentUser, User
-from linli_console.strings import label, t
+from linli_console.strings import label, problem_message, t
 from linli_console.templating import render
 from linli_console.worklist import today
 
@@ -39,7 +40,9 @@ async def search(request: Request, user: CurrentUser, api: BackendDep) -> Respon
     if not q or not community:
         return render(request, "residents/search.html", {"user": user, "values": values, "found": None})
     try:
-        params = {"q": q, "limit": 50, **({"cursor": c} if (c := request.query_params.get("cursor")) else {})}
+        # The list is shown masked, so the registry is asked for it masked: no reveal on the trail for a search.
+        params = {"q": q, "limit": 50, "reveal": "false",
+                  **({"cursor": c} if (c := request.query_params.get("cursor")) else {})}
         page = (await api.get("registry", f"/v1/communities/{community}/residents", params=params)).body
     except ApiProblem as exc:
         if exc.status != 422:
@@ -71,27 +74,33 @@ async def _seeker(api: Backend, resident: dict) -> dict | None:
 
 
 async def _card(api: Backend, resident_id: str, revealed: bool = False) -> dict[str, Any]:
-    """Read masked unless `revealed`: only the deliberate reveal puts the resident on the registry's trail."""
-    reveal = {} if revealed else {"reveal": "false"}
-    resident = (await api.get("registry", f"/v1/residents/{resident_id}", params=reveal)).body
+    """Read masked unless `revealed`: only the deliberate reveal puts the resident on the registry's trail.
+    What needs only the resident's id is asked for beside the resident; the rest once their community is known."""
+    visits = asyncio.ensure_future(_optional(api.get("visits", f"/v1/residents/{resident_id}/visits")))
+    life = asyncio.ensure_future(_optional(api.get("registry", f"/v1/residents/{resident_id}/life-events",
+                                                   params={"limit": LIFE_EVENTS_SHOWN})))
+    try:
+        resident = (await api.get("registry", f"/v1/residents/{resident_id}",
+                                  params={} if revealed else {"reveal": "false"})).body
+    except BaseException:
+        for started in (visits, life):
+            started.cancel()
+        raise
     community, household_id = resident["community_code"], resident.get("household_id")
-    tasks_path = f"/v1/communities/{community}/visit-tasks"
-    household, members, overdue, open_, visits, seeker, life = await asyncio.gather(
+    household, members, pending, seeker = await asyncio.gather(
         _optional(api.get("registry", f"/v1/households/{household_id}")) if household_id else _none(),
         _optional(api.get("registry", f"/v1/communities/{community}/residents",  # housemates are never revealed
                           params={"household_id": household_id, "limit": 50, "reveal": "false"}))
         if household_id else _none(),
-        _optional(api.get("visits", tasks_path, params={"resident_id": resident_id, "status": "overdue"})),
-        _optional(api.get("visits", tasks_path, params={"resident_id": resident_id, "status": "open"})),
-        _optional(api.get("visits", f"/v1/residents/{resident_id}/visits")),
-        _seeker(api, resident),
-        _optional(api.get("registry", f"/v1/residents/{resident_id}/life-events",
-                          params={"limit": LIFE_EVENTS_SHOWN})))
+        _optional(api.get("visits", f"/v1/communities/{community}/visit-tasks",
+                          params={"resident_id": resident_id, "status": "pending", "limit": 500})),
+        _seeker(api, resident))
+    tasks = (pending or {}).get("items", [])
     return {"resident": resident, "household": household,
             "members": [m for m in (members or {}).get("items", []) if m["id"] != resident_id],
-            "tasks": [*(overdue or {}).get("items", []), *(open_ or {}).get("items", [])],
-            "visits": sorted(visits or [], key=lambda v: v["visited_at"], reverse=True), "seeker": seeker,
-            "life_events": (life or {}).get("items", [])}
+            "tasks": sorted(tasks, key=lambda task: task["status"] != "overdue"),  # overdue first, as they were
+            "visits": sorted(await visits or [], key=lambda v: v["visited_at"], reverse=True), "seeker": seeker,
+            "life_events": (await life or {}).get("items", [])}
 
 
 async def _none() -> None:
@@ -126,9 +135,15 @@ async def reveal(request: Request, resident_id: str, user: CurrentUser, api: Bac
 async def life_event(request: Request, resident_id: str, user: CurrentUser, api: BackendDep) -> Response:
     form = await request.form()
     note = (form.get("note") or "").strip() or None
-    body = {"kind": form.get("kind"), "date": form.get("date") or None, "note": note}
+    try:  # a browser without a date picker sends what was typed: 2026年12月6日, 2026/12/6, ...
+        day = dates.typed(form["date"]).isoformat() if form.get("date") else None
+    except ValueError:
+        return _card_page(request, user, await _card(api, resident_id), values=dict(form),
+                          errors={"date": t("error.date_unreadable")}, problem=problem_message(422, ""),
+                          status_code=422)
     try:
-        await api.post("registry", f"/v1/residents/{resident_id}/life-events", json=body)
+        await api.post("registry", f"/v1/residents/{resident_id}/life-events",
+                       json={"kind": form.get("kind"), "date": day, "note": note})
     except ApiProblem as exc:
         if exc.status not in (409, 422):
             raise
