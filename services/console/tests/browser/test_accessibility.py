@@ -41,6 +41,7 @@ AUDIT = """data => {
 
   const root = document.documentElement;
   if (root.lang !== 'zh-CN') problems.push(`lang is "${root.lang}"`);
+  if (root.scrollWidth > innerWidth + 1) problems.push(`scrolls sideways: ${root.scrollWidth} px in ${innerWidth}`);
   if (!document.title.trim()) problems.push('no title');
 
   for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
@@ -299,3 +300,20 @@ def test_a_future_date_and_an_unknown_kind_of_life_event_are_explained_beside_th
     assert not _audit(phone, "life event with errors")
     screenshot(phone, "72-life-event-error-beside-its-field")
 
+
+def test_a_browser_without_a_date_picker_sends_what_was_typed_and_it_is_read_or_explained(stack, phone, sign_in):
+    sign_in(phone, "陈社工")
+    phone.goto(f"{stack.console}/residents/{stack.residents['王建国']['id']}")
+    phone.locator("#f-date").evaluate("input => { input.type = 'text'; }")
+    phone.get_by_label("日期").fill("前天")
+    phone.get_by_role("button", name="登记").click()
+    phone.locator("#date-error").wait_for()
+    assert "看不懂这个日期" in phone.locator(".field:has(#f-date) .field-error").inner_text()
+
+    today = date.today()
+    phone.locator("#f-date").evaluate("input => { input.type = 'text'; }")
+    phone.get_by_label("事件类型").select_option("discharged")
+    phone.get_by_label("日期").fill(f"{today.year}年{today.month}月{today.day}日")
+    phone.get_by_role("button", name="登记").click()
+    phone.get_by_text("生活事件已登记").wait_for()
+    assert phone.locator("ul.life-events li").filter(has_text="出院").count() == 1
