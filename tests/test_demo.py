@@ -4,6 +4,7 @@ waiting for the street's review. A second start adds nothing."""
 from __future__ import annotations
 
 import asyncio
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -17,10 +18,13 @@ COMMUNITY, OTHER_COMMUNITY = "130303001001", "130303001002"
 async def test_the_demo_seeds_every_role_a_posting_and_a_report_to_review_once(tmp_path: Path, nats_url, mongo_url,
                                                                               db_name, make_token):
     token = make_token(scope=["130303"], perms=["pii:read"], sub="dev-admin")
-    with service_process("registry", nats_url, mongo_url, f"{db_name}_r", tmp_path / "registry.log") as registry, \
-            service_process("employment", nats_url, mongo_url, f"{db_name}_e", tmp_path / "employment.log") as jobs, \
-            service_process("reports", nats_url, mongo_url, f"{db_name}_p", tmp_path / "reports.log") as reports:
-        urls = {"registry": registry, "employment": jobs, "reports": reports}
+    with ExitStack() as running:
+        names = ("registry", "employment", "reports")
+        started = [service_process(name, nats_url, mongo_url, f"{db_name}_{name}", tmp_path / f"{name}.log")
+                   for name in names]  # started side by side: each process spends seconds importing
+        urls = dict(zip(names, await asyncio.gather(*(asyncio.to_thread(running.enter_context, service)
+                                                      for service in started)), strict=True))
+        registry, jobs, reports = (urls[name] for name in names)
         for _ in range(2):  # the second start finds everything there
             await asyncio.to_thread(load_demo, urls, token, households_per_community=6)
         headers = {"Authorization": f"Bearer {token}"}
