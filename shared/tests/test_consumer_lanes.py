@@ -12,9 +12,10 @@ from linli_shared.consumer import ConsumerRunner
 from linli_shared.events import EventData, new_event
 from linli_shared.subscriptions import Subscription
 
-from conftest import COMMUNITY, SERVICE
+from outbox_support import COMMUNITY, published_numbers, relay_for, written
 
 BACKLOG = 12
+RELAYED = 200
 
 
 class Hospitalised(EventData):
@@ -48,7 +49,7 @@ async def test_an_urgent_transaction_waits_only_for_the_bulk_transaction_already
     await holding.wait()
 
     runner = ConsumerRunner(wire.bus, wire.uow, Subscription(
-        "testsvc-urgent-v1", "SOURCE", {Hospitalised.TYPE: urgent}, urgent=True), SERVICE)
+        "testsvc-urgent-v1", "SOURCE", {Hospitalised.TYPE: urgent}, urgent=True), wire.uow.service)
     await runner.start()
     wire.runners.append(runner)
     await wire.publish(new_event(Hospitalised(resident="r-1"), service="source", subject="r-1", community=COMMUNITY,
@@ -62,3 +63,28 @@ async def test_an_urgent_transaction_waits_only_for_the_bulk_transaction_already
     behind = [n for n in range(BACKLOG) if not urgent_done_before[n]]
     assert behind in ([0], [0, 1])  # the bulk transaction running, and at most the one starting as it arrived
     assert await wire.count("residents") == BACKLOG
+
+
+async def test_the_relay_starts_no_batch_while_an_urgent_transaction_waits_or_runs(wire):
+    """A bulk commit wakes the relay and lets the urgent transaction in at the same moment: the relay's batch waits,
+    so the store serves the urgent transaction alone; then everything pending goes, its entries with it."""
+    outbox = wire.uow.outbox
+    await written(wire, outbox, [(n, f"thing-{n}") for n in range(RELAYED)])
+    relay = relay_for(wire, outbox, batch=20)
+
+    async def sent() -> int:
+        return await outbox.collection.count_documents({"state": "sent"})
+
+    async with outbox.lanes.urgent():
+        relaying = asyncio.create_task(relay.run())
+        for _ in range(100):  # an urgent transaction's round trips
+            await wire.db["tasks"].find_one({})
+        sent_meanwhile = await sent()
+    try:
+        assert sent_meanwhile == 0
+        while await sent() < RELAYED:
+            await asyncio.sleep(0.02)
+        assert sorted(await published_numbers(wire)) == list(range(RELAYED))
+    finally:
+        relaying.cancel()
+        await asyncio.gather(relaying, return_exceptions=True)

@@ -121,6 +121,12 @@ class Lanes:
                 self._urgent -= 1
                 self._changed.notify_all()
 
+    async def clear_of_urgent(self) -> None:
+        """Return once no urgent transaction waits or runs: the relay starts no batch meanwhile, so the store serves
+        the urgent transaction alone (a bulk commit wakes both at once), and publishes its entries right after."""
+        async with self._changed:
+            await self._changed.wait_for(lambda: self._urgent == 0)
+
     @asynccontextmanager
     async def bulk(self) -> AsyncIterator[None]:
         async with self._changed:
@@ -283,6 +289,7 @@ class OutboxRelay:
 
     async def run(self) -> None:
         while True:
+            await self.outbox.lanes.clear_of_urgent()
             try:
                 published = await self.publish_pending() if await self.lease.acquire() else 0
             except asyncio.CancelledError:

@@ -4,7 +4,8 @@ Life events also have a lane of their own (`visits-registry-urgent-v1`): a hospi
 (五必访) and must not wait behind the thousands of resident states a ledger import puts on the same stream.
 Lanes keep no order between them, so the bulk lane keeps its life events too: in stream order, after their
 resident's registration, it applies whatever the urgent lane could not (a resident it did not know yet) and
-finds the rest done (handlers/registry.py).
+finds the rest done (handlers/registry.py). The urgent lane's transactions also go first (`urgent=True`): every commit
+here bumps its community's statistics version, so a bulk group running at the same time would abort it, again and again.
 """
 from __future__ import annotations
 
