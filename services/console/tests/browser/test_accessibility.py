@@ -220,6 +220,8 @@ def test_every_key_page_has_names_alternatives_order_contrast_focus_and_words_fo
                  f"/residents/{stack.residents['孙秀英']['id']}"):  # the last another community's: an error page
         phone.goto(stack.console + path)
         problems += _audit(phone, path)
+    phone.goto(f"{stack.console}/residents/{stack.residents['王建国']['id']}")
+    assert phone.locator(".tag.overdue").count() == 1  # the card says so too, in words
 
     posting, report, imported = _posting(stack), _report(stack), _import_with_bad_rows(stack)
     sign_in(desk, "刘书记")

@@ -18,7 +18,7 @@ from linli_console.backend import ApiProblem, Backend, BackendDep
 from linli_console.session import CurrentUser, User
 from linli_console.strings import label, problem_message, t
 from linli_console.templating import render
-from linli_console.worklist import today
+from linli_console.worklist import is_overdue, today
 
 router = APIRouter()
 LIFE_EVENTS_SHOWN = 20  # the newest; older ones are in the registry
@@ -110,8 +110,10 @@ async def _none() -> None:
 def _card_page(request: Request, user: User, card: dict, revealed: bool = False, status_code: int = 200,
                **extra: Any) -> Response:
     resident = card["resident"] if revealed else masked(card["resident"])
+    day = today()
     return render(request, "residents/card.html", {
-        "user": user, **card, "resident": resident, "revealed": revealed, "today": today().isoformat(),
+        "user": user, **card, "resident": resident, "revealed": revealed, "today": day.isoformat(),
+        "overdue": {task["id"] for task in card["tasks"] if is_overdue(task, day)},  # as the worker's day says
         "life_kinds": [(kind, label("life_event", kind)) for kind in LIFE_EVENTS],
         **extra}, status_code=status_code)
 
