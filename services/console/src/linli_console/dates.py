@@ -33,6 +33,11 @@ def short_date(value: date | str | None) -> str:
     return f"{d.month}月{d.day}日 周{WEEKDAYS[d.weekday()]}" if d else ""
 
 
+def month(value: date | str) -> str:
+    """12月 (a month of this year, as a chart's axis names it)"""
+    return f"{_as_date(value).month}月"
+
+
 def date_time(value: datetime | str | None) -> str:
     """2026年12月6日 14:05, in the committee's time zone."""
     if not value:

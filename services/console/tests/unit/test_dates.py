@@ -17,3 +17,7 @@ def test_a_date_typed_as_people_here_write_it_is_read(typed):
 def test_anything_else_is_refused(typed):
     with pytest.raises(ValueError):
         dates.typed(typed)
+
+
+def test_a_month_on_a_chart_reads_as_a_month():
+    assert dates.month("2026-12-01") == "12月"

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from linli_console import charts
+from linli_console import charts, dates
 from linli_console.backend import Backend, BackendDep
 from linli_console.pages.orgs import GROUPS, home_org, org_picker
 from linli_console.session import CurrentUser
@@ -45,7 +45,7 @@ async def _monthly_visits(api: Backend, org: str, as_of: date) -> list[tuple[str
     spans = month_starts(as_of, MONTHS_SHOWN)
     answers = await asyncio.gather(*(api.get("visits", f"/v1/orgs/{org}/visit-statistics",
                                              params={"from": a.isoformat(), "to": b.isoformat()}) for a, b in spans))
-    return [(f"{a.month}月", r.body.get("visits") or 0) for (a, _), r in zip(spans, answers, strict=True)]
+    return [(dates.month(a), r.body.get("visits") or 0) for (a, _), r in zip(spans, answers, strict=True)]
 
 
 @router.get("/community")
