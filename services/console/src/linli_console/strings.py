@@ -28,6 +28,7 @@ STRINGS.update({
     "common.yes": "是",
     "common.no": "否",
     "common.signed_in_as": "当前用户",
+    "common.which": "（{name}）",  # read out after a button repeated down a list: which one this is
     "error.title": "出错了",
     "error.back_home": "回到首页",
     "error.csrf": "页面已过期或来源不明，请刷新页面后再提交。",

@@ -63,6 +63,14 @@ AUDIT = """data => {
     if (purpose.has(name) && purpose.get(name) !== a.getAttribute('href')) problems.push(`links alike: ${name}`);
     purpose.set(name, a.getAttribute('href'));
   }
+  const acts = new Map();  // likewise a button repeated down a list: its name says which one it acts on
+  for (const b of document.querySelectorAll('form[method=post] button')) {
+    const hidden = [...b.form.querySelectorAll('input[type=hidden]:not([name=csrf])')].map(i => i.name + '=' + i.value);
+    const act = [b.form.getAttribute('action'), ...hidden].join(' ');
+    const name = b.textContent.trim();
+    if (acts.has(name) && acts.get(name) !== act) problems.push(`buttons alike: ${name}`);
+    acts.set(name, act);
+  }
   for (const img of document.querySelectorAll('img')) {
     if (!(img.getAttribute('alt') || '').trim()) problems.push(`image without alt: ${where(img)}`);
   }
