@@ -138,15 +138,17 @@ class ImportJob:
         rows = ledger.rows()
         open_households: dict[str, list[LedgerRow]] = {}
         batch: list[HouseholdPlan] = []
+        batch_rows = 0  # kept as we go: summing the batch's rows at every row cost a batch's length a row
         while chunk := await asyncio.to_thread(lambda: list(islice(rows, CHUNK_ROWS))):
             for number, cells in chunk:
                 self.counts["rows_done"] += 1
                 plan = await self._take(result, number, cells, today, open_households, grids)
                 if plan:
                     batch.append(plan)
-                if sum(len(p.rows) for p in batch) >= self.batch_rows:
+                    batch_rows += len(plan.rows)
+                if batch_rows >= self.batch_rows:
                     await self._write(batch)
-                    batch = []
+                    batch, batch_rows = [], 0
         await self._write(batch)
 
     async def _take(self, result: Scan, number: int, cells: list, today: date,
