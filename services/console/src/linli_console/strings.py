@@ -34,6 +34,7 @@ STRINGS.update({
     "error.csrf": "页面已过期或来源不明，请刷新页面后再提交。",
     "error.not_found": "找不到这个页面。",
     "error.field": "这一项填写有误",
+    "error.in_title": "有误：",  # before a page's title when it comes back with a problem: heard first
     "error.too_long": "太长了：最多 {n} 个字",
     "error.date_unreadable": "看不懂这个日期：请写成 2026年12月6日 或 2026-12-6",
 })

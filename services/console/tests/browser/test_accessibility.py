@@ -284,6 +284,7 @@ def test_a_too_long_observation_is_explained_beside_its_field_and_what_was_typed
     assert "太长" in said and "2000" in said
     assert observations.input_value() == typed
     assert phone.evaluate("document.activeElement.id") == "f-observations"  # the keyboard lands on it
+    assert phone.title().startswith("有误：")  # what a screen reader says first
     assert not _audit(phone, "visit form with an error")
     screenshot(phone, "71-visit-error-beside-its-field")
 
