@@ -28,6 +28,7 @@ from pathlib import Path
 import httpx
 import nats
 from load import SERVICES, gauges
+from store_commands import ServiceCommands, breakdown
 
 from linli_devtools.people import id_number
 from linli_devtools.processes import ServiceProcess
@@ -43,8 +44,20 @@ COMMUNITY = "130303001001"
 ORGS = ("130303", "130303001", COMMUNITY)
 
 
+class CountedService(ServiceProcess):
+    """A service whose store commands `commands` counts."""
+
+    def __init__(self, *args, commands: ServiceCommands, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = commands
+
+    def env(self) -> dict[str, str]:
+        return {**super().env(), **self.commands.env}
+
+
 class Stack:
-    """NATS, the store (one process, or one per service) and the five services, in a temp folder."""
+    """NATS, the store (one process, or one per service) and the five services, in a temp folder; visits' store
+    commands counted."""
 
     def __init__(self, root: Path, stores: str) -> None:
         self.nats = NatsServer(root / "nats").start()
@@ -53,7 +66,10 @@ class Stack:
         else:
             shared = MongoServer(root / "db" / "shared").start(timeout=60)
             self.stores = dict.fromkeys(SERVICES, shared)
-        self.services = {s: ServiceProcess(s, root / s, self.nats.url, self.stores[s].url, f"stack_{s}").start()
+        self.visits_commands = ServiceCommands()
+        self.services = {s: (CountedService(s, root / s, self.nats.url, self.stores[s].url, f"stack_{s}",
+                                            commands=self.visits_commands) if s == "visits" else
+                             ServiceProcess(s, root / s, self.nats.url, self.stores[s].url, f"stack_{s}")).start()
                          for s in SERVICES}
 
     def cpu(self) -> list[list]:
@@ -65,6 +81,7 @@ class Stack:
     def stop(self) -> None:
         for process in [*self.services.values(), *{id(s): s for s in self.stores.values()}.values(), self.nats]:
             process.stop()
+        self.visits_commands.close()
 
 
 class TaskWatch:
@@ -119,7 +136,7 @@ async def measure(root: Path, rows: int, stores: str) -> dict:
             await asyncio.sleep(0.2)
         imported = time.perf_counter() - started
         result = {"rows": job["rows_ok"], "import_s": imported}
-        result.update(await right_after(api, watch, elder))
+        result.update(await right_after(api, watch, elder, stack.visits_commands))
         await caught_up({s: p.url for s, p in stack.services.items()})
         result["caught_up_s"] = time.perf_counter() - started
         result["cpu"] = stack.cpu()
@@ -147,8 +164,11 @@ async def quiet_elder(api: dict[str, httpx.AsyncClient], watch: TaskWatch) -> st
     return rid
 
 
-async def right_after(api: dict[str, httpx.AsyncClient], watch: TaskWatch, elder: str) -> dict:
-    """The hospitalisation, then the two listings while its task is on its way."""
+async def right_after(api: dict[str, httpx.AsyncClient], watch: TaskWatch, elder: str,
+                      visits_commands: ServiceCommands) -> dict:
+    """The hospitalisation, then the two listings while its task is on its way; visits' store commands meanwhile
+    (its bulk lane's too: the aborted transactions show an urgent one run again)."""
+    before = visits_commands.snapshot()
     recorded = time.perf_counter()
     (await api["registry"].post(f"/v1/residents/{elder}/life-events",
                                 json={"kind": "hospitalized", "date": Clock().today().isoformat()})).raise_for_status()
@@ -160,7 +180,8 @@ async def right_after(api: dict[str, httpx.AsyncClient], watch: TaskWatch, elder
                                    params={"group": "elderly_60", "limit": 50})).raise_for_status()
         listings.append(time.perf_counter() - started)
     on_bus, tasked = await task
-    return {"first_listing_s": listings[0], "second_listing_s": listings[1],
+    commands = visits_commands.snapshot() - before
+    return {"visits_commands": commands, "first_listing_s": listings[0], "second_listing_s": listings[1],
             "life_event_to_task_s": tasked - recorded, "life_event_on_bus_s": on_bus - recorded}
 
 
@@ -182,6 +203,11 @@ def report(results: dict[str, dict]) -> None:
                 ["store processes", "rows", "import s", "rows/s", "caught up after s", "÷ import", "1st listing ms",
                  "2nd listing ms", "life event → task ms", "of which until the life event is on the bus",
                  "then in visits until the task is on the bus"], rows)
+    print_table("visits' store commands from the hospitalisation until its task was on the bus (both lanes, relay)",
+                ["store processes", "commands", "abortTransaction", "life_events", "by command and collection"],
+                [[stores, sum(r["visits_commands"].values()), r["visits_commands"][("abortTransaction", "-")],
+                  sum(n for (_, c), n in r["visits_commands"].items() if c == "life_events"),
+                  breakdown(r["visits_commands"], 1, least=2)] for stores, r in results.items()])
     for stores, r in results.items():
         print_table(f"CPU seconds, store {stores}", ["process", "cpu s"], r["cpu"])
 
