@@ -2,8 +2,10 @@
 people here write them; and an API's problem shown beside the field it concerns.
 
 One audit (`AUDIT`, run in the page) checks each page: a name for every control, a text alternative for every
-image and chart, lang and title, headings in order, text contrast of at least 4.5:1, a visible focus outline,
-a word or mark on every status, and no date written as a machine writes it.
+image and chart, lang and title, headings in order, text contrast of at least 4.5:1 (a field's edge 3:1), links
+underlined, a visible focus outline, no two links or buttons named alike for different things, a word or mark on
+every status, an error beside every refused field, no sideways scrolling, no English, and no date written as a
+machine writes it.
 """
 from __future__ import annotations
 
@@ -211,7 +213,7 @@ def _import_with_bad_rows(stack) -> str:
 
 
 def test_every_key_page_has_names_alternatives_order_contrast_focus_and_words_for_its_statuses(
-        stack, phone, desk, browser, sign_in, screenshot):
+        stack, phone, desk, browser, sign_in):
     problems: list[str] = []
     phone.goto(f"{stack.console}/signin")
     problems += _audit(phone, "signin")
