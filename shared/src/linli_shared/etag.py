@@ -29,13 +29,15 @@ def parse_if_match(value: str | None) -> int:
     return int(raw)
 
 
-def required_version(
+# Both async though they await nothing: FastAPI runs a plain `def` dependency in a worker thread, a thread hop per
+# request to parse one header.
+async def required_version(
         if_match: Annotated[str | None, Header(description=IF_MATCH_DESCRIPTION)] = None) -> int:
     # Optional to FastAPI so that a missing header is our 428, not a 422; the OpenAPI marks it required.
     return parse_if_match(if_match)
 
 
-def expected_version(
+async def expected_version(
         if_match: Annotated[str | None, Header(description=IF_MATCH_DESCRIPTION)] = None) -> int | None:
     return None if if_match is None else parse_if_match(if_match)
 
