@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from linli_console.backend import ApiProblem, BackendDep
-from linli_console.pages.orgs import GROUPS, home_org
+from linli_console.pages.orgs import GROUPS, community_picker, home_org
 from linli_console.session import CurrentUser
 from linli_console.strings import LABELS, label, t
 from linli_console.templating import render
@@ -34,12 +34,17 @@ def _plain(problems: list[dict]) -> list[dict]:
     return [{**p, "message": plain_message(p["message"])} for p in problems]
 
 
-async def _index(request: Request, user, api, community: str, errors: dict | None = None,
+async def _index(request: Request, user, api, given: str | None, errors: dict | None = None,
                  problem: str | None = None, status_code: int = 200) -> Response:
+    """The upload form, recent imports and export for the community asked for, with the picker for staff of
+    several (one of them is chosen when none is asked for)."""
+    picker = await community_picker(api, user, given)
+    community = picker.chosen
     recent = (await api.get("registry", f"/v1/communities/{community}/imports", params={"limit": 10})).body
     everyone = [("", t("common.all"))]
     return render(request, "ledger/index.html", {
-        "user": user, "community": community, "imports": recent, "errors": errors or {}, "problem": problem,
+        "user": user, "community": community, "picker": picker, "imports": recent, "errors": errors or {},
+        "problem": problem,
         "group_options": everyone + [(g, label("group", g)) for g in GROUPS],
         "status_options": everyone + list(LABELS["resident_status"].items())}, status_code)
 
@@ -47,13 +52,13 @@ async def _index(request: Request, user, api, community: str, errors: dict | Non
 @router.get("")
 async def ledger_page(request: Request, user: CurrentUser, api: BackendDep,
                       community: Annotated[str | None, Query()] = None) -> Response:
-    return await _index(request, user, api, home_org(user, community))
+    return await _index(request, user, api, community)
 
 
 @router.post("")
 async def upload(request: Request, user: CurrentUser, api: BackendDep) -> Response:
     form = await request.form()
-    community = home_org(user, str(form.get("community") or "") or None)
+    community = home_org(user, str(form.get("community") or "") or None)  # the form names the one shown
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return await _index(request, user, api, community, {"file": t("ledger.file_missing")}, status_code=422)
