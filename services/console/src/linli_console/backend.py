@@ -95,7 +95,8 @@ class Backend:
         return await self.request("PATCH", service, path, **kw)
 
 
-def backend(request: Request, user: CurrentUser) -> Backend:
+async def backend(request: Request, user: CurrentUser) -> Backend:
+    # async though it awaits nothing: FastAPI would run a plain `def` in a worker thread on every request
     request.state.api_calls = []
     return Backend(request.app.state.http, request.app.state.settings.service_urls(), user.token,
                    request.state.api_calls)

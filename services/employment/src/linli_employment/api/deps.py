@@ -7,7 +7,8 @@ from fastapi import Depends, Request
 from linli_employment.service_layer.context import Employment
 
 
-def employment(request: Request) -> Employment:
+async def employment(request: Request) -> Employment:
+    # async though it awaits nothing: FastAPI would run a plain `def` in a worker thread on every request
     return request.app.state.employment
 
 

@@ -7,7 +7,8 @@ from fastapi import Depends, Request
 from linli_reports.service_layer.context import Reports
 
 
-def reports(request: Request) -> Reports:
+async def reports(request: Request) -> Reports:
+    # async though it awaits nothing: FastAPI would run a plain `def` in a worker thread on every request
     return request.app.state.reports
 
 
