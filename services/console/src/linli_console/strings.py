@@ -59,7 +59,7 @@ LABELS["role"] = {"worker": "网格员", "admin": "社区管理员", "officer": 
 STRINGS.update({
     "worker.intro": "今天要走访和已逾期的任务，最急的在前。",
     "worker.none": "今天没有待走访的任务。",
-    "worker.community_needed": "你的范围不止一个社区：请在地址后加 ?community=社区代码 查看某个社区的任务。",
+    "worker.figures_only": "你看的是汇总数字，没有走访任务：请从菜单打开社区概况或一表通。",
     "worker.overdue": "已逾期",
     "worker.due": "应访时间",
     "worker.reason": "走访原因",
@@ -107,7 +107,6 @@ STRINGS.update({
     "residents.title": "查找居民",
     "residents.q": "姓名、拼音首字母、证件号或手机号后几位、地址",
     "residents.q_hint": "例如：王建国、WJG、5678、工农里3号楼",
-    "residents.community": "社区代码",
     "residents.search": "查找",
     "residents.none": "没有找到符合条件的居民。",
     "residents.age": "岁",

@@ -15,6 +15,7 @@ from linli_shared.privacy import mask_id_number, mask_phone
 
 from linli_console import dates
 from linli_console.backend import ApiProblem, Backend, BackendDep
+from linli_console.pages.orgs import community_picker
 from linli_console.session import CurrentUser, User
 from linli_console.strings import label, problem_message, t
 from linli_console.templating import render
@@ -35,10 +36,12 @@ def masked(resident: dict) -> dict:
 @router.get("/residents")
 async def search(request: Request, user: CurrentUser, api: BackendDep) -> Response:
     q = (request.query_params.get("q") or "").strip()
-    community = user.community or (request.query_params.get("community") or "").strip()
+    picker = await community_picker(api, user, (request.query_params.get("community") or "").strip() or None)
+    community = picker.chosen
     values = {"q": q, "community": community}
-    if not q or not community:
-        return render(request, "residents/search.html", {"user": user, "values": values, "found": None})
+    if not q:
+        return render(request, "residents/search.html", {"user": user, "picker": picker, "values": values,
+                                                         "found": None})
     try:
         # The list is shown masked, so the registry is asked for it masked: no reveal on the trail for a search.
         params = {"q": q, "limit": 50, "reveal": "false",
@@ -48,10 +51,10 @@ async def search(request: Request, user: CurrentUser, api: BackendDep) -> Respon
         if exc.status != 422:
             raise
         errors = {"q" if name == "q" else "community": message for name, message in exc.field_errors.items()}
-        return render(request, "residents/search.html", {"user": user, "values": values, "found": None,
-                                                         "errors": errors, "problem": exc.message}, 422)
+        return render(request, "residents/search.html", {"user": user, "picker": picker, "values": values,
+                                                         "found": None, "errors": errors, "problem": exc.message}, 422)
     return render(request, "residents/search.html", {
-        "user": user, "values": values, "found": [masked(r) for r in page["items"]],
+        "user": user, "picker": picker, "values": values, "found": [masked(r) for r in page["items"]],
         "next_cursor": page.get("next_cursor")})
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from linli_console import worklist
 from linli_console.backend import ApiProblem, Backend, BackendDep
+from linli_console.pages.orgs import community_picker
 from linli_console.session import CurrentUser, User
 from linli_console.strings import NEED_CATEGORIES, t
 from linli_console.templating import render
@@ -38,23 +40,25 @@ async def _pending_of(api: Backend, community: str, resident_id: str) -> list[di
         "status": "pending", "resident_id": resident_id, "limit": 500})).body["items"]
 
 
-def _community(request: Request, user: User) -> str | None:
-    return user.community or request.query_params.get("community") or None
+# Whose token may read a community's visit tasks: an officer sees figures only, so has no day of tasks.
+DAY_ROLES = frozenset({"worker", "admin"})
 
 
 @router.get("/")
 async def today(request: Request, user: CurrentUser, api: BackendDep) -> Response:
-    community = _community(request, user)
-    if community is None:
-        return render(request, "worker/today.html", {"user": user, "tasks": [], "community": None,
+    if not user.roles & DAY_ROLES:
+        return render(request, "worker/today.html", {"user": user, "tasks": [], "community": None, "picker": None,
                                                      "unread": await unread_count(api)})
+    unread = asyncio.ensure_future(unread_count(api))  # asked beside the picker and the tasks: it needs neither
+    picker = await community_picker(api, user, request.query_params.get("community") or None)
+    community = picker.chosen
     day = worklist.today(request.app.state.settings.timezone)
-    due_now, unread = await asyncio.gather(_due_now(api, community, day), unread_count(api))
+    due_now, unread = await asyncio.gather(_due_now(api, community, day), unread)
     listed = worklist.worklist(due_now, day, user.sub)
     tasks = listed[:SHOWN]
     notice = t("worker.visit_saved") if request.query_params.get("saved") == "visit" else None
     return render(request, "worker/today.html", {
-        "user": user, "tasks": tasks, "community": community, "today": day, "notice": notice,
+        "user": user, "tasks": tasks, "community": community, "picker": picker, "today": day, "notice": notice,
         "overdue": {task["id"] for task in tasks if worklist.is_overdue(task, day)}, "unread": unread,
         "more": len(listed) - len(tasks)})  # of the DUE_PAGE nearest due: the rest wait their turn anyway
 
@@ -114,7 +118,8 @@ async def record_visit(request: Request, task_id: str, user: CurrentUser, api: B
             raise
         errors = {FORM_FIELDS.get(name, name): message for name, message in exc.field_errors.items()}
         return _visit_page(request, user, task, form, errors, exc.message, exc.status)
-    return RedirectResponse("/?saved=visit", status_code=303)
+    back = urlencode({"saved": "visit", "community": task["community_code"]})  # the day of the same community
+    return RedirectResponse(f"/?{back}", status_code=303)
 
 
 @router.get("/inbox")
