@@ -89,3 +89,17 @@ async def test_a_saved_copy_is_never_replaced_by_an_older_one(app, admin):
     assert not await reg.facts.save(reg.db, COMMUNITY, older)
     saved, _ = await reg.facts.load_saved(reg.db, COMMUNITY)
     assert (saved.version, saved.persons) == (newer.version, newer.persons)
+
+
+async def test_an_import_leaves_the_first_listing_after_it_nothing_to_read_or_derive(app, admin):
+    reg = app.state.registry
+    await new_resident(admin, date(1940, 1, 1), "male")
+    await reg.facts.of(reg.db, COMMUNITY)  # kept before the import, as in a registry in use
+    await import_and_wait(admin, COMMUNITY, csv_bytes(ledger_rows()))
+
+    version = await COMMUNITY_LOG.version(reg.db, COMMUNITY)
+    ready = reg.derived_groups.get((COMMUNITY, reg.today(), version))  # by the import job, at the last version
+    assert ready is not None
+    listing = await admin.get(f"/v1/communities/{COMMUNITY}/residents", params={"group": "elderly_60"})
+    assert sorted(r["id"] for r in listing.json()["items"]) == sorted(ready.members["elderly_60"])
+    assert len(ready.members["elderly_60"]) >= 2  # the one by hand and the ledger's old people

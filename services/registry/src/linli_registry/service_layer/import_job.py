@@ -31,6 +31,7 @@ from linli_registry.domain.ledger_households import (
 from linli_registry.files.reader import Ledger, open_ledger
 from linli_registry.service_layer.context import RegistryContext
 from linli_registry.service_layer.import_apply import apply_plans
+from linli_registry.service_layer.resident_filters import warm_groups
 from linli_registry.storage import imports as store
 from linli_registry.storage import orgs as org_store
 from linli_registry.storage.imports import Import
@@ -125,6 +126,8 @@ class ImportJob:
             except LedgerFileError as exc:
                 await self._finish("failed", failure={"code": exc.code, "message": exc.message})
                 return
+        # The import changed much of the community: its facts are read now, not by the first listing after it.
+        await warm_groups(self.ctx, self.community)
         await self._finish("done")
 
     async def _passes(self, ledger: Ledger) -> None:

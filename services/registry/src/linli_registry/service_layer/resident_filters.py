@@ -1,6 +1,7 @@
 """The listing's filters, shared by the listing and the ledger export (e.g. all 80+ living alone in one grid)."""
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -48,11 +49,15 @@ async def derived_groups(ctx: RegistryContext, community: str, as_of: date) -> D
     facts = await ctx.facts.of(ctx.db, community)
     key = (community, as_of, facts.version)
     if (known := ctx.derived_groups.get(key)) is None:
-        known = _derive_groups(ctx, facts, as_of)
+        # Off the event loop: a community's worth of rules would hold up the outbox relay and every request.
+        known = await asyncio.to_thread(_derive_groups, ctx, facts, as_of)
         ctx.derived_groups.put(key, known)
     return known
 
 
+async def warm_groups(ctx: RegistryContext, community: str) -> None:
+    """After an import: the community's facts read once and today's groups derived, before anyone asks."""
+    await derived_groups(ctx, community, ctx.today())
 
 
 def _derive_groups(ctx: RegistryContext, facts: CommunityFacts, as_of: date) -> DerivedGroups:

@@ -9,6 +9,7 @@ hundred saved copies for a district page, not 300,000 residents.
 """
 from __future__ import annotations
 
+import asyncio
 import time
 import zlib
 from dataclasses import dataclass
@@ -57,7 +58,9 @@ class KeptFacts(KeptPartitions[CommunityFacts]):
     async def read_all(self, db: Any, community: str, version: int) -> CommunityFacts:
         persons = await db[RESIDENTS].find({"community_code": community}, FACT_FIELDS).to_list()
         households = await db[HOUSEHOLDS].find({"community_code": community}, HOUSEHOLD_FIELDS).to_list()
-        return CommunityFacts(version, _persons(persons), _households(households))
+        # Off the event loop: 3,000 residents' facts would hold up the outbox relay and every request.
+        return CommunityFacts(version, await asyncio.to_thread(_persons, persons),
+                              await asyncio.to_thread(_households, households))
 
     async def with_changes(self, db: Any, community: str, kept: CommunityFacts, version: int,
                            ids: set[str]) -> CommunityFacts:
