@@ -196,7 +196,7 @@ class ConsumerRunner:
                 continue
             failures, quiet_since = 0, time.monotonic()
             try:
-                await self._run_batch(msgs)
+                await self._keeping_alive(msgs, self._run_batch(msgs))
             except Exception as exc:  # the bus failed outside a handler; unsettled messages come back
                 failures += 1
                 log.error("consumer.batch_failed", consumer=self.durable, error=_describe(exc))
@@ -240,7 +240,7 @@ class ConsumerRunner:
         with _handling(events[0], self.durable) if alone else nullcontext():
             started = time.perf_counter()
             try:
-                await self._keeping_alive(msgs, self._in_lane(events))
+                await self._in_lane(events)
             except Exception as exc:
                 if not alone:  # rolled back: each message gets its own transaction, retries, dead letters
                     log.info("consumer.group_split", consumer=self.durable, size=len(msgs), error=_describe(exc))
@@ -295,11 +295,18 @@ class ConsumerRunner:
                  community=event.community)
 
     async def _keeping_alive(self, msgs: list[Msg], work: Awaitable[Any]) -> Any:
-        """Tell the server every ack_wait/3 that a slow handler is still working, so it is not redelivered."""
+        """Tell the server every ack_wait/3 that the fetch is still being worked on, so it is not redelivered.
+
+        Every message of the fetch not yet settled, not only the group in its transaction: those waiting their
+        turn (a group split one by one, a bulk lane behind an urgent one) would otherwise come back to another
+        replica while this one is still going to handle them.
+        """
         async def beat() -> None:
             while True:
                 await asyncio.sleep(self.subscription.ack_wait / 3)
                 for msg in msgs:
+                    if msg.is_acked:  # acked, nak'd or dead-lettered: settled
+                        continue
                     try:
                         await msg.in_progress()
                     except Exception as exc:
@@ -369,6 +376,8 @@ class ConsumerRunner:
 
     async def _bind(self, timeout: float = 5.0) -> None:
         js = self.bus.js
+        # CONSUMER.CREATE without an action is create-or-update: an existing durable takes the editable fields
+        # (ack_wait, filters, description) in place and keeps its position; a change NATS cannot make is refused.
         await js.add_consumer(self.subscription.stream, config=self._config(), timeout=timeout)
         self._sub = await js.pull_subscribe_bind(durable=self.durable, stream=self.subscription.stream)
 

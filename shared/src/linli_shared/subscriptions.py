@@ -45,7 +45,12 @@ class Subscription:
     handlers: Mapping[str, Handler | InRuns]  # CloudEvent type -> handler
     max_deliver: int = 5
     backoff: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0)  # redelivery delay after failure n
-    ack_wait: float = 30.0
+    # What a killed process had fetched comes back after ack_wait: short, so a restart recovers in seconds. It is
+    # safe because nothing slow waits on it: the runner tells the server every ack_wait/3 (3.3 s) that each message
+    # of a fetch not yet settled is still in progress, so a message is redelivered while we hold it only if the
+    # process stalls for over 6.6 s (two beats) without a single turn of its event loop. NATS updates ack_wait on an
+    # existing durable in place (the runner's create-or-update at start), so an upgrade gets this value too.
+    ack_wait: float = 10.0
     # A transaction costs its commands whatever its size (a projection's read and write, the inbox's insert, the
     # commit): a fetch handled as one group pays them once for 100 events rather than five times.
     messages_per_fetch: int = 100  # messages one pull asks the server for
