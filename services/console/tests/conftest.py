@@ -17,7 +17,7 @@ from typing import Callable, Iterator
 import httpx
 import pytest
 
-from linli_devtools.orgs import COMMUNITY, DISTRICT, ORG_TREE, OTHER_COMMUNITY
+from linli_devtools.orgs import COMMUNITY, DISTRICT, ORG_TREE, OTHER_COMMUNITY, STREET
 from linli_devtools.paths import REPO_ROOT
 from linli_devtools.people import born_years_ago, id_number
 from linli_devtools.processes import wait_ready
@@ -176,4 +176,15 @@ def sign_in(stack: Stack) -> Callable[..., None]:
         page.get_by_role("button", name="登录").click()
         page.wait_for_url(f"{stack.console}/")
     return sign
+
+
+STREET_ADMIN = "吴主任"  # the street's admin: the reports service lets a street admin (not an officer) review
+
+
+@pytest.fixture(scope="module")
+def street_admin(stack: Stack) -> str:
+    """An admin of the whole street: several communities (so the picker), and the one who reviews 一表通."""
+    with stack.api("registry") as registry:
+        registry.post(f"/v1/orgs/{STREET}/staff", json={"name": STREET_ADMIN, "role": "admin"}).raise_for_status()
+    return STREET_ADMIN
 

@@ -8,19 +8,8 @@ from __future__ import annotations
 import time
 from datetime import date
 
-import pytest
-
 from linli_devtools.orgs import COMMUNITY, OTHER_COMMUNITY, STREET
 from linli_devtools.people import born_years_ago, id_number
-
-STREET_ADMIN = "吴主任"  # the street's admin: the reports service lets a street admin (not an officer) review
-
-
-@pytest.fixture(scope="module")
-def street_admin(stack) -> str:
-    with stack.api("registry") as registry:
-        registry.post(f"/v1/orgs/{STREET}/staff", json={"name": STREET_ADMIN, "role": "admin"}).raise_for_status()
-    return STREET_ADMIN
 
 
 def _eventually(probe, what: str, tries: int = 240):
@@ -117,7 +106,7 @@ def test_the_street_returns_a_report_with_a_reason_the_community_reads_then_acce
     assert desk.locator("#report-status").inner_text() == "待审核"
     assert desk.get_by_role("button", name="审核通过").count() == 0  # the community does not review itself
 
-    sign_in(desk, STREET_ADMIN)
+    sign_in(desk, street_admin)
     _open_report(desk, stack.console)
     screenshot(desk, "40-report-submitted")
     desk.get_by_label("退回意见").fill("80岁以上人数与台账不符，请核实")
@@ -131,7 +120,7 @@ def test_the_street_returns_a_report_with_a_reason_the_community_reads_then_acce
     desk.get_by_role("button", name="提交街道审核").click()
     assert desk.locator("#report-status").inner_text() == "待审核"
 
-    sign_in(desk, STREET_ADMIN)
+    sign_in(desk, street_admin)
     _open_report(desk, stack.console)
     desk.get_by_role("button", name="审核通过").click()
     assert desk.locator("#report-status").inner_text() == "已通过"
