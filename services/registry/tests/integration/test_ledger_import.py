@@ -138,8 +138,14 @@ async def test_an_interrupted_import_is_run_again_by_the_next_worker(admin, app)
     """A job whose worker died (lease run out) is claimed again and finishes; rows already written stay single."""
     content = csv_bytes(ledger_rows())
     job = await import_and_wait(admin, COMMUNITY, content)
-    # As a crash leaves it: still running, its file still stored, its worker's lease run out.
+    # As a crash leaves it: still running, its file still stored, its worker's lease run out. The job is marked
+    # done a moment before its file is deleted, so wait for that before storing the file again.
     db = app.state.registry.db
+
+    async def file_deleted() -> bool:
+        return await db["import_files"].count_documents({"import_id": job["import_id"]}) == 0
+
+    await eventually(file_deleted)
     await store_file(db, app.state.registry.vault, job["import_id"], io.BytesIO(content))
     await db["imports"].update_one({"_id": job["import_id"]}, {"$set": {
         "status": "running", "rows_done": 3, "lease_owner": "dead-worker", "lease_until": datetime(2000, 1, 1)}})
