@@ -15,7 +15,7 @@ from linli_shared.body_limit import BodyLimit, allow_body
 
 from linli_console import session as sessions
 from linli_console.backend import ApiProblem, server_timing
-from linli_console.pages import admin, community, jobs, ledger, residents, signin, worker
+from linli_console.pages import admin, community, jobs, ledger, register, residents, signin, worker
 from linli_console.settings import ConsoleSettings
 from linli_console.strings import t
 from linli_console.templating import render
@@ -50,7 +50,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     app.add_api_route("/healthz", _healthz, include_in_schema=False)
     app.add_api_route("/readyz", _healthz, include_in_schema=False)
-    for page in (signin, worker, residents):
+    for page in (signin, worker, residents, register):
         app.include_router(page.router)
     app.include_router(ledger.router)
     app.include_router(community.router)

@@ -413,3 +413,44 @@ STRINGS.update({
     "admin.festival_days_before": "节前几天开始走访",
     "admin.festival_days_after": "节后几天内走访完",
 })
+
+# --- registering a newcomer (issue 22) ---
+STRINGS.update({
+    "register.title": "登记居民",
+    "register.link": "登记新居民",
+    "register.same_household": "登记同户居民",
+    "register.household": "住址",
+    "register.new_household_hint": ("新立一户：填写住址。要登记到已有的户里，请先找到户里的一位居民，"
+                                    "在其档案的同户成员下点“登记同户居民”。"),
+    "register.estate": "小区",
+    "register.building": "楼栋",
+    "register.unit": "单元",
+    "register.room": "门牌",
+    "register.housing": "住房性质",
+    "register.person": "居民信息",
+    "register.name": "姓名",
+    "register.id_number": "身份证号",
+    "register.id_number_hint": "18位，最后一位可能是X；出生日期和性别按身份证号登记。",
+    "register.phone": "联系电话",
+    "register.residence_type": "居住类型",
+    "register.employment_status": "就业状况",
+    "register.unset": "（不填）",
+    "register.submit": "登记",
+    "register.missing": "请填写这一项",
+    "register.duplicate": "这个证件号已经登记过一位在册居民，请先查找，不要重复登记。",
+    "register.saved": "居民已登记。",
+})
+LABELS["residence_type"] = {"registered": "户籍", "resident_nonlocal": "常住非户籍", "temporary": "暂住"}
+LABELS["employment_status"] = {"employed": "在业", "retired": "退休", "unemployed": "失业", "laid_off": "下岗",
+                               "student": "在校学生", "preschool": "学龄前", "other": "其他"}
+LABELS["housing"] = {"owned": "自有住房", "rented": "租住", "public": "公房"}
+PROBLEMS["resident.duplicate"] = STRINGS["register.duplicate"]
+FIELD_CODES.update({
+    "string_pattern_mismatch": "格式不对",
+    "resident.id_number.format": "证件号格式不对",
+    "resident.id_number.checksum": "身份证号校验位不对，可能抄错了一位，请核对",
+    "resident.id_number.birth_date": "身份证号中的出生日期无效",
+    "resident.birth_date.future": "出生日期晚于今天",
+    "resident.household.not_found": "找不到这一户",
+    "resident.household.other_community": "这一户不在所选社区",
+})

@@ -123,7 +123,7 @@ def _card_page(request: Request, user: User, card: dict, revealed: bool = False,
 
 @router.get("/residents/{resident_id}")
 async def card(request: Request, resident_id: str, user: CurrentUser, api: BackendDep) -> Response:
-    notice = t("life.saved") if request.query_params.get("saved") == "life" else None
+    notice = {"life": t("life.saved"), "registered": t("register.saved")}.get(request.query_params.get("saved"))
     return _card_page(request, user, await _card(api, resident_id), notice=notice)
 
 
