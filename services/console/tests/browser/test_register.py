@@ -85,6 +85,7 @@ def test_a_newcomer_moving_in_gets_a_new_household_at_the_address_typed(stack, p
     phone.get_by_role("link", name="登记新居民").click()
     phone.wait_for_url("**/register*")
     assert _page_audit()(phone, "register, new household") == []
+    assert phone.locator('.nav a[aria-current="page"]').get_attribute("href") == "/residents"  # still 查找居民
     phone.get_by_label("小区").fill("光明小区")
     phone.get_by_label("楼栋").fill("5")
     phone.get_by_label("门牌").fill("302")
