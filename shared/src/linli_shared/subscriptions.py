@@ -50,6 +50,8 @@ class Subscription:
     # of a fetch not yet settled is still in progress, so a message is redelivered while we hold it only if the
     # process stalls for over 6.6 s (two beats) without a single turn of its event loop. NATS updates ack_wait on an
     # existing durable in place (the runner's create-or-update at start), so an upgrade gets this value too.
+    # A process killed inside a transaction is slower to recover whatever this is: its documents stay locked until
+    # the store aborts the transaction (60 s, MongoDB's transactionLifetimeLimitSeconds) and the retry can commit.
     ack_wait: float = 10.0
     # A transaction costs its commands whatever its size (a projection's read and write, the inbox's insert, the
     # commit): a fetch handled as one group pays them once for 100 events rather than five times.
