@@ -33,12 +33,13 @@ async def test_a_durable_made_with_the_old_ack_wait_takes_the_new_one_and_a_kill
     await killed.unsubscribe()
 
     calls: list[int] = []
-    await wire.start(durable, recording(calls))
+    new_ack_wait = 1.0  # the release's value is DEFAULT_ACK_WAIT; a shorter one keeps this test short
+    await wire.start(durable, recording(calls), ack_wait=new_ack_wait)
 
     info = await wire.bus.js.consumer_info("SOURCE", durable)
-    assert info.config.ack_wait == DEFAULT_ACK_WAIT <= 10.0
+    assert info.config.ack_wait == new_ack_wait and DEFAULT_ACK_WAIT <= 10.0
     # The server redelivers it on the new ack_wait, not the 30 s it was fetched under.
-    await eventually(lambda: metric(durable, "handled") == 1, timeout=DEFAULT_ACK_WAIT + 5)
+    await eventually(lambda: metric(durable, "handled") == 1, timeout=new_ack_wait + 10)
     assert calls == [1]
 
 
