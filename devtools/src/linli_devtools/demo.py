@@ -160,16 +160,25 @@ def _report_this_month(url: str, registry: httpx.Client, staff: dict[str, dict])
                for r in _pages(street, f"/v1/orgs/{STREET}/reports")):
             return
         street.put(f"/v1/orgs/{STREET}/report-templates/{TEMPLATE_KEY}", json=TEMPLATE).raise_for_status()
-        run = street.post(f"/v1/report-templates/{TEMPLATE_KEY}/runs",
-                          json={"period": {"kind": "month", "year": today.year, "number": today.month}})
-        run.raise_for_status()
-        reports = {r["community_code"]: r["report_id"] for r in run.json()["reports"]}
+        reports = _eventually(partial(_run_this_month, street, today), "the reports service's communities")
         for code, report_id in reports.items():
             residents = registry.get(f"/v1/orgs/{code}/statistics").json()["statistics"]["residents"]
             _eventually(partial(_counted, street, report_id, residents), f"{code}'s residents in its report")
     with _client(url, _token_of(staff["刘书记"])) as community:
         community.post(f"/v1/reports/{reports[COMMUNITY]}/submit").raise_for_status()
     print(f"demo 一表通 {TEMPLATE['name']} for {month}: {COMMUNITY}'s report submitted", flush=True)
+
+
+def _run_this_month(street: httpx.Client, today: date) -> dict[str, str] | None:
+    """This month's run: community code -> report id; None while the reports service has not yet read the org tree
+    from the registry's events (422 `run.no_communities`, or a run without 工农里), so the caller asks again."""
+    run = street.post(f"/v1/report-templates/{TEMPLATE_KEY}/runs",
+                      json={"period": {"kind": "month", "year": today.year, "number": today.month}})
+    if run.status_code == 422 and run.json().get("code") == "run.no_communities":
+        return None
+    run.raise_for_status()
+    reports = {r["community_code"]: r["report_id"] for r in run.json()["reports"]}
+    return reports if COMMUNITY in reports else None
 
 
 def _counted(client: httpx.Client, report_id: str, residents: int) -> bool:
