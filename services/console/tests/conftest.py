@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import httpx
 import pytest
@@ -48,6 +49,38 @@ class Stack:
     def api(self, service: str, token: str | None = None) -> httpx.Client:
         return httpx.Client(base_url=self.urls[service], timeout=30,
                             headers={"Authorization": f"Bearer {token or self.token()}"})
+
+    @staticmethod
+    def until(probe: Callable[[], Any], what: str, tries: int = 240) -> Any:
+        """The services pass events to each other on their own time: ask again until the answer is there."""
+        for _ in range(tries):
+            if found := probe():
+                return found
+            time.sleep(0.25)
+        raise AssertionError(f"never happened: {what}")
+
+    def imported(self, community: str, file_name: str, content: bytes) -> str:
+        """A ledger through the registry's import, waited for until done: the import's id."""
+        with self.api("registry") as registry:
+            started = registry.post(f"/v1/communities/{community}/imports", files={"file": (file_name, content)})
+            started.raise_for_status()
+            location = started.headers["Location"]
+            self.until(lambda: registry.get(location).json()["status"] != "running", "the import")
+            return location.rsplit("/", 1)[-1]
+
+    def month_reports(self, key: str, template: dict) -> dict[str, str]:
+        """The street's 一表通 template and this month's run: community code -> report id. Asked again until the run
+        covers COMMUNITY (the reports service learns the org tree from the registry's events)."""
+        period = {"kind": "month", "year": date.today().year, "number": date.today().month}
+        with self.api("reports") as reports:
+            reports.put(f"/v1/orgs/{STREET}/report-templates/{key}", json=template).raise_for_status()
+
+            def run() -> dict[str, str] | None:
+                made = reports.post(f"/v1/report-templates/{key}/runs", json={"period": period})
+                made_ids = {r["community_code"]: r["report_id"] for r in made.json().get("reports", [])} \
+                    if made.status_code == 201 else {}
+                return made_ids if COMMUNITY in made_ids else None
+            return self.until(run, "a run that covers the community")
 
 
 def _seed(stack: Stack) -> None:

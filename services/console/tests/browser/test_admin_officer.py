@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import time
 from datetime import date
 
 from openpyxl import Workbook
@@ -78,15 +77,6 @@ def test_an_admin_who_sets_an_impossible_visit_window_reads_why_next_to_the_fiel
     screenshot(desk, "15-policy-error")
 
 
-def _import(stack, community: str, rows: list[list[str]]) -> None:
-    with stack.api("registry") as registry:
-        started = registry.post(f"/v1/communities/{community}/imports",
-                                files={"file": ("台账.xlsx", ledger(rows))})
-        started.raise_for_status()
-        while registry.get(started.headers["Location"]).json()["status"] == "running":
-            time.sleep(0.2)
-
-
 def _numbers(row) -> dict[str, int]:
     """The figures of one table row as the page shows them; a suppressed cell is text, not a number."""
     cells = row.locator("td[data-key]")
@@ -95,8 +85,8 @@ def _numbers(row) -> dict[str, int]:
 
 
 def test_an_officer_sees_the_street_equal_the_sum_of_its_communities(stack, desk, sign_in, screenshot):
-    _import(stack, COMMUNITY, households("B", 10))
-    _import(stack, OTHER_COMMUNITY, households("C", 10))
+    stack.imported(COMMUNITY, "台账.xlsx", ledger(households("B", 10)))
+    stack.imported(OTHER_COMMUNITY, "台账.xlsx", ledger(households("C", 10)))
     sign_in(desk, "周科长")
     desk.goto(f"{stack.console}/community?org={STREET}")
     rows = desk.locator("#breakdown tbody tr")

@@ -5,21 +5,10 @@ what a person does is done in the page.
 """
 from __future__ import annotations
 
-import time
 from datetime import date
 
 from linli_devtools.orgs import COMMUNITY, OTHER_COMMUNITY, STREET
 from linli_devtools.people import born_years_ago, id_number
-
-
-def _eventually(probe, what: str, tries: int = 240):
-    """The services pass events to each other on their own time: ask again until the answer is there."""
-    for _ in range(tries):
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.25)
-    raise AssertionError(f"never happened: {what}")
 
 
 def _seeker_and_posting(stack) -> None:
@@ -32,7 +21,7 @@ def _seeker_and_posting(stack) -> None:
         resident.raise_for_status()
     with stack.api("employment") as employment:
         rid = resident.json()["id"]
-        _eventually(lambda: employment.get(f"/v1/job-seekers/{rid}").status_code == 200, "the seeker record")
+        stack.until(lambda: employment.get(f"/v1/job-seekers/{rid}").status_code == 200, "the seeker record")
         employment.post(f"/v1/communities/{COMMUNITY}/job-seekers", json={
             "resident_id": rid, "intentions": {"categories": ["cleaning"]}}).raise_for_status()
         employer = employment.post("/v1/employers", json={"name": "港城物业", "kind": "business",
@@ -77,18 +66,9 @@ def test_an_admin_refers_a_4050_seeker_from_a_postings_matches_and_records_the_h
 
 def _report_run(stack) -> None:
     """The street's template and this month's run: a draft report for each community."""
-    template = {"name": "社区基本情况统计表", "indicators": [
+    stack.month_reports("basic", {"name": "社区基本情况统计表", "indicators": [
         {"key": "elderly_80", "label": "80岁以上老年人", "source": "registry_group", "group": "elderly_80"},
-        {"key": "residents", "label": "常住人口", "source": "registry_group", "group": "residents"}]}
-    today = date.today()
-    with stack.api("reports") as reports:
-        reports.put(f"/v1/orgs/{STREET}/report-templates/basic", json=template).raise_for_status()
-
-        def run() -> bool:
-            made = reports.post("/v1/report-templates/basic/runs", json={
-                "period": {"kind": "month", "year": today.year, "number": today.month}})
-            return made.status_code == 201 and COMMUNITY in {r["community_code"] for r in made.json()["reports"]}
-        _eventually(run, "a run that covers the community (the reports service learns the orgs from events)")
+        {"key": "residents", "label": "常住人口", "source": "registry_group", "group": "residents"}]})
 
 
 def _open_report(page, console: str) -> None:
@@ -140,7 +120,7 @@ def _open_task(stack) -> dict:
             items = visits.get(f"/v1/communities/{COMMUNITY}/visit-tasks", params={
                 "resident_id": resident["id"], "reason": "hospitalized"}).json()["items"]
             return items[0] if items else None
-        return _eventually(task, "the hospitalisation task")
+        return stack.until(task, "the hospitalisation task")
 
 
 def test_an_admin_assigns_an_open_task_and_the_worker_sees_it_as_theirs(stack, desk, phone, sign_in, screenshot):
