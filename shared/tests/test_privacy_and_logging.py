@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 import structlog
@@ -53,6 +54,16 @@ def test_log_lines_are_json_with_sensitive_fields_redacted(capsys, stdlib_loggin
         "1101**************", "138****5678", "[redacted]")
     assert record["nested"] == {"phones": ["139****5678"]}
     assert NUMBER not in line and "13812345678" not in line
+
+
+def test_an_http_client_call_s_url_is_not_logged(capsys, stdlib_logging_restored):
+    """httpx logs each request's URL at INFO; a console search's query (a resident's name) must not reach the logs."""
+    configure_logging("testsvc")
+    try:
+        logging.getLogger("httpx").info('HTTP Request: GET http://registry/v1/residents?q=王建国 "HTTP/1.1 200 OK"')
+    finally:
+        structlog.reset_defaults()
+    assert "王建国" not in capsys.readouterr().out
 
 
 def test_what_leaves_for_outside_systems_has_phones_masked_wherever_they_sit():

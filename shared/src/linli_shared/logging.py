@@ -137,7 +137,9 @@ def _route_stdlib(service: str, level: str, shared: list[Any]) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("uvicorn.access", "pymongo", "asyncio"):
+    # httpx and httpcore log every call's whole URL at INFO: a search's query (a name, a phone tail) or a webhook's
+    # address would reach the logs, and the caller logs what it needs (the console's calls are in Server-Timing).
+    for noisy in ("uvicorn.access", "pymongo", "asyncio", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.getLogger("uvicorn.access").disabled = True
 
