@@ -53,7 +53,7 @@ STRINGS.update({
     "signed_out": "已退出。",
 })
 
-LABELS["role"] = {"worker": "网格员", "admin": "社区管理员", "officer": "街道/区工作人员", "service": "系统"}
+LABELS["role"] = {"worker": "网格员", "admin": "管理员", "officer": "街道/区工作人员", "service": "系统"}
 
 # --- worker's day [C1] ---
 STRINGS.update({
